@@ -1,0 +1,100 @@
+#include "ocr/cleanup.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace faxintake::ocr {
+namespace {
+
+// A bilevel view of `pix` for the layout tests (orientation, skew), which need 1 bpp.
+PixPtr Binarize(PIX* pix) {
+  if (pixGetDepth(pix) == 1) return PixPtr(pixClone(pix));
+  return PixPtr(pixConvertTo1(pix, 140));
+}
+
+int DetectRotation(PIX* pix, double min_conf) {
+  PixPtr bin = Binarize(pix);
+  if (!bin) return 0;
+  l_float32 upconf = 0, leftconf = 0;
+  if (pixOrientDetect(bin.get(), &upconf, &leftconf, 0, 0) != 0) return 0;
+  l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
+  if (makeOrientDecision(upconf, leftconf, static_cast<l_float32>(min_conf), 0.0, &orient, 0) != 0) return 0;
+  switch (orient) {
+    case L_TEXT_ORIENT_LEFT: return 90;    // text reads bottom-to-top: turn clockwise
+    case L_TEXT_ORIENT_DOWN: return 180;
+    case L_TEXT_ORIENT_RIGHT: return 270;
+    default: return 0;
+  }
+}
+
+PixPtr Rotate(PIX* pix, int rotation) {
+  switch (rotation) {
+    case 90: return PixPtr(pixRotate90(pix, 1));
+    case 180: return PixPtr(pixRotate180(nullptr, pix));
+    case 270: return PixPtr(pixRotate90(pix, -1));
+    default: return PixPtr(pixClone(pix));
+  }
+}
+
+PixPtr Deskew(PIX* pix, double max_degrees, double* applied) {
+  *applied = 0;
+  PixPtr bin = Binarize(pix);
+  if (!bin) return PixPtr(pixClone(pix));
+  l_float32 angle = 0, conf = 0;
+  if (pixFindSkew(bin.get(), &angle, &conf) != 0 || conf < 3.0 || std::abs(angle) < 0.1 ||
+      std::abs(angle) > max_degrees)
+    return PixPtr(pixClone(pix));
+  const double radians = angle * M_PI / 180.0;
+  PixPtr out(pixRotate(pix, static_cast<l_float32>(radians), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
+  if (!out) return PixPtr(pixClone(pix));
+  *applied = angle;
+  return out;
+}
+
+PixPtr Despeckle(PIX* pix, int max_size) {
+  if (pixGetDepth(pix) != 1 || max_size <= 0) return PixPtr(pixClone(pix));
+  PixPtr out(pixSelectBySize(pix, max_size, max_size, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, nullptr));
+  return out ? std::move(out) : PixPtr(pixClone(pix));
+}
+
+PixPtr ScaleUp(PIX* pix, double factor) {
+  if (pixGetDepth(pix) == 1) {
+    const int f = std::max(2, static_cast<int>(std::lround(factor)));
+    return PixPtr(pixExpandBinaryReplicate(pix, f, f));
+  }
+  return PixPtr(pixScaleGrayLI(pix, static_cast<l_float32>(factor), static_cast<l_float32>(factor)));
+}
+
+}  // namespace
+
+PreparedPage PreparePage(const Raster& page, const CleanupOptions& options) {
+  PreparedPage out;
+  PixPtr pix = RasterToPix(page);
+  if (!pix) return out;
+  out.dpi = page.xdpi > 0 ? page.xdpi : 200;
+
+  if (options.detect_orientation) out.rotation = DetectRotation(pix.get(), options.min_orientation_conf);
+  if (out.rotation != 0) {
+    PixPtr r = Rotate(pix.get(), out.rotation);
+    if (r) pix = std::move(r);
+  }
+  out.page_width = pixGetWidth(pix.get());
+  out.page_height = pixGetHeight(pix.get());
+
+  if (options.deskew) pix = Deskew(pix.get(), options.max_skew_degrees, &out.skew_degrees);
+  if (options.despeckle) pix = Despeckle(pix.get(), options.speck_max_size);
+
+  if (out.dpi < options.min_ocr_dpi) {
+    const double factor = std::min(4.0, std::ceil(options.min_ocr_dpi * 1.3 / out.dpi));
+    PixPtr scaled = ScaleUp(pix.get(), factor);
+    if (scaled) {
+      out.scale = static_cast<double>(pixGetWidth(scaled.get())) / pixGetWidth(pix.get());
+      out.dpi *= out.scale;
+      pix = std::move(scaled);
+    }
+  }
+  out.pix = std::move(pix);
+  return out;
+}
+
+}  // namespace faxintake::ocr

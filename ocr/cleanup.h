@@ -1,0 +1,37 @@
+// Page clean-up before OCR (Leptonica): scale for low-resolution scans,
+// orientation (0/90/180/270), deskew, despeckle.
+//
+// Thread-safety: PreparePage is reentrant; each call owns its images.
+#pragma once
+
+#include "ocr/leptonica.h"
+#include "pipeline/model.h"
+
+namespace faxintake::ocr {
+
+struct CleanupOptions {
+  bool detect_orientation = true;   // Leptonica's text orientation test, 90/180/270
+  double min_orientation_conf = 6.0;  // below this, the page is left as it is
+  bool deskew = true;
+  double max_skew_degrees = 6.0;    // larger measured skews are not trusted
+  bool despeckle = true;            // remove isolated specks from bilevel pages
+  int speck_max_size = 2;           // components no larger than this (both sides) are removed
+  double min_ocr_dpi = 150;         // pages scanned below this are scaled up for OCR
+};
+
+// An upright page ready for the OCR engine.
+struct PreparedPage {
+  PixPtr pix;                // what the engine reads (1 or 8 bpp)
+  int rotation = 0;          // degrees clockwise applied to make the page upright
+  double skew_degrees = 0;   // deskew applied (0 when none)
+  double scale = 1.0;        // pix pixels per page pixel (>1 when scaled up for OCR)
+  int page_width = 0;        // the upright page at the raster's own pixel grid
+  int page_height = 0;
+  double dpi = 0;            // resolution of `pix`
+};
+
+// REQUIRES: !page.empty(). Returns a page whose pix is null only when Leptonica fails
+// to allocate (the caller treats that page as unreadable).
+PreparedPage PreparePage(const Raster& page, const CleanupOptions& options);
+
+}  // namespace faxintake::ocr

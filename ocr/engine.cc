@@ -1,0 +1,162 @@
+#include "ocr/engine.h"
+
+#include <omp.h>
+#include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
+#include <tesseract/resultiterator.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "pipeline/log.h"
+
+namespace faxintake::ocr {
+namespace {
+
+struct TextDeleter {
+  void operator()(char* p) const { delete[] p; }
+};
+using TessText = std::unique_ptr<char, TextDeleter>;
+
+// Tesseract's LSTM uses OpenMP inside a page; we parallelize across pages instead, so
+// every thread that recognizes pins OpenMP to itself (see reference/ocr-performance.md).
+void PinOpenMpToThisThread() { omp_set_num_threads(1); }
+
+Box ScaledBox(int left, int top, int right, int bottom, double scale) {
+  const double s = scale > 0 ? 1.0 / scale : 1.0;
+  const int x = static_cast<int>(std::floor(left * s));
+  const int y = static_cast<int>(std::floor(top * s));
+  return Box{x, y, std::max(1, static_cast<int>(std::ceil(right * s)) - x),
+             std::max(1, static_cast<int>(std::ceil(bottom * s)) - y)};
+}
+
+// Reads words, lines and blocks from the recognized page.
+PageText CollectText(tesseract::TessBaseAPI* api, double scale) {
+  PageText text;
+  std::unique_ptr<tesseract::ResultIterator> it(api->GetIterator());
+  if (!it) return text;
+  int block = -1;
+  const auto word_level = tesseract::RIL_WORD;
+  do {
+    if (it->Empty(word_level)) continue;
+    if (it->IsAtBeginningOf(tesseract::RIL_BLOCK)) ++block;
+    if (text.lines.empty() || it->IsAtBeginningOf(tesseract::RIL_TEXTLINE)) {
+      Line line;
+      line.first_word = static_cast<int>(text.words.size());
+      line.block = std::max(block, 0);
+      text.lines.push_back(line);
+    }
+    TessText utf8(it->GetUTF8Text(word_level));
+    if (!utf8 || utf8.get()[0] == '\0') continue;
+    int l = 0, t = 0, r = 0, b = 0;
+    it->BoundingBox(word_level, &l, &t, &r, &b);
+    Word w;
+    w.text = utf8.get();
+    w.box = ScaledBox(l, t, r, b, scale);
+    w.confidence = std::clamp(it->Confidence(word_level) / 100.0f, 0.0f, 1.0f);
+    w.line = static_cast<int>(text.lines.size()) - 1;
+    Line& line = text.lines.back();
+    if (line.word_count > 0) line.text += ' ';
+    line.text += w.text;
+    line.box = Union(line.box, w.box);
+    ++line.word_count;
+    text.words.push_back(std::move(w));
+  } while (it->Next(word_level));
+  // Drop lines that ended up without words (renumber words' line indexes).
+  PageText compact;
+  for (const Line& line : text.lines) {
+    if (line.word_count == 0) continue;
+    Line copy = line;
+    copy.first_word = static_cast<int>(compact.words.size());
+    const int line_index = static_cast<int>(compact.lines.size());
+    for (int i = 0; i < line.word_count; ++i) {
+      Word w = text.words[line.first_word + i];
+      w.line = line_index;
+      compact.words.push_back(std::move(w));
+    }
+    compact.lines.push_back(std::move(copy));
+  }
+  return compact;
+}
+
+}  // namespace
+
+OcrEngine::OcrEngine(const OcrOptions& options) : options_(options), api_(new tesseract::TessBaseAPI) {}
+
+OcrEngine::~OcrEngine() {
+  if (api_) api_->End();
+}
+
+Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) {
+  PinOpenMpToThisThread();
+  // Leptonica reports to stderr by default; our logs carry ids and codes only.
+  setMsgSeverity(L_SEVERITY_NONE);
+  std::unique_ptr<OcrEngine> engine(new OcrEngine(options));
+  const char* datapath = options.tessdata_dir.empty() ? nullptr : options.tessdata_dir.c_str();
+  if (engine->api_->Init(datapath, options.language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+    return MakeError(ErrorCode::kFailedPrecondition, "ocr_model_missing",
+                     "cannot load Tesseract language '" + options.language + "' from " +
+                         (datapath ? options.tessdata_dir : std::string("the default tessdata directory")) +
+                         " (install tesseract-ocr-" + options.language + ")");
+  }
+  engine->api_->SetVariable("debug_file", "/dev/null");
+  engine->api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options.page_segmentation_mode));
+  return engine;
+}
+
+Result<OcrPage> OcrEngine::Recognize(const Raster& page) {
+  PreparedPage prepared = PreparePage(page, options_.cleanup);
+  if (!prepared.pix) return MakeError(ErrorCode::kInternal, "ocr_alloc_failed", "cannot allocate page image");
+  return RecognizePrepared(prepared);
+}
+
+OcrPage OcrEngine::RecognizePrepared(const PreparedPage& page) {
+  PinOpenMpToThisThread();
+  OcrPage out;
+  out.rotation = page.rotation;
+  out.width = page.page_width;
+  out.height = page.page_height;
+  api_->SetImage(page.pix.get());
+  api_->SetSourceResolution(static_cast<int>(std::lround(page.dpi)));
+  tesseract::ETEXT_DESC monitor;
+  monitor.set_deadline_msecs(options_.page_deadline_ms);
+  const int rc = api_->Recognize(&monitor);
+  out.timed_out = monitor.deadline_exceeded();
+  if (rc == 0 || out.timed_out) out.text = CollectText(api_.get(), page.scale);
+  api_->Clear();
+  return out;
+}
+
+Result<std::unique_ptr<EnginePool>> EnginePool::Create(const OcrOptions& options, int size) {
+  std::unique_ptr<EnginePool> pool(new EnginePool);
+  pool->size_ = std::max(1, size);
+  for (int i = 0; i < pool->size_; ++i) {
+    auto engine = OcrEngine::Create(options);
+    if (!engine) return std::unexpected(engine.error());
+    pool->free_.push_back(std::move(*engine));
+  }
+  return pool;
+}
+
+EnginePool::Lease EnginePool::Acquire() {
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [this] { return !free_.empty(); });
+  std::unique_ptr<OcrEngine> engine = std::move(free_.back());
+  free_.pop_back();
+  return Lease(this, std::move(engine));
+}
+
+void EnginePool::Release(std::unique_ptr<OcrEngine> engine) {
+  {
+    std::lock_guard lock(mu_);
+    free_.push_back(std::move(engine));
+  }
+  cv_.notify_one();
+}
+
+EnginePool::Lease::~Lease() {
+  if (engine_) pool_->Release(std::move(engine_));
+}
+
+}  // namespace faxintake::ocr

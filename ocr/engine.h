@@ -1,0 +1,96 @@
+// The Tesseract adapter (only file that includes Tesseract) and the engine pool.
+//
+// An OcrEngine wraps one TessBaseAPI, initialized once and reused for many pages.
+// Thread-safety: an OcrEngine is used by one thread at a time; EnginePool hands
+// engines to threads (Lease) and is itself thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "ocr/cleanup.h"
+#include "pipeline/model.h"
+#include "pipeline/status.h"
+
+namespace tesseract {
+class TessBaseAPI;
+}
+
+namespace faxintake::ocr {
+
+struct OcrOptions {
+  std::string tessdata_dir;          // empty: Tesseract's compiled-in default
+  std::string language = "eng";
+  int page_segmentation_mode = 3;    // Tesseract PSM: 3 automatic, 6 single block
+  int page_deadline_ms = 30000;      // per page; a page past it keeps the words read so far
+  CleanupOptions cleanup;
+};
+
+// What OCR made of one page: words in the upright page's pixel coordinates.
+struct OcrPage {
+  PageText text;
+  int rotation = 0;                  // degrees applied to make the page upright
+  int width = 0, height = 0;         // upright page size in pixels
+  bool timed_out = false;
+};
+
+class OcrEngine {
+ public:
+  // Loads the language model. Errors: kFailedPrecondition when the model cannot be loaded
+  // (message names the tessdata directory and language).
+  static Result<std::unique_ptr<OcrEngine>> Create(const OcrOptions& options);
+  ~OcrEngine();
+  OcrEngine(const OcrEngine&) = delete;
+  OcrEngine& operator=(const OcrEngine&) = delete;
+
+  // Cleans up and recognizes one page. Never fails on bad pixels: an unreadable page
+  // gives an empty PageText. Errors: kInternal only when Leptonica cannot allocate.
+  Result<OcrPage> Recognize(const Raster& page);
+
+  // Recognizes an already prepared page (no clean-up). Boxes are divided by `scale`.
+  OcrPage RecognizePrepared(const PreparedPage& page);
+
+ private:
+  explicit OcrEngine(const OcrOptions& options);
+  OcrOptions options_;
+  std::unique_ptr<tesseract::TessBaseAPI> api_;
+};
+
+// A fixed set of engines, created up front (model loading costs ~0.1 s each).
+class EnginePool {
+ public:
+  // Creates `size` engines (size >= 1). Errors as OcrEngine::Create.
+  static Result<std::unique_ptr<EnginePool>> Create(const OcrOptions& options, int size);
+
+  // A borrowed engine, returned to the pool when the lease is destroyed.
+  class Lease {
+   public:
+    Lease(EnginePool* pool, std::unique_ptr<OcrEngine> engine) : pool_(pool), engine_(std::move(engine)) {}
+    Lease(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    OcrEngine& operator*() { return *engine_; }
+    OcrEngine* operator->() { return engine_.get(); }
+
+   private:
+    EnginePool* pool_;
+    std::unique_ptr<OcrEngine> engine_;
+  };
+
+  // Blocks until an engine is free.
+  Lease Acquire();
+  int size() const { return size_; }
+
+ private:
+  friend class Lease;
+  void Release(std::unique_ptr<OcrEngine> engine);
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<OcrEngine>> free_;
+  int size_ = 0;
+};
+
+}  // namespace faxintake::ocr

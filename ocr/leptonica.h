@@ -1,0 +1,27 @@
+// Adapter for Leptonica inside ocr/: owned Pix handles and conversion to and
+// from the model's Raster. Only ocr/ includes Leptonica headers through this file.
+// Thread-safety: functions are reentrant; a Pix is not shared between threads.
+#pragma once
+
+#include <leptonica/allheaders.h>
+
+#include <memory>
+
+#include "pipeline/model.h"
+
+namespace faxintake::ocr {
+
+struct PixDeleter {
+  void operator()(PIX* p) const {
+    if (p != nullptr) pixDestroy(&p);
+  }
+};
+using PixPtr = std::unique_ptr<PIX, PixDeleter>;
+
+// A 1 bpp Pix for bilevel rasters (fax pages), else 8 bpp gray. Resolution set.
+// Returns nullptr only when Leptonica cannot allocate.
+PixPtr RasterToPix(const Raster& r);
+// 8-bit gray Raster from a 1 or 8 bpp Pix (other depths converted).
+Raster PixToRaster(PIX* pix, double xdpi, double ydpi);
+
+}  // namespace faxintake::ocr

@@ -1,0 +1,157 @@
+#include "ocr/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <future>
+#include <set>
+#include <sstream>
+
+#include "ocr/leptonica.h"
+#include "tests/support/test_support.h"
+
+namespace faxintake::ocr {
+namespace {
+
+Raster LoadImage(const std::string& relative) {
+  const std::string path = testing::SharedData(relative).string();
+  PixPtr pix(pixRead(path.c_str()));
+  EXPECT_TRUE(pix) << "cannot read " << path;
+  if (!pix) return {};
+  l_int32 xres = pixGetXRes(pix.get()), yres = pixGetYRes(pix.get());
+  return PixToRaster(pix.get(), xres > 0 ? xres : 300, yres > 0 ? yres : 300);
+}
+
+std::set<std::string> Words(const std::string& text) {
+  std::set<std::string> out;
+  std::istringstream in(text);
+  std::string w;
+  while (in >> w) {
+    std::string clean;
+    for (char c : w)
+      if (std::isalnum(static_cast<unsigned char>(c))) clean += static_cast<char>(std::tolower(c));
+    if (clean.size() >= 3) out.insert(clean);
+  }
+  return out;
+}
+
+double WordRecall(const PageText& text, const std::string& truth) {
+  std::string got;
+  for (const Word& w : text.words) got += w.text + " ";
+  const auto expected = Words(truth);
+  const auto seen = Words(got);
+  int hit = 0;
+  for (const auto& w : expected) hit += seen.count(w);
+  return expected.empty() ? 0 : static_cast<double>(hit) / expected.size();
+}
+
+std::unique_ptr<EnginePool> MakePool(int size) {
+  auto pool = EnginePool::Create(OcrOptions{}, size);
+  EXPECT_TRUE(pool.has_value()) << (pool ? "" : pool.error().message);
+  return pool ? std::move(*pool) : nullptr;
+}
+
+TEST(OcrEngine, ReadsARealScannedPage) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  Raster page = LoadImage("ocr-groundtruth/phototest.tif");
+  ASSERT_FALSE(page.empty());
+  auto lease = pool->Acquire();
+  auto result = lease->Recognize(page);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->rotation, 0);
+  EXPECT_GE(WordRecall(result->text, testing::ReadFile(testing::SharedData("ocr-groundtruth/phototest.txt"))), 0.95);
+  EXPECT_GT(result->text.MeanConfidence(), 0.8);
+  // Boxes lie inside the page and lines hold their words.
+  for (const Word& w : result->text.words) {
+    EXPECT_GE(w.box.x, 0);
+    EXPECT_LE(w.box.right(), result->width + 1);
+    EXPECT_LE(w.box.bottom(), result->height + 1);
+  }
+  ASSERT_FALSE(result->text.lines.empty());
+  EXPECT_EQ(result->text.lines[0].first_word, 0);
+}
+
+TEST(OcrEngine, TurnsAnUpsideDownPageUpright) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  Raster page = LoadImage("ocr-groundtruth/phototest-rotated-180.png");
+  ASSERT_FALSE(page.empty());
+  auto lease = pool->Acquire();
+  auto result = lease->Recognize(page);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->rotation, 180);
+  EXPECT_GE(WordRecall(result->text, testing::ReadFile(testing::SharedData("ocr-groundtruth/phototest.txt"))), 0.9);
+}
+
+TEST(OcrEngine, TurnsSidewaysPagesUpright) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  const std::string truth = testing::ReadFile(testing::SharedData("ocr-groundtruth/phototest.txt"));
+  for (const std::string name : {"phototest-rotated-L.png", "phototest-rotated-R.png"}) {
+    SCOPED_TRACE(name);
+    Raster page = LoadImage("ocr-groundtruth/" + name);
+    ASSERT_FALSE(page.empty());
+    auto lease = pool->Acquire();
+    auto result = lease->Recognize(page);
+    ASSERT_TRUE(result.has_value());
+    EXPECT_TRUE(result->rotation == 90 || result->rotation == 270);
+    EXPECT_GT(result->width, result->height);  // phototest is landscape once upright
+    EXPECT_GE(WordRecall(result->text, truth), 0.9);
+  }
+}
+
+TEST(OcrEngine, BlankPageGivesNoWords) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  Raster blank{1728, 2200, 204, 196, true, std::vector<uint8_t>(1728 * 2200, 255)};
+  auto lease = pool->Acquire();
+  auto result = lease->Recognize(blank);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->text.words.empty());
+  EXPECT_EQ(result->text.MeanConfidence(), 0);
+}
+
+TEST(OcrEngine, DeadlineStopsALongPage) {
+  OcrOptions options;
+  options.page_deadline_ms = 1;
+  auto engine = OcrEngine::Create(options);
+  ASSERT_TRUE(engine.has_value());
+  Raster page = LoadImage("ocr-groundtruth/8087_054.3B.tif");
+  ASSERT_FALSE(page.empty());
+  auto result = (*engine)->Recognize(page);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_TRUE(result->timed_out);
+}
+
+TEST(OcrEngine, MissingLanguageIsAClearError) {
+  OcrOptions options;
+  options.language = "xx_nonexistent";
+  auto engine = OcrEngine::Create(options);
+  ASSERT_FALSE(engine.has_value());
+  EXPECT_EQ(engine.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(engine.error().reason, "ocr_model_missing");
+}
+
+TEST(EnginePool, RecognizesPagesFromSeveralThreadsAtOnce) {
+  auto pool = MakePool(2);
+  ASSERT_TRUE(pool);
+  Raster page = LoadImage("ocr-groundtruth/phototest.tif");
+  ASSERT_FALSE(page.empty());
+  std::vector<std::future<size_t>> futures;
+  for (int i = 0; i < 4; ++i) {
+    futures.push_back(std::async(std::launch::async, [&] {
+      auto lease = pool->Acquire();
+      auto r = lease->Recognize(page);
+      return r ? r->text.words.size() : 0;
+    }));
+  }
+  std::vector<size_t> counts;
+  for (auto& f : futures) counts.push_back(f.get());
+  for (size_t c : counts) EXPECT_EQ(c, counts[0]);
+  EXPECT_GT(counts[0], 50u);
+}
+
+}  // namespace
+}  // namespace faxintake::ocr
