@@ -59,3 +59,30 @@ Raster PixToRaster(PIX* pix, double xdpi, double ydpi) {
 }
 
 }  // namespace faxintake::ocr
+
+namespace faxintake::ocr {
+std::string EncodePng(const Raster& r) {
+  PixPtr pix = RasterToPix(r);
+  if (!pix) return {};
+  l_uint8* data = nullptr;
+  size_t size = 0;
+  if (pixWriteMem(&data, &size, pix.get(), IFF_PNG) != 0 || data == nullptr) return {};
+  std::string out(reinterpret_cast<const char*>(data), size);
+  lept_free(data);
+  return out;
+}
+}  // namespace faxintake::ocr
+
+namespace faxintake::ocr {
+Raster RotateRaster(const Raster& r, int rotation) {
+  if (rotation == 0 || r.empty()) return r;
+  PixPtr pix = RasterToPix(r);
+  if (!pix) return r;
+  PixPtr turned(rotation == 180 ? pixRotate180(nullptr, pix.get()) : pixRotate90(pix.get(), rotation == 90 ? 1 : -1));
+  if (!turned) return r;
+  const bool swap = rotation != 180;
+  Raster out = PixToRaster(turned.get(), swap ? r.ydpi : r.xdpi, swap ? r.xdpi : r.ydpi);
+  out.bilevel = r.bilevel;
+  return out;
+}
+}  // namespace faxintake::ocr

@@ -6,6 +6,7 @@
 #include <leptonica/allheaders.h>
 
 #include <memory>
+#include <string>
 
 #include "pipeline/model.h"
 
@@ -24,4 +25,15 @@ PixPtr RasterToPix(const Raster& r);
 // 8-bit gray Raster from a 1 or 8 bpp Pix (other depths converted).
 Raster PixToRaster(PIX* pix, double xdpi, double ydpi);
 
+}  // namespace faxintake::ocr
+
+namespace faxintake::ocr {
+// PNG bytes of the raster (1 bpp for bilevel pages), for storage and the review screen.
+// Returns an empty string when encoding fails.
+std::string EncodePng(const Raster& r);
+}  // namespace faxintake::ocr
+
+namespace faxintake::ocr {
+// The raster turned clockwise by `rotation` (0, 90, 180, 270) degrees.
+Raster RotateRaster(const Raster& r, int rotation);
 }  // namespace faxintake::ocr

@@ -1,0 +1,211 @@
+#include "classify/classifier.h"
+
+#include <re2/re2.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+namespace faxintake::classify {
+
+struct Classifier::Rules {
+  struct Phrase {
+    std::string text;   // normalized
+    double weight = 1;
+  };
+  struct TypeRules {
+    DocType type;
+    std::vector<std::string> titles;   // normalized
+    std::vector<Phrase> phrases;
+  };
+  std::vector<TypeRules> types;
+};
+
+namespace {
+
+const RE2& PageOfPattern() {
+  static const RE2 re(R"((?i)\bpage\s*(\d{1,2})\s*(?:of|/)\s*(\d{1,2})\b)");
+  return re;
+}
+// The sending machine's header line (TTI): "P.002/005" style page counter.
+const RE2& TtiPattern() {
+  static const RE2 re(R"((?i)\bP\s*[.,]?\s*\d{1,3}\s*/\s*\d{1,3}\b)");
+  return re;
+}
+
+bool IsTtiLine(const Line& line, int page_height) {
+  return line.box.y < page_height * 0.06 && RE2::PartialMatch(line.text, TtiPattern());
+}
+
+bool ContainsPhrase(const std::string& haystack, const std::string& phrase) {
+  // Whole-word match inside a space-normalized haystack.
+  const std::string padded = " " + phrase + " ";
+  return (" " + haystack + " ").find(padded) != std::string::npos;
+}
+
+Result<std::vector<std::string>> ReadStrings(const YAML::Node& node, const std::string& where) {
+  std::vector<std::string> out;
+  if (!node) return out;
+  if (!node.IsSequence()) return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", where + " must be a list");
+  for (const auto& item : node) out.push_back(NormalizeForMatch(item.as<std::string>()));
+  return out;
+}
+
+}  // namespace
+
+std::string NormalizeForMatch(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  bool space = true;
+  for (unsigned char c : text) {
+    if (std::isalnum(c)) {
+      out += static_cast<char>(std::tolower(c));
+      space = false;
+    } else if (!space) {
+      out += ' ';
+      space = true;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+Classifier::Classifier(std::unique_ptr<Rules> rules, const ClassifierOptions& options)
+    : rules_(std::move(rules)), options_(options) {}
+Classifier::~Classifier() = default;
+
+Result<std::unique_ptr<Classifier>> Classifier::FromYaml(const std::string& yaml, const ClassifierOptions& options) {
+  auto rules = std::make_unique<Rules>();
+  try {
+    YAML::Node root = YAML::Load(yaml);
+    YAML::Node types = root["types"];
+    if (!types || !types.IsMap())
+      return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "classifier rules need a `types` map");
+    for (const auto& entry : types) {
+      const std::string name = entry.first.as<std::string>();
+      auto type = ParseDocType(name);
+      if (!type) return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "unknown document type `" + name + "`");
+      Rules::TypeRules tr{*type, {}, {}};
+      auto titles = ReadStrings(entry.second["titles"], "types." + name + ".titles");
+      if (!titles) return std::unexpected(titles.error());
+      tr.titles = std::move(*titles);
+      if (const YAML::Node phrases = entry.second["phrases"]) {
+        if (!phrases.IsMap())
+          return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "types." + name + ".phrases must map phrase to weight");
+        for (const auto& p : phrases)
+          tr.phrases.push_back({NormalizeForMatch(p.first.as<std::string>()), p.second.as<double>()});
+      }
+      rules->types.push_back(std::move(tr));
+    }
+  } catch (const YAML::Exception& e) {
+    return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", std::string("classifier rules: ") + e.what());
+  }
+  return std::unique_ptr<Classifier>(new Classifier(std::move(rules), options));
+}
+
+Result<std::unique_ptr<Classifier>> Classifier::FromFile(const std::string& path, const ClassifierOptions& options) {
+  std::ifstream in(path);
+  if (!in) return MakeError(ErrorCode::kFailedPrecondition, "config_missing", "cannot read classifier rules " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto c = FromYaml(ss.str(), options);
+  if (!c) c.error().message = path + ": " + c.error().message;
+  return c;
+}
+
+PageClass Classifier::ClassifyPage(const PageResult& page) const {
+  PageClass out;
+  const int height = std::max(1, page.height);
+  std::string body, title_zone;
+  bool continued = false;
+  for (const Line& line : page.text.lines) {
+    if (IsTtiLine(line, height)) continue;
+    const std::string norm = NormalizeForMatch(line.text);
+    body += norm + " ";
+    if (line.box.y < height * options_.title_zone) {
+      title_zone += "|" + norm + "|";
+      if (norm.find("continued") != std::string::npos) continued = true;
+    }
+    int i = 0, n = 0;
+    if (out.page_of == 0 && RE2::PartialMatch(line.text, PageOfPattern(), &i, &n) && i >= 1 && n >= i && n <= 50) {
+      out.page_of = i;
+      out.page_total = n;
+    }
+  }
+  out.continued = continued;
+
+  double best = 0, second = 0;
+  for (const auto& tr : rules_->types) {
+    double score = 0;
+    bool titled = false;
+    for (const std::string& t : tr.titles) {
+      // A title is a whole line of the title zone that starts with the phrase.
+      if (title_zone.find("|" + t) != std::string::npos) {
+        titled = true;
+        break;
+      }
+    }
+    if (titled) score += 5.0;
+    for (const auto& p : tr.phrases)
+      if (ContainsPhrase(body, p.text)) score += p.weight;
+    if (score > best) {
+      second = best;
+      best = score;
+      out.type = tr.type;
+      out.has_title = titled;
+    } else if (score > second) {
+      second = score;
+    }
+  }
+  out.score = best;
+  if (best < options_.min_score) {
+    out.type = DocType::kOther;
+    out.has_title = false;
+    out.confidence = page.text.words.empty() ? 0.2 : 0.5;
+    return out;
+  }
+  // Margin-based confidence: clear winners approach 1.
+  out.confidence = std::clamp(0.5 + 0.5 * (best - second) / (best + 1.0), 0.0, 1.0);
+  return out;
+}
+
+std::vector<Document> Classifier::Split(const std::vector<PageResult>& pages,
+                                        const std::vector<PageClass>& classes) const {
+  std::vector<Document> docs;
+  for (size_t i = 0; i < pages.size() && i < classes.size(); ++i) {
+    const PageClass& c = classes[i];
+    Document* current = docs.empty() ? nullptr : &docs.back();
+    bool start_new = current == nullptr;
+    if (!start_new) {
+      const bool weak = !c.has_title && c.score < options_.min_score * 2.5;
+      const bool footer_continues = c.page_of > 1;
+      const bool footer_starts = c.page_of == 1;
+      if (footer_starts) {
+        start_new = true;
+      } else if (footer_continues || c.continued) {
+        start_new = false;
+      } else if (c.type != current->type) {
+        // A weakly typed page after a document is its continuation (a referral's second
+        // page full of history reads like a note); a titled or strongly typed page is not.
+        start_new = !(weak && current->type != DocType::kFaxCover);
+      } else {
+        start_new = c.has_title && current->type != DocType::kOther;
+      }
+    }
+    if (start_new) {
+      Document d;
+      d.type = c.type;
+      d.confidence = c.confidence;
+      docs.push_back(std::move(d));
+      current = &docs.back();
+    } else {
+      current->confidence = std::min(current->confidence, std::max(c.confidence, 0.5));
+    }
+    current->pages.push_back(pages[i].number);
+  }
+  return docs;
+}
+
+}  // namespace faxintake::classify

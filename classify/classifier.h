@@ -1,0 +1,63 @@
+// Page classification and packet splitting.
+//
+// A fax is a packet of documents. Each page gets a document type from rules in
+// configuration (titles near the top of the page, weighted key phrases); the
+// splitter then groups consecutive pages into documents using the page types and
+// the cues packets carry ("Page 1 of 3", a new title, "continued").
+//
+// Thread-safety: a built Classifier is immutable; Classify/Split are const and
+// may be called from many threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/model.h"
+#include "pipeline/status.h"
+
+namespace faxintake::classify {
+
+struct ClassifierOptions {
+  double min_score = 2.0;           // below this the page is `other`
+  double review_confidence = 0.55;  // documents below this confidence go to review
+  double title_zone = 0.30;         // top share of the page where titles count
+};
+
+// What the classifier saw on one page.
+struct PageClass {
+  DocType type = DocType::kOther;
+  double score = 0;            // rule score of `type`
+  double confidence = 0;       // 0..1
+  bool has_title = false;      // a title of `type` in the title zone
+  bool continued = false;      // "continued" near the top
+  int page_of = 0, page_total = 0;  // "Page i of n" when printed, else 0
+};
+
+class Classifier {
+ public:
+  // Parses the rules (YAML). Errors: kInvalidArgument naming the bad key.
+  static Result<std::unique_ptr<Classifier>> FromYaml(const std::string& yaml, const ClassifierOptions& options);
+  static Result<std::unique_ptr<Classifier>> FromFile(const std::string& path, const ClassifierOptions& options);
+  ~Classifier();
+
+  PageClass ClassifyPage(const PageResult& page) const;
+
+  // Groups pages into documents (types, page lists, confidences). `classes[i]` belongs
+  // to `pages[i]`. Every page lands in exactly one document, in order.
+  std::vector<Document> Split(const std::vector<PageResult>& pages, const std::vector<PageClass>& classes) const;
+
+  const ClassifierOptions& options() const { return options_; }
+
+ private:
+  struct Rules;
+  Classifier(std::unique_ptr<Rules> rules, const ClassifierOptions& options);
+  std::unique_ptr<Rules> rules_;
+  ClassifierOptions options_;
+};
+
+// Lower case ASCII, punctuation folded to spaces, single spaces. Used on both rule
+// phrases and page text so that OCR punctuation noise does not matter.
+std::string NormalizeForMatch(const std::string& text);
+
+}  // namespace faxintake::classify

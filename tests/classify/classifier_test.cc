@@ -1,0 +1,111 @@
+#include "classify/classifier.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "tests/support/test_support.h"
+
+namespace faxintake::classify {
+namespace {
+
+// A page whose lines are laid out top to bottom, 40 px apart.
+PageResult MakePage(int number, const std::vector<std::string>& lines) {
+  PageResult p;
+  p.number = number;
+  p.width = 1728;
+  p.height = 2200;
+  int y = 150;
+  for (const std::string& text : lines) {
+    Line line;
+    line.text = text;
+    line.box = Box{100, y, 1000, 30};
+    line.first_word = static_cast<int>(p.text.words.size());
+    std::istringstream in(text);
+    std::string w;
+    while (in >> w) {
+      p.text.words.push_back(Word{w, line.box, 0.9f, static_cast<int>(p.text.lines.size())});
+      ++line.word_count;
+    }
+    p.text.lines.push_back(line);
+    y += 40;
+  }
+  return p;
+}
+
+std::unique_ptr<Classifier> DefaultClassifier() {
+  auto c = Classifier::FromFile((testing::SourceDir() / "config/doctypes.yaml").string(), ClassifierOptions{});
+  EXPECT_TRUE(c.has_value()) << (c ? "" : c.error().message);
+  return c ? std::move(*c) : nullptr;
+}
+
+TEST(Classifier, TypesPagesByTitlesAndPhrases) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  struct Case {
+    std::vector<std::string> lines;
+    DocType expected;
+  } cases[] = {
+      {{"FAX", "To: Dr. Smith", "Pages (including cover): 4", "CONFIDENTIALITY NOTICE"}, DocType::kFaxCover},
+      {{"REFERRAL FORM", "Patient Name: LOPEZ, MARIA", "Reason for Referral: knee pain", "Referring Provider: John Smith"},
+       DocType::kReferral},
+      {{"PRIOR AUTHORIZATION DETERMINATION", "Authorization Number: A123", "has been approved"},
+       DocType::kPriorAuthorization},
+      {{"PROGRESS NOTE", "Chief Complaint: cough", "History of Present Illness", "Assessment and Plan"},
+       DocType::kClinicalNote},
+      {{"CONSULTATION REPORT", "Thank you for the referral of this patient", "Impression", "Recommendations"},
+       DocType::kConsultNote},
+      {{"LABORATORY REPORT", "Specimen: blood  Collected: 03/01/2026", "Test Result Flag Units Reference Range"},
+       DocType::kLabResult},
+      {{"BLUE CROSS", "Member ID XYZ123", "RxBIN 004336 RxPCN ADV", "Copay $20"}, DocType::kInsuranceCard},
+      {{"REQUEST FOR MEDICAL RECORDS", "Please send the following medical records", "HIPAA"},
+       DocType::kRecordsRequest},
+      {{"Lower your rates today", "special offer, call now", "to remove your number"}, DocType::kOther},
+  };
+  for (const auto& tc : cases) {
+    SCOPED_TRACE(tc.lines.front());
+    PageClass pc = c->ClassifyPage(MakePage(1, tc.lines));
+    EXPECT_EQ(DocTypeName(pc.type), std::string(DocTypeName(tc.expected)));
+    EXPECT_GT(pc.confidence, 0.5);
+  }
+}
+
+TEST(Classifier, IgnoresTheSendingMachineHeaderLine) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  PageResult p = MakePage(1, {"MAR 03 2026 10:42AM FROM: REFERRAL CENTER FAX 5125550142 P.001/003"});
+  p.text.lines[0].box.y = 10;
+  EXPECT_EQ(c->ClassifyPage(p).type, DocType::kOther);
+}
+
+TEST(Classifier, SplitsAPacketIntoDocuments) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  std::vector<PageResult> pages = {
+      MakePage(1, {"FAX", "Pages (including cover): 5"}),
+      MakePage(2, {"REFERRAL FORM", "Reason for Referral: knee", "Referring Provider: J Smith", "Page 1 of 2"}),
+      MakePage(3, {"Past medical history: hypertension", "Medications: lisinopril", "Page 2 of 2"}),
+      MakePage(4, {"REFERRAL FORM", "Reason for Referral: cough", "Referring Provider: A Jones"}),
+      MakePage(5, {"PROGRESS NOTE", "Chief Complaint: cough", "History of Present Illness"}),
+  };
+  std::vector<PageClass> classes;
+  for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
+  auto docs = c->Split(pages, classes);
+  ASSERT_EQ(docs.size(), 4u);
+  EXPECT_EQ(docs[0].type, DocType::kFaxCover);
+  EXPECT_EQ(docs[1].type, DocType::kReferral);
+  EXPECT_EQ(docs[1].pages, (std::vector<int>{2, 3}));
+  EXPECT_EQ(docs[2].type, DocType::kReferral);
+  EXPECT_EQ(docs[2].pages, (std::vector<int>{4}));
+  EXPECT_EQ(docs[3].type, DocType::kClinicalNote);
+}
+
+TEST(Classifier, RejectsRulesWithAnUnknownType) {
+  auto c = Classifier::FromYaml("types:\n  memo:\n    titles: [memo]\n", ClassifierOptions{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(c.error().message.find("memo"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace faxintake::classify
