@@ -31,3 +31,25 @@ std::string ReadFile(const std::filesystem::path& p);
 void WriteFile(const std::filesystem::path& p, const std::string& bytes);
 
 }  // namespace faxintake::testing
+
+#include <vector>
+
+namespace faxintake::testing {
+
+struct CommandResult {
+  int exit_code = -1;      // -1 when killed by a signal or timed out
+  int signal = 0;
+  bool timed_out = false;
+  std::string out;         // stdout
+  std::string err;         // stderr
+  double seconds = 0;
+};
+
+// Runs argv[0] with argv (no shell), capturing stdout and stderr; kills it after
+// `timeout_seconds`. Environment is inherited plus OMP_THREAD_LIMIT=1.
+CommandResult RunCommand(const std::vector<std::string>& argv, double timeout_seconds = 600);
+
+// The built faxintake binary.
+std::string FaxintakeBinary();
+
+}  // namespace faxintake::testing

@@ -1,0 +1,122 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+#include "pipeline/log.h"
+
+namespace faxintake::server {
+namespace {
+
+bool IsAcceptedType(const std::string& content_type) {
+  return content_type.starts_with("application/pdf") || content_type.starts_with("image/tiff") ||
+         content_type.starts_with("image/png") || content_type.starts_with("image/jpeg") ||
+         content_type.starts_with("application/octet-stream");
+}
+
+void JsonReply(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void ErrorReply(httplib::Response& res, int status, const std::string& code, const std::string& message) {
+  JsonReply(res, status, {{"error", {{"code", code}, {"message", message}}}});
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  httplib::Server server;
+  std::thread thread;
+};
+
+HttpServer::HttpServer(HttpOptions options, HttpHandlers handlers) : impl_(std::make_unique<Impl>()) {
+  auto& s = impl_->server;
+  const size_t max_bytes = options.max_upload_bytes;
+  s.set_payload_max_length(max_bytes + (1 << 16));  // room for multipart framing
+  s.set_read_timeout(60, 0);
+  s.set_write_timeout(60, 0);
+  const int threads = options.threads;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  bind_ = options.bind;
+  requested_port_ = options.port;
+
+  s.Post("/v1/faxes", [handlers, max_bytes](const httplib::Request& req, httplib::Response& res) {
+    std::string_view bytes;
+    FaxMetadata meta;
+    meta.source = "webhook:upload";
+    if (req.is_multipart_form_data()) {
+      if (!req.has_file("file")) return ErrorReply(res, 400, "missing_file", "multipart upload needs a `file` part");
+      const auto& file = req.get_file_value("file");
+      bytes = file.content;
+      meta.original_name = file.filename;
+    } else if (IsAcceptedType(req.get_header_value("Content-Type"))) {
+      bytes = req.body;
+    } else {
+      return ErrorReply(res, 415, "unsupported_media_type", "send multipart/form-data or a PDF/TIFF/PNG/JPEG body");
+    }
+    if (bytes.empty()) return ErrorReply(res, 400, "empty_file", "the uploaded file is empty");
+    if (bytes.size() > max_bytes) return ErrorReply(res, 413, "input_too_large", "upload exceeds the size limit");
+    meta.gateway_fax_id = req.get_header_value("X-Fax-Id");
+    meta.from_number = req.get_header_value("X-Fax-From");
+    meta.to_number = req.get_header_value("X-Fax-To");
+    auto reply = handlers.upload(bytes, meta);
+    if (!reply) {
+      const Error& e = reply.error();
+      if (e.code == ErrorCode::kResourceExhausted || e.code == ErrorCode::kUnavailable) {
+        res.set_header("Retry-After", "30");
+        return ErrorReply(res, 503, e.reason, e.message);
+      }
+      return ErrorReply(res, 400, e.reason, e.message);
+    }
+    JsonReply(res, 202, {{"fax_id", reply->fax_id}, {"duplicate", reply->duplicate}});
+  });
+
+  s.Get(R"(/v1/faxes/([A-Za-z0-9_\-]{1,80}))", [handlers](const httplib::Request& req, httplib::Response& res) {
+    auto r = handlers.result(req.matches[1]);
+    if (!r) {
+      if (r.error().code == ErrorCode::kNotFound) return ErrorReply(res, 404, "not_found", "no such fax");
+      return ErrorReply(res, 503, r.error().reason, r.error().message);
+    }
+    if (!r->has_value()) return JsonReply(res, 202, {{"fax_id", req.matches[1].str()}, {"status", "processing"}});
+    res.status = 200;
+    res.set_content(**r, "application/json");
+  });
+
+  s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
+  s.Get("/readyz", [handlers](const httplib::Request&, httplib::Response& res) {
+    const bool ready = !handlers.ready || handlers.ready();
+    res.status = ready ? 200 : 503;
+    res.set_content(ready ? "ready\n" : "not ready\n", "text/plain");
+  });
+  s.Get("/metrics", [handlers](const httplib::Request&, httplib::Response& res) {
+    res.set_content(handlers.metrics ? handlers.metrics() : "", "text/plain; version=0.0.4");
+  });
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<void> HttpServer::Start() {
+  auto& s = impl_->server;
+  if (requested_port_ == 0) {
+    port_ = s.bind_to_any_port(bind_);
+  } else {
+    port_ = s.bind_to_port(bind_, requested_port_) ? requested_port_ : -1;
+  }
+  if (port_ <= 0)
+    return MakeError(ErrorCode::kUnavailable, "bind_failed",
+                     "cannot listen on " + bind_ + ":" + std::to_string(requested_port_));
+  impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  log::Info("http_listening", "bind={} port={}", bind_, port_);
+  return {};
+}
+
+void HttpServer::Stop() {
+  if (!impl_) return;
+  impl_->server.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+}  // namespace faxintake::server

@@ -1,0 +1,70 @@
+// The HTTP front: generic fax upload, results, health and metrics. The only file that
+// includes cpp-httplib is http_server.cc.
+//
+// Endpoints:
+//   POST /v1/faxes           multipart/form-data with a `file` part (TIFF, PDF, PNG, JPEG), or the
+//                            raw bytes with Content-Type application/pdf | image/tiff | image/png.
+//                            202 {"fax_id", "duplicate"} once the fax is durably stored;
+//                            400 bad request, 413 too large, 503 (Retry-After) when the queue is full.
+//   GET  /v1/faxes/{fax_id}  200 the intake result (faxintake.result/1); 202 while processing; 404.
+//   GET  /healthz            200 when the process runs.
+//   GET  /readyz             200 when workers and store are ready, else 503.
+//   GET  /metrics            Prometheus text format.
+//
+// Thread-safety: handlers run on the server's thread pool; the callbacks must be thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "pipeline/model.h"
+#include "pipeline/status.h"
+
+namespace faxintake::server {
+
+struct HttpOptions {
+  std::string bind = "127.0.0.1";
+  int port = 8080;                       // 0: any free port (see HttpServer::port())
+  size_t max_upload_bytes = 64 << 20;
+  int threads = 8;
+};
+
+struct UploadReply {
+  std::string fax_id;
+  bool duplicate = false;
+};
+
+struct HttpHandlers {
+  // Stores the fax durably and queues it. kResourceExhausted => 503; kInvalidArgument => 400.
+  std::function<Result<UploadReply>(std::string_view bytes, const FaxMetadata& meta)> upload;
+  // The contract JSON text of a processed fax; nullopt while still processing; kNotFound.
+  std::function<Result<std::optional<std::string>>(const std::string& fax_id)> result;
+  std::function<bool()> ready;
+  std::function<std::string()> metrics;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpOptions options, HttpHandlers handlers);
+  ~HttpServer();  // stops
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts serving on a background thread. Errors: kUnavailable when the
+  // address cannot be bound.
+  Result<void> Start();
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string bind_;
+  int requested_port_ = 0;
+  int port_ = 0;
+};
+
+}  // namespace faxintake::server

@@ -1,0 +1,125 @@
+#include "server/http_server.h"
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+
+namespace faxintake::server {
+namespace {
+
+// A fake intake behind the real HTTP server on 127.0.0.1 port 0.
+struct FakeIntake {
+  std::mutex mu;
+  std::map<std::string, std::string> stored;  // fax_id -> bytes
+  std::vector<FaxMetadata> metas;
+  bool full = false;
+
+  HttpHandlers Handlers() {
+    HttpHandlers h;
+    h.upload = [this](std::string_view bytes, const FaxMetadata& meta) -> Result<UploadReply> {
+      std::lock_guard lock(mu);
+      if (full) return MakeError(ErrorCode::kResourceExhausted, "queue_full", "queue full");
+      const std::string id = "fx_" + std::to_string(std::hash<std::string_view>{}(bytes) % 100000);
+      const bool dup = stored.count(id) > 0;
+      stored[id] = std::string(bytes);
+      metas.push_back(meta);
+      return UploadReply{id, dup};
+    };
+    h.result = [this](const std::string& id) -> Result<std::optional<std::string>> {
+      std::lock_guard lock(mu);
+      if (id == "fx_processing") return std::optional<std::string>{};
+      if (!stored.count(id)) return MakeError(ErrorCode::kNotFound, "not_found", "no such fax");
+      return std::optional<std::string>{R"({"schema":"faxintake.result/1"})"};
+    };
+    h.ready = [] { return true; };
+    h.metrics = [] { return std::string("faxintake_faxes_accepted_total 1\n"); };
+    return h;
+  }
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    HttpOptions o;
+    o.port = 0;
+    o.max_upload_bytes = 1 << 20;
+    server_ = std::make_unique<HttpServer>(o, intake_.Handlers());
+    auto started = server_->Start();
+    ASSERT_TRUE(started.has_value());
+    ASSERT_GT(server_->port(), 0);
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  }
+  FakeIntake intake_;
+  std::unique_ptr<HttpServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(HttpServerTest, AcceptsAMultipartUploadAndAnswers202WithTheFaxId) {
+  httplib::MultipartFormDataItems items = {{"file", "II*\0fakefax", "fax001.tif", "image/tiff"}};
+  auto res = client_->Post("/v1/faxes", {{"X-Fax-Id", "gw-123"}}, items);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 202);
+  auto body = nlohmann::json::parse(res->body);
+  EXPECT_TRUE(body["fax_id"].get<std::string>().starts_with("fx_"));
+  EXPECT_EQ(body["duplicate"], false);
+  ASSERT_EQ(intake_.metas.size(), 1u);
+  EXPECT_EQ(intake_.metas[0].original_name, "fax001.tif");
+  EXPECT_EQ(intake_.metas[0].gateway_fax_id, "gw-123");
+
+  auto again = client_->Post("/v1/faxes", items);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(nlohmann::json::parse(again->body)["duplicate"], true);
+}
+
+TEST_F(HttpServerTest, AcceptsARawPdfBody) {
+  auto res = client_->Post("/v1/faxes", std::string("%PDF-1.4 fake"), "application/pdf");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 202);
+}
+
+TEST_F(HttpServerTest, RejectsWhatItCannotTake) {
+  auto no_file = client_->Post("/v1/faxes", httplib::MultipartFormDataItems{{"other", "x", "", ""}});
+  ASSERT_TRUE(no_file);
+  EXPECT_EQ(no_file->status, 400);
+  EXPECT_EQ(nlohmann::json::parse(no_file->body)["error"]["code"], "missing_file");
+
+  auto wrong_type = client_->Post("/v1/faxes", std::string("hello"), "text/plain");
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(wrong_type->status, 415);
+
+  auto too_big = client_->Post("/v1/faxes", std::string((1 << 20) + 10, 'x'), "application/pdf");
+  ASSERT_TRUE(too_big);
+  EXPECT_TRUE(too_big->status == 413) << too_big->status;
+  EXPECT_TRUE(intake_.stored.empty());
+}
+
+TEST_F(HttpServerTest, AnswersServiceUnavailableWithRetryAfterWhenFull) {
+  intake_.full = true;
+  auto res = client_->Post("/v1/faxes", std::string("%PDF-1.4"), "application/pdf");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->get_header_value("Retry-After"), "30");
+}
+
+TEST_F(HttpServerTest, ServesResultsHealthAndMetrics) {
+  auto up = client_->Post("/v1/faxes", std::string("%PDF-1.4 x"), "application/pdf");
+  ASSERT_TRUE(up);
+  const std::string id = nlohmann::json::parse(up->body)["fax_id"];
+  auto r = client_->Get("/v1/faxes/" + id);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["schema"], "faxintake.result/1");
+  EXPECT_EQ(client_->Get("/v1/faxes/fx_processing")->status, 202);
+  EXPECT_EQ(client_->Get("/v1/faxes/fx_unknown")->status, 404);
+  EXPECT_EQ(client_->Get("/healthz")->status, 200);
+  EXPECT_EQ(client_->Get("/readyz")->status, 200);
+  auto m = client_->Get("/metrics");
+  EXPECT_NE(m->body.find("faxintake_faxes_accepted_total"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace faxintake::server
