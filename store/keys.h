@@ -1,0 +1,96 @@
+// The record store's on-disk key layout: column family names and key encodings.
+//
+// Everything here is a storage format: names and byte layouts may be added to, never changed
+// (a change is a schema version with a migration). Integers in keys are big-endian so that
+// byte order is numeric order. Fax ids are fixed-length (kFaxIdLength), so keys that start
+// with one need no separator. Thread-safety: pure functions.
+//
+// Column family | key                                             | value (sealed unless noted)
+// ------------- | ------------------------------------------------ | ---------------------------
+// meta          | "schema_version", "encryption", "created_at_us", | plaintext; counters and
+//               | "seq/accept", "seq/outbox", "count/<name>"       | sequences are merge operands
+// raw           | fax_id                                           | the fax's raw bytes (blob files)
+// faxes         | fax_id                                           | FaxRecord
+// pages         | fax_id | be32 page number                        | page image bytes (blob files)
+// ocr           | fax_id | be32 page number                        | PageResult (with words, lines)
+// documents     | fax_id | be32 document index (0-based)           | Document
+// patients      | (reserved for patient records)                   |
+// referrals     | (reserved for referral records)                  |
+// index         | 's' | state u8 | be64 accept_seq | fax_id         | empty: faxes by state, oldest first
+//               | 'r' | priority u8 | be64 received | fax_id | be32 document | empty: review queue
+//               | 'g' | 16-byte keyed hash of (source, gateway id)  | plaintext fax_id
+// outbox        | be64 seq                                         | OutboxEvent
+// audit         | (reserved for the audit log)                     |
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/records.h"
+
+namespace faxintake::store::keys {
+
+// Column family names.
+inline constexpr const char* kMeta = "meta";
+inline constexpr const char* kRaw = "raw";
+inline constexpr const char* kFaxes = "faxes";
+inline constexpr const char* kPages = "pages";
+inline constexpr const char* kOcr = "ocr";
+inline constexpr const char* kDocuments = "documents";
+inline constexpr const char* kPatients = "patients";
+inline constexpr const char* kReferrals = "referrals";
+inline constexpr const char* kIndex = "index";
+inline constexpr const char* kOutbox = "outbox";
+inline constexpr const char* kAudit = "audit";
+// Every family the store opens, in a fixed order (RocksDB's "default" comes first, unused).
+const std::vector<std::string>& AllFamilies();
+
+// Meta keys.
+inline constexpr std::string_view kSchemaVersion = "schema_version";
+inline constexpr std::string_view kEncryption = "encryption";
+inline constexpr std::string_view kCreatedAt = "created_at_us";
+inline constexpr std::string_view kAcceptSeq = "seq/accept";
+inline constexpr std::string_view kOutboxSeq = "seq/outbox";
+std::string CounterKey(std::string_view name);  // "count/<name>"
+
+// Index key tags (first byte of every key in the index family).
+inline constexpr char kStateTag = 's';
+inline constexpr char kReviewTag = 'r';
+inline constexpr char kGatewayTag = 'g';
+
+void PutBigEndian32(std::string* out, uint32_t v);
+void PutBigEndian64(std::string* out, uint64_t v);
+uint32_t ReadBigEndian32(std::string_view in);  // REQUIRES: in.size() >= 4
+uint64_t ReadBigEndian64(std::string_view in);  // REQUIRES: in.size() >= 8
+// Signed values as order-preserving unsigned (sign bit flipped).
+uint64_t OrderedFromSigned(int64_t v);
+int64_t SignedFromOrdered(uint64_t v);
+
+std::string FaxSubKey(std::string_view fax_id, uint32_t n);  // pages, ocr, documents
+std::string OutboxKey(uint64_t seq);
+
+std::string StateIndexKey(FaxState state, uint64_t accept_seq, std::string_view fax_id);
+std::string StateIndexPrefix(FaxState state);
+// The fax id of a state index key; nullopt when malformed.
+std::optional<std::string> FaxIdFromStateKey(std::string_view key);
+
+std::string ReviewIndexKey(ReviewPriority priority, int64_t received_at_us, std::string_view fax_id,
+                           uint32_t document);
+std::string ReviewIndexPrefix();
+std::optional<ReviewItem> ParseReviewIndexKey(std::string_view key);
+
+// `hash` is Sealer::IndexHash of GatewayIdentity(source, gateway_fax_id).
+std::string GatewayIndexKey(std::string_view hash);
+std::string GatewayIdentity(std::string_view source, std::string_view gateway_fax_id);
+
+// The smallest key greater than every key starting with `prefix` (empty: no bound).
+std::string PrefixSuccessor(std::string_view prefix);
+
+// RFC 3339 timestamp ("2024-05-01T13:45:00Z", fraction and offset optional) as Unix
+// microseconds; nullopt when it does not parse.
+std::optional<int64_t> ParseRfc3339Micros(std::string_view s);
+
+}  // namespace faxintake::store::keys

@@ -1,0 +1,54 @@
+#include "store/records.h"
+
+#include <algorithm>
+
+namespace faxintake::store {
+
+const char* FaxStateName(FaxState s) {
+  switch (s) {
+    case FaxState::kAccepted: return "accepted";
+    case FaxState::kFiled: return "filed";
+    case FaxState::kNeedsReview: return "needs_review";
+    case FaxState::kQuarantined: return "quarantined";
+  }
+  return "accepted";
+}
+
+std::optional<FaxState> ParseFaxState(std::string_view name) {
+  for (FaxState s : {FaxState::kAccepted, FaxState::kFiled, FaxState::kNeedsReview, FaxState::kQuarantined})
+    if (name == FaxStateName(s)) return s;
+  return std::nullopt;
+}
+
+FaxState StateForStatus(IntakeStatus status) {
+  switch (status) {
+    case IntakeStatus::kFiled: return FaxState::kFiled;
+    case IntakeStatus::kNeedsReview: return FaxState::kNeedsReview;
+    case IntakeStatus::kQuarantined: return FaxState::kQuarantined;
+  }
+  return FaxState::kNeedsReview;
+}
+
+const char* ReviewPriorityName(ReviewPriority p) {
+  switch (p) {
+    case ReviewPriority::kStat: return "stat";
+    case ReviewPriority::kUrgent: return "urgent";
+    case ReviewPriority::kRoutine: return "routine";
+  }
+  return "routine";
+}
+
+ReviewPriority PriorityForDocuments(const std::vector<Document>& documents) {
+  ReviewPriority best = ReviewPriority::kRoutine;
+  for (const Document& d : documents) {
+    auto it = d.fields.find("referral.priority");
+    if (it == d.fields.end()) continue;
+    const auto* value = std::get_if<std::string>(&it->second.value);
+    if (value == nullptr) continue;
+    if (*value == "stat") best = std::min(best, ReviewPriority::kStat);
+    if (*value == "urgent") best = std::min(best, ReviewPriority::kUrgent);
+  }
+  return best;
+}
+
+}  // namespace faxintake::store
