@@ -1,0 +1,942 @@
+#include "store/record_store.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "pipeline/log.h"
+#include "store/codec.h"
+#include "store/keys.h"
+
+namespace faxintake::store {
+namespace {
+
+namespace rdb = ROCKSDB_NAMESPACE;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// RocksDB status messages name files and operations, never values, so they may be passed on.
+Error StatusError(const rdb::Status& s, std::string_view what) {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string reason = "store_internal";
+  if (s.IsNotFound()) {
+    code = ErrorCode::kNotFound, reason = "store_not_found";
+  } else if (s.IsCorruption()) {
+    code = ErrorCode::kDataLoss, reason = "store_corrupt";
+  } else if (s.IsNoSpace() || s.subcode() == rdb::Status::kSpaceLimit || s.IsMemoryLimit()) {
+    code = ErrorCode::kResourceExhausted, reason = "store_no_space";
+  } else if (s.IsIOError()) {
+    code = ErrorCode::kUnavailable, reason = "store_io_error";
+  } else if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() || s.IsShutdownInProgress() || s.IsIncomplete()) {
+    code = ErrorCode::kUnavailable, reason = "store_busy";
+  } else if (s.IsInvalidArgument()) {
+    code = ErrorCode::kInvalidArgument, reason = "store_invalid_argument";
+  }
+  return Error{code, std::move(reason), std::string(what) + ": " + s.ToString()};
+}
+
+std::unexpected<Error> Fail(const rdb::Status& s, std::string_view what) {
+  return std::unexpected<Error>(StatusError(s, what));
+}
+
+// Counters and sequences in the meta family are merge operands, so that concurrent batches
+// update them without a read-modify-write and in any order. Value: op byte + be64.
+//   '+' adds (two's complement, so a negative delta subtracts), '^' keeps the maximum.
+// A key only ever receives one kind of operand.
+constexpr char kAddOp = '+';
+constexpr char kMaxOp = '^';
+
+std::string CounterOperand(char op, uint64_t v) {
+  std::string s(1, op);
+  keys::PutBigEndian64(&s, v);
+  return s;
+}
+
+class CounterMergeOperator : public rdb::AssociativeMergeOperator {
+ public:
+  bool Merge(const rdb::Slice& /*key*/, const rdb::Slice* existing, const rdb::Slice& value, std::string* new_value,
+             rdb::Logger* /*logger*/) const override {
+    if (value.size() != 9 || (value[0] != kAddOp && value[0] != kMaxOp)) return false;
+    if (existing == nullptr) {
+      new_value->assign(value.data(), value.size());
+      return true;
+    }
+    if (existing->size() != 9) return false;
+    const uint64_t base = keys::ReadBigEndian64(std::string_view(existing->data() + 1, 8));
+    const uint64_t operand = keys::ReadBigEndian64(std::string_view(value.data() + 1, 8));
+    const uint64_t merged = value[0] == kAddOp ? base + operand : std::max(base, operand);
+    *new_value = CounterOperand(value[0], merged);
+    return true;
+  }
+  const char* Name() const override { return "faxintake.CounterMerge"; }
+};
+
+// Counter names (meta "count/<name>").
+constexpr std::string_view kCountFaxes = "faxes";
+constexpr std::string_view kCountDocuments = "documents";
+std::string_view StateCounter(FaxState s) { return FaxStateName(s); }
+
+std::string BigEndian32(uint32_t v) {
+  std::string s;
+  keys::PutBigEndian32(&s, v);
+  return s;
+}
+
+constexpr size_t kStripes = 64;
+
+// Sequence numbers for outbox events. Allocation and the write that carries the event are not
+// atomic together, so batches may land out of seq order; readers only see seqs below every
+// allocated-but-unfinished one, which makes the visible outbox grow by appending only.
+class OutboxSequencer {
+ public:
+  void Reset(uint64_t last_used) {
+    std::lock_guard lock(mu_);
+    next_ = last_used + 1;
+  }
+  uint64_t Allocate() {
+    std::lock_guard lock(mu_);
+    in_flight_.insert(next_);
+    return next_++;
+  }
+  void Finish(uint64_t seq) {
+    std::lock_guard lock(mu_);
+    in_flight_.erase(seq);
+  }
+  uint64_t VisibleThrough() const {
+    std::lock_guard lock(mu_);
+    return (in_flight_.empty() ? next_ : *in_flight_.begin()) - 1;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  uint64_t next_ = 1;
+  std::set<uint64_t> in_flight_;
+};
+
+// Finishes an allocated seq when the write that carries it is over, whatever its outcome.
+class SeqGuard {
+ public:
+  SeqGuard(OutboxSequencer& seqs) : seqs_(seqs), seq_(seqs.Allocate()) {}
+  ~SeqGuard() { seqs_.Finish(seq_); }
+  SeqGuard(const SeqGuard&) = delete;
+  SeqGuard& operator=(const SeqGuard&) = delete;
+  uint64_t seq() const { return seq_; }
+
+ private:
+  OutboxSequencer& seqs_;
+  uint64_t seq_;
+};
+
+struct Family {
+  rdb::ColumnFamilyHandle* handle = nullptr;
+  std::string name;
+};
+
+// The additional authenticated data of a sealed value: where it lives.
+std::string Aad(const Family& f, std::string_view key) {
+  std::string aad = f.name;
+  aad.push_back('\0');
+  aad.append(key);
+  return aad;
+}
+
+// Schema migrations, each from one version to the next. A migration writes its changes and the
+// new "schema_version" in one batch, so a crash leaves either the old or the new layout.
+// Version 1 is the first layout, so there are none yet.
+struct Migration {
+  uint32_t from;
+  Result<void> (*run)(rdb::DB* db, const std::map<std::string, Family>& families);
+};
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> all = {};
+  return all;
+}
+
+Result<void> CheckFaxId(const std::string& fax_id) {
+  if (!IsValidFaxId(fax_id))
+    return MakeError(ErrorCode::kInvalidArgument, "bad_fax_id", "not a fax id (fx_ + 32 hex digits)");
+  return {};
+}
+
+}  // namespace
+
+// ====================================================================== Impl
+
+class RecordStore::Impl {
+ public:
+  Impl(const StoreOptions& options, Sealer sealer) : options_(options), sealer_(std::move(sealer)) {}
+  ~Impl() { Close(); }
+
+  Result<void> OpenDb();
+  Result<void> CheckSchema();
+  Result<void> LoadSequences();
+
+  Result<AcceptOutcome> AcceptFax(std::string_view bytes, const FaxMetadata& meta);
+  Result<std::string> GetRawFax(const std::string& fax_id);
+  Result<FaxRecord> GetFaxRecord(const std::string& fax_id);
+  Result<void> CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images);
+  Result<std::optional<IntakeResult>> GetResult(const std::string& fax_id);
+  Result<std::string> GetPageImage(const std::string& fax_id, int page);
+  Result<std::vector<std::string>> FaxIdsInState(FaxState state, size_t limit);
+  Result<std::vector<ReviewItem>> ReviewQueue(size_t limit);
+  Result<std::vector<OutboxEvent>> ReadOutbox(uint64_t after_seq, size_t limit);
+  Result<void> Backup(const std::string& dir);
+  Result<Counts> Stats();
+  Result<void> FlushAndCompact();
+  Result<std::map<std::string, uint64_t>> CountKeys();
+  Result<void> SetSchemaVersion(uint32_t version);
+  bool encrypted() const { return sealer_.encrypted(); }
+
+ private:
+  void Close();
+  std::mutex& Stripe(std::string_view key) { return stripes_[std::hash<std::string_view>{}(key) % kStripes]; }
+
+  rdb::ColumnFamilyOptions FamilyOptions(const std::string& name) const;
+
+  Result<void> PutSealed(rdb::WriteBatch& batch, const Family& f, const std::string& key, std::string_view value);
+  // The unsealed value, nullopt when the key is absent.
+  Result<std::optional<std::string>> GetSealed(const rdb::ReadOptions& ro, const Family& f, const std::string& key);
+  Result<std::optional<std::string>> GetPlain(const rdb::ReadOptions& ro, const Family& f, const std::string& key);
+  Result<std::optional<FaxRecord>> ReadFaxRecord(const rdb::ReadOptions& ro, const std::string& fax_id);
+  // Calls `visit(key, value)` for each key starting with `prefix`, in order, until it returns false.
+  Result<void> ScanPrefix(const rdb::ReadOptions& ro, const Family& f, const std::string& prefix,
+                          const std::function<bool(std::string_view, std::string_view)>& visit);
+  Result<uint64_t> ReadCounter(const rdb::ReadOptions& ro, std::string_view key);
+  Result<void> PutOutboxEvent(rdb::WriteBatch& batch, const OutboxEvent& event);
+  void AddToCounter(rdb::WriteBatch& batch, std::string_view name, int64_t delta);
+  Result<void> Write(rdb::WriteBatch& batch, bool sync, std::string_view what);
+
+  Result<AcceptOutcome> AddGatewayAlias(const std::string& fax_id, FaxRecord record, const std::string& gateway_key);
+
+  StoreOptions options_;
+  Sealer sealer_;
+  rdb::DB* db_ = nullptr;
+  std::vector<rdb::ColumnFamilyHandle*> handles_;
+  std::shared_ptr<rdb::Cache> cache_;
+  std::map<std::string, Family> families_;
+  Family meta_, raw_, faxes_, pages_, ocr_, documents_, index_, outbox_;
+
+  std::array<std::mutex, kStripes> stripes_;
+  std::atomic<uint64_t> next_accept_seq_{1};
+  OutboxSequencer outbox_seqs_;
+};
+
+// ---------------------------------------------------------------------- open / close
+
+rdb::ColumnFamilyOptions RecordStore::Impl::FamilyOptions(const std::string& name) const {
+  rdb::ColumnFamilyOptions cf;
+  rdb::BlockBasedTableOptions table;
+  table.block_cache = cache_;
+  table.filter_policy.reset(rdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  cf.table_factory.reset(rdb::NewBlockBasedTableFactory(table));
+  if (name == keys::kRaw || name == keys::kPages) {
+    // Megabyte-sized blobs go to blob files so compaction of their keys does not rewrite them.
+    cf.enable_blob_files = true;
+    cf.min_blob_size = 4096;
+    cf.enable_blob_garbage_collection = true;
+    cf.blob_compression_type = rdb::kNoCompression;  // sealed or already compressed (TIFF, PNG)
+  }
+  if (name == keys::kMeta) cf.merge_operator = std::make_shared<CounterMergeOperator>();
+  return cf;
+}
+
+Result<void> RecordStore::Impl::OpenDb() {
+  cache_ = rdb::NewLRUCache(options_.block_cache_bytes);
+  rdb::DBOptions db_options;
+  db_options.create_if_missing = options_.create_if_missing;
+  db_options.create_missing_column_families = true;  // a newer layout may add families
+  db_options.max_background_jobs = 4;
+  db_options.bytes_per_sync = 1 << 20;
+  // Rarely written families (patients, audit) would otherwise pin old WAL files forever.
+  db_options.max_total_wal_size = 256 << 20;
+  db_options.keep_log_file_num = 10;
+
+  std::vector<std::string> names = keys::AllFamilies();
+  std::vector<std::string> existing;
+  if (rdb::DB::ListColumnFamilies(db_options, options_.path, &existing).ok()) {
+    for (const std::string& n : existing)
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  }
+  std::vector<rdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& n : names) descriptors.emplace_back(n, FamilyOptions(n));
+
+  rdb::Status s = rdb::DB::Open(db_options, options_.path, descriptors, &handles_, &db_);
+  if (!s.ok()) {
+    if (s.IsInvalidArgument() && !options_.create_if_missing)
+      return MakeError(ErrorCode::kNotFound, "store_missing", "no store at the configured path: " + s.ToString());
+    if (s.IsIOError() && s.ToString().find("lock") != std::string::npos)
+      return MakeError(ErrorCode::kUnavailable, "store_locked", "store is open in another process: " + s.ToString());
+    return Fail(s, "open store");
+  }
+  for (size_t i = 0; i < names.size(); ++i) families_[names[i]] = Family{handles_[i], names[i]};
+  meta_ = families_[keys::kMeta];
+  raw_ = families_[keys::kRaw];
+  faxes_ = families_[keys::kFaxes];
+  pages_ = families_[keys::kPages];
+  ocr_ = families_[keys::kOcr];
+  documents_ = families_[keys::kDocuments];
+  index_ = families_[keys::kIndex];
+  outbox_ = families_[keys::kOutbox];
+  return {};
+}
+
+void RecordStore::Impl::Close() {
+  if (db_ == nullptr) return;
+  for (rdb::ColumnFamilyHandle* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  handles_.clear();
+  rdb::Status s = db_->Close();
+  if (!s.ok()) log::Warn("store_close_failed", "code={}", static_cast<int>(s.code()));
+  delete db_;
+  db_ = nullptr;
+}
+
+Result<void> RecordStore::Impl::CheckSchema() {
+  const rdb::ReadOptions ro;
+  auto version = GetPlain(ro, meta_, std::string(keys::kSchemaVersion));
+  if (!version) return std::unexpected(version.error());
+  nlohmann::json encryption = {{"mode", sealer_.encrypted() ? "aes-256-gcm" : "plaintext"},
+                               {"key_check", sealer_.KeyCheck()}};
+  if (!*version) {
+    // A new store, unless records exist without a version (then something removed it).
+    std::unique_ptr<rdb::Iterator> it(db_->NewIterator(ro, faxes_.handle));
+    it->SeekToFirst();
+    if (it->Valid())
+      return MakeError(ErrorCode::kDataLoss, "schema_version_missing", "store has records but no schema version");
+    rdb::WriteBatch batch;
+    batch.Put(meta_.handle, keys::kSchemaVersion, BigEndian32(kSchemaVersion));
+    batch.Put(meta_.handle, keys::kEncryption, encryption.dump());
+    std::string created;
+    keys::PutBigEndian64(&created, static_cast<uint64_t>(NowMicros()));
+    batch.Put(meta_.handle, keys::kCreatedAt, created);
+    return Write(batch, /*sync=*/true, "initialize store");
+  }
+
+  if ((*version)->size() != 4) return MakeError(ErrorCode::kDataLoss, "schema_version_corrupt", "bad schema version");
+  uint32_t v = keys::ReadBigEndian32(**version);
+  if (v > kSchemaVersion)
+    return MakeError(ErrorCode::kFailedPrecondition, "store_schema_newer",
+                     "store has schema version " + std::to_string(v) + "; this build reads up to " +
+                         std::to_string(kSchemaVersion));
+  if (v == 0) return MakeError(ErrorCode::kDataLoss, "schema_version_corrupt", "schema version 0");
+  while (v < kSchemaVersion) {
+    auto m = std::find_if(Migrations().begin(), Migrations().end(), [v](const Migration& m) { return m.from == v; });
+    if (m == Migrations().end())
+      return MakeError(ErrorCode::kFailedPrecondition, "store_schema_unsupported",
+                       "no migration from schema version " + std::to_string(v));
+    log::Info("store_migrating", "from={} to={}", v, v + 1);
+    if (auto r = m->run(db_, families_); !r) return r;
+    ++v;
+  }
+
+  auto stored = GetPlain(ro, meta_, std::string(keys::kEncryption));
+  if (!stored) return std::unexpected(stored.error());
+  if (!*stored) return MakeError(ErrorCode::kDataLoss, "encryption_info_missing", "store lacks its encryption record");
+  const auto info = nlohmann::json::parse(**stored, nullptr, /*allow_exceptions=*/false);
+  if (!info.is_object() || !info.contains("mode") || !info.contains("key_check"))
+    return MakeError(ErrorCode::kDataLoss, "encryption_info_corrupt", "store's encryption record is corrupt");
+  if (info["mode"] != encryption["mode"]) {
+    if (sealer_.encrypted())
+      return MakeError(ErrorCode::kFailedPrecondition, "store_not_encrypted",
+                       "a key is configured but the store was created in plaintext mode");
+    return MakeError(ErrorCode::kFailedPrecondition, "store_key_missing",
+                     "the store is encrypted and no key is configured");
+  }
+  if (info["key_check"] != encryption["key_check"])
+    return MakeError(ErrorCode::kFailedPrecondition, "store_key_mismatch", "the configured key is not this store's key");
+  return {};
+}
+
+Result<void> RecordStore::Impl::LoadSequences() {
+  const rdb::ReadOptions ro;
+  auto accept = ReadCounter(ro, keys::kAcceptSeq);
+  if (!accept) return std::unexpected(accept.error());
+  auto outbox = ReadCounter(ro, keys::kOutboxSeq);
+  if (!outbox) return std::unexpected(outbox.error());
+  next_accept_seq_ = *accept + 1;
+  outbox_seqs_.Reset(*outbox);
+  return {};
+}
+
+// ---------------------------------------------------------------------- helpers
+
+Result<void> RecordStore::Impl::PutSealed(rdb::WriteBatch& batch, const Family& f, const std::string& key,
+                                          std::string_view value) {
+  auto sealed = sealer_.Seal(value, Aad(f, key));
+  if (!sealed) return std::unexpected(sealed.error());
+  rdb::Status s = batch.Put(f.handle, key, *sealed);
+  if (!s.ok()) return Fail(s, "batch put");
+  return {};
+}
+
+Result<std::optional<std::string>> RecordStore::Impl::GetPlain(const rdb::ReadOptions& ro, const Family& f,
+                                                               const std::string& key) {
+  std::string value;
+  rdb::Status s = db_->Get(ro, f.handle, key, &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return Fail(s, "read " + f.name);
+  return std::optional<std::string>(std::move(value));
+}
+
+Result<std::optional<std::string>> RecordStore::Impl::GetSealed(const rdb::ReadOptions& ro, const Family& f,
+                                                                const std::string& key) {
+  auto stored = GetPlain(ro, f, key);
+  if (!stored || !*stored) return stored;
+  auto plain = sealer_.Unseal(**stored, Aad(f, key));
+  if (!plain) return std::unexpected(plain.error());
+  return std::optional<std::string>(std::move(*plain));
+}
+
+Result<std::optional<FaxRecord>> RecordStore::Impl::ReadFaxRecord(const rdb::ReadOptions& ro,
+                                                                  const std::string& fax_id) {
+  auto bytes = GetSealed(ro, faxes_, fax_id);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return std::optional<FaxRecord>();
+  auto record = DecodeFaxRecord(**bytes);
+  if (!record) return std::unexpected(record.error());
+  return std::optional<FaxRecord>(std::move(*record));
+}
+
+Result<void> RecordStore::Impl::ScanPrefix(const rdb::ReadOptions& base, const Family& f, const std::string& prefix,
+                                           const std::function<bool(std::string_view, std::string_view)>& visit) {
+  rdb::ReadOptions ro = base;
+  const std::string upper = keys::PrefixSuccessor(prefix);
+  rdb::Slice upper_slice(upper);
+  if (!upper.empty()) ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rdb::Iterator> it(db_->NewIterator(ro, f.handle));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (!visit(std::string_view(it->key().data(), it->key().size()),
+               std::string_view(it->value().data(), it->value().size())))
+      break;
+  }
+  if (!it->status().ok()) return Fail(it->status(), "scan " + f.name);
+  return {};
+}
+
+Result<uint64_t> RecordStore::Impl::ReadCounter(const rdb::ReadOptions& ro, std::string_view key) {
+  auto value = GetPlain(ro, meta_, std::string(key));
+  if (!value) return std::unexpected(value.error());
+  if (!*value) return uint64_t{0};
+  if ((*value)->size() != 9) return MakeError(ErrorCode::kDataLoss, "counter_corrupt", "bad counter value");
+  return keys::ReadBigEndian64(std::string_view(**value).substr(1));
+}
+
+void RecordStore::Impl::AddToCounter(rdb::WriteBatch& batch, std::string_view name, int64_t delta) {
+  if (delta == 0) return;
+  batch.Merge(meta_.handle, keys::CounterKey(name), CounterOperand(kAddOp, static_cast<uint64_t>(delta)));
+}
+
+Result<void> RecordStore::Impl::PutOutboxEvent(rdb::WriteBatch& batch, const OutboxEvent& event) {
+  const std::string key = keys::OutboxKey(event.seq);
+  if (auto r = PutSealed(batch, outbox_, key, EncodeOutboxEvent(event)); !r) return r;
+  batch.Merge(meta_.handle, keys::kOutboxSeq, CounterOperand(kMaxOp, event.seq));
+  return {};
+}
+
+Result<void> RecordStore::Impl::Write(rdb::WriteBatch& batch, bool sync, std::string_view what) {
+  rdb::WriteOptions wo;
+  wo.sync = sync;
+  rdb::Status s = db_->Write(wo, &batch);
+  if (!s.ok()) return Fail(s, what);
+  return {};
+}
+
+// ---------------------------------------------------------------------- accept
+
+Result<AcceptOutcome> RecordStore::Impl::AcceptFax(std::string_view bytes, const FaxMetadata& meta) {
+  if (bytes.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty_fax", "a fax has at least one byte");
+  const std::string fax_id = FaxIdForBytes(bytes);
+  std::string gateway_key;
+  if (!meta.gateway_fax_id.empty())
+    gateway_key = keys::GatewayIndexKey(sealer_.IndexHash(keys::GatewayIdentity(meta.source, meta.gateway_fax_id)));
+
+  // The fax's stripe serializes its records; the gateway key's stripe serializes two different
+  // byte streams arriving under one gateway id. Locked in address order: no deadlock.
+  std::mutex* a = &Stripe(fax_id);
+  std::mutex* b = gateway_key.empty() ? a : &Stripe(gateway_key);
+  if (b < a) std::swap(a, b);
+  std::unique_lock first(*a);
+  std::unique_lock<std::mutex> second;
+  if (b != a) second = std::unique_lock(*b);
+
+  const rdb::ReadOptions ro;
+  if (!gateway_key.empty()) {
+    auto known = GetPlain(ro, index_, gateway_key);
+    if (!known) return std::unexpected(known.error());
+    if (*known) {
+      log::Info("fax_duplicate", "fax_id={} by=gateway_id", **known);
+      return AcceptOutcome{**known, false};
+    }
+  }
+  auto existing = ReadFaxRecord(ro, fax_id);
+  if (!existing) return std::unexpected(existing.error());
+  if (*existing) {
+    log::Info("fax_duplicate", "fax_id={} by=bytes", fax_id);
+    if (gateway_key.empty()) return AcceptOutcome{fax_id, false};
+    return AddGatewayAlias(fax_id, std::move(**existing), gateway_key);
+  }
+
+  FaxRecord record;
+  record.metadata = meta;
+  record.state = FaxState::kAccepted;
+  record.accept_seq = next_accept_seq_.fetch_add(1);
+  record.accepted_at_us = NowMicros();
+  record.received_at_us = keys::ParseRfc3339Micros(meta.received_at).value_or(record.accepted_at_us);
+  record.byte_size = bytes.size();
+  const std::string state_key = keys::StateIndexKey(FaxState::kAccepted, record.accept_seq, fax_id);
+  record.index_keys = {state_key};
+  if (!gateway_key.empty()) record.gateway_keys = {gateway_key};
+
+  SeqGuard seq(outbox_seqs_);
+  rdb::WriteBatch batch;
+  if (auto r = PutSealed(batch, raw_, fax_id, bytes); !r) return std::unexpected(r.error());
+  if (auto r = PutSealed(batch, faxes_, fax_id, EncodeFaxRecord(record)); !r) return std::unexpected(r.error());
+  batch.Put(index_.handle, state_key, rdb::Slice());
+  if (!gateway_key.empty()) batch.Put(index_.handle, gateway_key, fax_id);
+  OutboxEvent event{seq.seq(), std::string(kEventFaxAccepted), fax_id, FaxState::kAccepted, 0, record.accepted_at_us};
+  if (auto r = PutOutboxEvent(batch, event); !r) return std::unexpected(r.error());
+  batch.Merge(meta_.handle, keys::kAcceptSeq, CounterOperand(kMaxOp, record.accept_seq));
+  AddToCounter(batch, kCountFaxes, 1);
+  AddToCounter(batch, StateCounter(FaxState::kAccepted), 1);
+  if (auto r = Write(batch, /*sync=*/true, "accept fax"); !r) return std::unexpected(r.error());
+  log::Info("fax_accepted", "fax_id={} bytes={} accept_seq={} outbox_seq={}", fax_id, bytes.size(), record.accept_seq,
+            seq.seq());
+  return AcceptOutcome{fax_id, true};
+}
+
+Result<AcceptOutcome> RecordStore::Impl::AddGatewayAlias(const std::string& fax_id, FaxRecord record,
+                                                         const std::string& gateway_key) {
+  record.gateway_keys.push_back(gateway_key);
+  rdb::WriteBatch batch;
+  if (auto r = PutSealed(batch, faxes_, fax_id, EncodeFaxRecord(record)); !r) return std::unexpected(r.error());
+  batch.Put(index_.handle, gateway_key, fax_id);
+  if (auto r = Write(batch, /*sync=*/true, "record gateway alias"); !r) return std::unexpected(r.error());
+  return AcceptOutcome{fax_id, false};
+}
+
+Result<std::string> RecordStore::Impl::GetRawFax(const std::string& fax_id) {
+  if (auto r = CheckFaxId(fax_id); !r) return std::unexpected(r.error());
+  auto bytes = GetSealed(rdb::ReadOptions(), raw_, fax_id);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return MakeError(ErrorCode::kNotFound, "fax_not_found", "no such fax: " + fax_id);
+  if (FaxIdForBytes(**bytes) != fax_id)
+    return MakeError(ErrorCode::kDataLoss, "raw_fax_corrupt", "stored bytes do not match fax " + fax_id);
+  return std::move(**bytes);
+}
+
+Result<FaxRecord> RecordStore::Impl::GetFaxRecord(const std::string& fax_id) {
+  if (auto r = CheckFaxId(fax_id); !r) return std::unexpected(r.error());
+  auto record = ReadFaxRecord(rdb::ReadOptions(), fax_id);
+  if (!record) return std::unexpected(record.error());
+  if (!*record) return MakeError(ErrorCode::kNotFound, "fax_not_found", "no such fax: " + fax_id);
+  return std::move(**record);
+}
+
+// ---------------------------------------------------------------------- commit
+
+namespace {
+
+Result<void> ValidateCommit(const IntakeResult& result, const std::vector<std::string>& page_images) {
+  if (auto r = CheckFaxId(result.fax_id); !r) return r;
+  if (!page_images.empty() && page_images.size() != result.pages.size())
+    return MakeError(ErrorCode::kInvalidArgument, "page_images_mismatch",
+                     "page_images has " + std::to_string(page_images.size()) + " entries for " +
+                         std::to_string(result.pages.size()) + " pages");
+  std::set<int> numbers;
+  for (const PageResult& p : result.pages) {
+    if (p.number < 1 || !numbers.insert(p.number).second)
+      return MakeError(ErrorCode::kInvalidArgument, "bad_page_number",
+                       "page numbers must be distinct and positive (got " + std::to_string(p.number) + ")");
+  }
+  if (result.documents.size() > UINT32_MAX)
+    return MakeError(ErrorCode::kInvalidArgument, "too_many_documents", "too many documents");
+  return {};
+}
+
+}  // namespace
+
+Result<void> RecordStore::Impl::CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images) {
+  if (auto r = ValidateCommit(result, page_images); !r) return r;
+  const std::string& fax_id = result.fax_id;
+  std::lock_guard lock(Stripe(fax_id));
+
+  const rdb::ReadOptions ro;
+  auto existing = ReadFaxRecord(ro, fax_id);
+  if (!existing) return std::unexpected(existing.error());
+  if (!*existing)
+    return MakeError(ErrorCode::kFailedPrecondition, "fax_not_accepted", "commit for a fax never accepted: " + fax_id);
+  const FaxRecord previous = **existing;
+  FaxRecord record = previous;
+
+  rdb::WriteBatch batch;
+  // Whatever the previous commit wrote goes first; puts of the same keys later in the batch win.
+  for (const Family* f : {&ocr_, &pages_, &documents_}) {
+    auto scanned = ScanPrefix(ro, *f, fax_id, [&](std::string_view key, std::string_view) {
+      batch.Delete(f->handle, rdb::Slice(key.data(), key.size()));
+      return true;
+    });
+    if (!scanned) return scanned;
+  }
+  for (const std::string& k : previous.index_keys) batch.Delete(index_.handle, k);
+
+  record.state = StateForStatus(result.status);
+  record.revision = previous.revision + 1;
+  record.committed_at_us = NowMicros();
+  record.input = result.input;
+  record.status = result.status;
+  record.error_code = result.error_code;
+  record.error_message = result.error_message;
+  record.page_count = static_cast<uint32_t>(result.pages.size());
+  record.document_count = static_cast<uint32_t>(result.documents.size());
+
+  for (size_t i = 0; i < result.pages.size(); ++i) {
+    const PageResult& page = result.pages[i];
+    const std::string key = keys::FaxSubKey(fax_id, static_cast<uint32_t>(page.number));
+    if (auto r = PutSealed(batch, ocr_, key, EncodePageResult(page)); !r) return r;
+    if (!page_images.empty() && !page_images[i].empty())
+      if (auto r = PutSealed(batch, pages_, key, page_images[i]); !r) return r;
+  }
+  std::vector<std::string> index_keys = {keys::StateIndexKey(record.state, record.accept_seq, fax_id)};
+  const ReviewPriority priority = PriorityForDocuments(result.documents);
+  for (size_t i = 0; i < result.documents.size(); ++i) {
+    const std::string key = keys::FaxSubKey(fax_id, static_cast<uint32_t>(i));
+    if (auto r = PutSealed(batch, documents_, key, EncodeDocument(result.documents[i])); !r) return r;
+    if (result.documents[i].needs_review)
+      index_keys.push_back(
+          keys::ReviewIndexKey(priority, record.received_at_us, fax_id, static_cast<uint32_t>(i)));
+  }
+  for (const std::string& k : index_keys) batch.Put(index_.handle, k, rdb::Slice());
+  record.index_keys = std::move(index_keys);
+  if (auto r = PutSealed(batch, faxes_, fax_id, EncodeFaxRecord(record)); !r) return r;
+
+  SeqGuard seq(outbox_seqs_);
+  OutboxEvent event{seq.seq(), std::string(kEventFaxProcessed), fax_id, record.state, record.revision,
+                    record.committed_at_us};
+  if (auto r = PutOutboxEvent(batch, event); !r) return r;
+  if (previous.state != record.state) {
+    AddToCounter(batch, StateCounter(previous.state), -1);
+    AddToCounter(batch, StateCounter(record.state), 1);
+  }
+  AddToCounter(batch, kCountDocuments,
+               static_cast<int64_t>(record.document_count) - static_cast<int64_t>(previous.document_count));
+  if (auto r = Write(batch, options_.sync_commits, "commit result"); !r) return r;
+  log::Info("result_committed", "fax_id={} revision={} state={} pages={} documents={} review_entries={} outbox_seq={}",
+            fax_id, record.revision, FaxStateName(record.state), record.page_count, record.document_count,
+            record.index_keys.size() - 1, seq.seq());
+  return {};
+}
+
+// ---------------------------------------------------------------------- reads
+
+namespace {
+
+// Releases a snapshot when leaving scope.
+class SnapshotGuard {
+ public:
+  explicit SnapshotGuard(rdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~SnapshotGuard() { db_->ReleaseSnapshot(snapshot_); }
+  SnapshotGuard(const SnapshotGuard&) = delete;
+  SnapshotGuard& operator=(const SnapshotGuard&) = delete;
+  rdb::ReadOptions Options() const {
+    rdb::ReadOptions ro;
+    ro.snapshot = snapshot_;
+    return ro;
+  }
+
+ private:
+  rdb::DB* db_;
+  const rdb::Snapshot* snapshot_;
+};
+
+}  // namespace
+
+Result<std::optional<IntakeResult>> RecordStore::Impl::GetResult(const std::string& fax_id) {
+  if (auto r = CheckFaxId(fax_id); !r) return std::unexpected(r.error());
+  SnapshotGuard snapshot(db_);
+  const rdb::ReadOptions ro = snapshot.Options();
+  auto record = ReadFaxRecord(ro, fax_id);
+  if (!record) return std::unexpected(record.error());
+  if (!*record) return MakeError(ErrorCode::kNotFound, "fax_not_found", "no such fax: " + fax_id);
+  const FaxRecord& rec = **record;
+  if (rec.revision == 0) return std::optional<IntakeResult>();
+
+  IntakeResult result;
+  result.input = rec.input;
+  result.fax_id = fax_id;
+  result.status = rec.status;
+  result.error_code = rec.error_code;
+  result.error_message = rec.error_message;
+  result.metadata = rec.metadata;
+
+  std::optional<Error> failure;
+  auto decode_pages = ScanPrefix(ro, ocr_, fax_id, [&](std::string_view key, std::string_view value) {
+    auto plain = sealer_.Unseal(value, Aad(ocr_, key));
+    auto page = plain ? DecodePageResult(*plain) : Result<PageResult>(std::unexpected(plain.error()));
+    if (!page) {
+      failure = page.error();
+      return false;
+    }
+    result.pages.push_back(std::move(*page));
+    return true;
+  });
+  if (!decode_pages) return std::unexpected(decode_pages.error());
+  if (failure) return std::unexpected(*failure);
+  auto decode_docs = ScanPrefix(ro, documents_, fax_id, [&](std::string_view key, std::string_view value) {
+    auto plain = sealer_.Unseal(value, Aad(documents_, key));
+    auto doc = plain ? DecodeDocument(*plain) : Result<Document>(std::unexpected(plain.error()));
+    if (!doc) {
+      failure = doc.error();
+      return false;
+    }
+    result.documents.push_back(std::move(*doc));
+    return true;
+  });
+  if (!decode_docs) return std::unexpected(decode_docs.error());
+  if (failure) return std::unexpected(*failure);
+  if (result.pages.size() != rec.page_count || result.documents.size() != rec.document_count)
+    return MakeError(ErrorCode::kDataLoss, "result_incomplete", "stored result of " + fax_id + " is incomplete");
+  return std::optional<IntakeResult>(std::move(result));
+}
+
+Result<std::string> RecordStore::Impl::GetPageImage(const std::string& fax_id, int page) {
+  if (auto r = CheckFaxId(fax_id); !r) return std::unexpected(r.error());
+  if (page < 1) return MakeError(ErrorCode::kInvalidArgument, "bad_page_number", "pages are numbered from 1");
+  auto image = GetSealed(rdb::ReadOptions(), pages_, keys::FaxSubKey(fax_id, static_cast<uint32_t>(page)));
+  if (!image) return std::unexpected(image.error());
+  if (!*image) return MakeError(ErrorCode::kNotFound, "page_image_not_found", "no image for that page");
+  return std::move(**image);
+}
+
+Result<std::vector<std::string>> RecordStore::Impl::FaxIdsInState(FaxState state, size_t limit) {
+  std::vector<std::string> ids;
+  if (limit == 0) return ids;
+  bool malformed = false;
+  auto scanned = ScanPrefix(rdb::ReadOptions(), index_, keys::StateIndexPrefix(state),
+                            [&](std::string_view key, std::string_view) {
+                              auto id = keys::FaxIdFromStateKey(key);
+                              if (!id) {
+                                malformed = true;
+                                return false;
+                              }
+                              ids.push_back(std::move(*id));
+                              return ids.size() < limit;
+                            });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (malformed) return MakeError(ErrorCode::kDataLoss, "index_corrupt", "malformed state index key");
+  return ids;
+}
+
+Result<std::vector<ReviewItem>> RecordStore::Impl::ReviewQueue(size_t limit) {
+  std::vector<ReviewItem> items;
+  if (limit == 0) return items;
+  bool malformed = false;
+  auto scanned = ScanPrefix(rdb::ReadOptions(), index_, keys::ReviewIndexPrefix(),
+                            [&](std::string_view key, std::string_view) {
+                              auto item = keys::ParseReviewIndexKey(key);
+                              if (!item) {
+                                malformed = true;
+                                return false;
+                              }
+                              items.push_back(std::move(*item));
+                              return items.size() < limit;
+                            });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (malformed) return MakeError(ErrorCode::kDataLoss, "index_corrupt", "malformed review index key");
+  return items;
+}
+
+Result<std::vector<OutboxEvent>> RecordStore::Impl::ReadOutbox(uint64_t after_seq, size_t limit) {
+  std::vector<OutboxEvent> events;
+  const uint64_t through = outbox_seqs_.VisibleThrough();
+  if (limit == 0 || after_seq >= through) return events;
+  rdb::ReadOptions ro;
+  const std::string upper = keys::OutboxKey(through + 1);
+  rdb::Slice upper_slice(upper);
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rdb::Iterator> it(db_->NewIterator(ro, outbox_.handle));
+  for (it->Seek(keys::OutboxKey(after_seq + 1)); it->Valid() && events.size() < limit; it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    auto plain = sealer_.Unseal(std::string_view(it->value().data(), it->value().size()), Aad(outbox_, key));
+    if (!plain) return std::unexpected(plain.error());
+    auto event = DecodeOutboxEvent(*plain);
+    if (!event) return std::unexpected(event.error());
+    events.push_back(std::move(*event));
+  }
+  if (!it->status().ok()) return Fail(it->status(), "read outbox");
+  return events;
+}
+
+Result<RecordStore::Counts> RecordStore::Impl::Stats() {
+  SnapshotGuard snapshot(db_);
+  const rdb::ReadOptions ro = snapshot.Options();
+  std::optional<Error> failure;
+  auto count = [&](std::string_view name) -> uint64_t {
+    auto v = ReadCounter(ro, keys::CounterKey(name));
+    if (!v) {
+      failure = v.error();
+      return 0;
+    }
+    return *v;
+  };
+  Counts c;
+  c.faxes = count(kCountFaxes);
+  c.pending = count(StateCounter(FaxState::kAccepted));
+  c.filed = count(StateCounter(FaxState::kFiled));
+  c.needs_review = count(StateCounter(FaxState::kNeedsReview));
+  c.quarantined = count(StateCounter(FaxState::kQuarantined));
+  c.documents = count(kCountDocuments);
+  c.processed = c.filed + c.needs_review + c.quarantined;
+  if (failure) return std::unexpected(*failure);
+  return c;
+}
+
+// ---------------------------------------------------------------------- maintenance
+
+Result<void> RecordStore::Impl::Backup(const std::string& dir) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec))
+    return MakeError(ErrorCode::kAlreadyExists, "backup_dir_exists", "backup folder already exists: " + dir);
+  rdb::Checkpoint* raw_checkpoint = nullptr;
+  rdb::Status s = rdb::Checkpoint::Create(db_, &raw_checkpoint);
+  if (!s.ok()) return Fail(s, "create checkpoint");
+  std::unique_ptr<rdb::Checkpoint> checkpoint(raw_checkpoint);
+  s = checkpoint->CreateCheckpoint(dir);
+  if (!s.ok()) return Fail(s, "write checkpoint");
+  log::Info("store_backup_written", "encrypted={}", sealer_.encrypted());
+  return {};
+}
+
+Result<void> RecordStore::Impl::FlushAndCompact() {
+  rdb::FlushOptions fo;
+  fo.wait = true;
+  rdb::Status s = db_->Flush(fo, handles_);
+  if (!s.ok()) return Fail(s, "flush");
+  rdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rdb::BottommostLevelCompaction::kForce;
+  for (rdb::ColumnFamilyHandle* h : handles_) {
+    s = db_->CompactRange(co, h, nullptr, nullptr);
+    if (!s.ok()) return Fail(s, "compact");
+  }
+  return {};
+}
+
+Result<std::map<std::string, uint64_t>> RecordStore::Impl::CountKeys() {
+  std::map<std::string, uint64_t> counts;
+  SnapshotGuard snapshot(db_);
+  for (const auto& [name, family] : families_) {
+    uint64_t& n = counts[name];
+    auto scanned = ScanPrefix(snapshot.Options(), family, "", [&](std::string_view key, std::string_view) {
+      ++n;
+      if (name == keys::kIndex && !key.empty()) ++counts["index/" + std::string(1, key[0])];
+      return true;
+    });
+    if (!scanned) return std::unexpected(scanned.error());
+  }
+  return counts;
+}
+
+Result<void> RecordStore::Impl::SetSchemaVersion(uint32_t version) {
+  rdb::WriteBatch batch;
+  batch.Put(meta_.handle, keys::kSchemaVersion, BigEndian32(version));
+  return Write(batch, /*sync=*/true, "set schema version");
+}
+
+// ====================================================================== RecordStore
+
+namespace {
+
+Result<Sealer> SealerFor(const StoreOptions& options) {
+  if (!options.key_file.empty() && !options.key_env.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "key_source_ambiguous", "set key_file or key_env, not both");
+  Result<StoreKey> key = std::unexpected(Error{});
+  if (!options.key_file.empty()) {
+    key = LoadKeyFile(options.key_file);
+  } else if (!options.key_env.empty()) {
+    key = LoadKeyFromEnv(options.key_env);
+  } else if (options.allow_plaintext) {
+    return Sealer::Plaintext();
+  } else {
+    return MakeError(ErrorCode::kFailedPrecondition, "store_key_missing",
+                     "no store key configured (key_file or key_env) and plaintext is not allowed");
+  }
+  if (!key) {
+    Error e = key.error();
+    // A configured but absent key is a deployment state to fix, not a missing record.
+    if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kFailedPrecondition;
+    return std::unexpected(std::move(e));
+  }
+  return Sealer::Encrypting(*key);
+}
+
+}  // namespace
+
+RecordStore::RecordStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RecordStore::~RecordStore() = default;
+
+Result<std::unique_ptr<RecordStore>> RecordStore::Open(const StoreOptions& options) {
+  if (options.path.empty()) return MakeError(ErrorCode::kInvalidArgument, "store_path_missing", "store path is empty");
+  auto sealer = SealerFor(options);
+  if (!sealer) return std::unexpected(sealer.error());
+  auto impl = std::make_unique<Impl>(options, std::move(*sealer));
+  if (auto r = impl->OpenDb(); !r) return std::unexpected(r.error());
+  if (auto r = impl->CheckSchema(); !r) return std::unexpected(r.error());
+  if (auto r = impl->LoadSequences(); !r) return std::unexpected(r.error());
+  log::Info("store_opened", "schema_version={} encrypted={}", kSchemaVersion, impl->encrypted());
+  return std::unique_ptr<RecordStore>(new RecordStore(std::move(impl)));
+}
+
+Result<AcceptOutcome> RecordStore::AcceptFax(std::string_view bytes, const FaxMetadata& meta) {
+  return impl_->AcceptFax(bytes, meta);
+}
+Result<std::string> RecordStore::GetRawFax(const std::string& fax_id) { return impl_->GetRawFax(fax_id); }
+Result<FaxMetadata> RecordStore::GetMetadata(const std::string& fax_id) {
+  auto record = impl_->GetFaxRecord(fax_id);
+  if (!record) return std::unexpected(record.error());
+  return std::move(record->metadata);
+}
+Result<FaxRecord> RecordStore::GetFaxRecord(const std::string& fax_id) { return impl_->GetFaxRecord(fax_id); }
+Result<void> RecordStore::CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images) {
+  return impl_->CommitResult(result, page_images);
+}
+Result<std::optional<IntakeResult>> RecordStore::GetResult(const std::string& fax_id) {
+  return impl_->GetResult(fax_id);
+}
+Result<std::string> RecordStore::GetPageImage(const std::string& fax_id, int page) {
+  return impl_->GetPageImage(fax_id, page);
+}
+Result<std::vector<std::string>> RecordStore::PendingFaxIds(size_t limit) {
+  return impl_->FaxIdsInState(FaxState::kAccepted, limit);
+}
+Result<std::vector<std::string>> RecordStore::FaxIdsInState(FaxState state, size_t limit) {
+  return impl_->FaxIdsInState(state, limit);
+}
+Result<std::vector<ReviewItem>> RecordStore::ReviewQueue(size_t limit) { return impl_->ReviewQueue(limit); }
+Result<std::vector<OutboxEvent>> RecordStore::ReadOutbox(uint64_t after_seq, size_t limit) {
+  return impl_->ReadOutbox(after_seq, limit);
+}
+Result<void> RecordStore::Backup(const std::string& dir) { return impl_->Backup(dir); }
+Result<RecordStore::Counts> RecordStore::Stats() { return impl_->Stats(); }
+bool RecordStore::encrypted() const { return impl_->encrypted(); }
+Result<void> RecordStore::FlushAndCompact() { return impl_->FlushAndCompact(); }
+Result<std::map<std::string, uint64_t>> RecordStore::CountKeys() { return impl_->CountKeys(); }
+Result<void> RecordStore::SetSchemaVersionForTesting(uint32_t version) { return impl_->SetSchemaVersion(version); }
+
+}  // namespace faxintake::store

@@ -1,0 +1,176 @@
+// The record store: every fax, result, page, document, index entry and change event of
+// faxintake, kept in one embedded RocksDB database (the only place RocksDB is included).
+//
+// Layout (column families and keys) is described in store/keys.h. In short: raw faxes and page
+// images live apart from small records; each processing step is one atomic WriteBatch holding
+// the records, the index entries that point at them and an outbox event; index entries are
+// owned by the record they index, so a re-commit replaces them instead of adding to them.
+//
+// Values are sealed with AES-256-GCM (store/crypto.h) unless the store was created in
+// plaintext mode, which needs an explicit `allow_plaintext` (tests, development).
+//
+// Thread-safety: a RecordStore may be used from any number of threads at once; every method
+// is safe to call concurrently with every other (writes to one fax are serialized internally,
+// writes to different faxes proceed in parallel and share WAL syncs). One process at a time
+// may open a given store folder.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pipeline/model.h"
+#include "pipeline/status.h"
+#include "store/crypto.h"
+#include "store/fax_id.h"
+#include "store/records.h"
+
+namespace faxintake::store {
+
+struct StoreOptions {
+  // Folder of the database. Required.
+  std::string path;
+  // Create the folder and database when missing; when false a missing store is kNotFound.
+  bool create_if_missing = true;
+  // Master key file (64 hex digits, mode 0600; see LoadKeyFile). The service creates it on first
+  // start with LoadOrCreateKey before opening the store. Empty: not used.
+  std::string key_file;
+  // Name of an environment variable holding the master key as 64 hex digits. Empty: not used.
+  // Setting both key_file and key_env is an error.
+  std::string key_env;
+  // With no key configured, create or open a plaintext store. For tests and development only.
+  bool allow_plaintext = false;
+  // Block cache shared by all column families.
+  size_t block_cache_bytes = 64 << 20;
+  // Sync the write-ahead log on CommitResult too. Acceptance is always synced; a lost commit is
+  // recomputed from the raw fax, but syncing keeps exported outbox events from being lost.
+  bool sync_commits = true;
+};
+
+struct AcceptOutcome {
+  std::string fax_id;
+  bool is_new = false;  // false: the fax was already in the store; nothing was written for it
+};
+
+class RecordStore {
+ public:
+  // The layout version this build reads and writes (meta "schema_version").
+  static constexpr uint32_t kSchemaVersion = 1;
+
+  struct Counts {
+    uint64_t faxes = 0;         // accepted in total
+    uint64_t pending = 0;       // accepted, no result committed yet
+    uint64_t processed = 0;     // with a committed result: filed + needs_review + quarantined
+    uint64_t filed = 0;
+    uint64_t needs_review = 0;
+    uint64_t quarantined = 0;
+    uint64_t documents = 0;     // documents in the current results of all faxes
+  };
+
+  // Opens (or creates) the store: all column families, the schema version (migrating an older
+  // layout, refusing a newer one) and the encryption mode and key.
+  // Errors: kInvalidArgument for options that contradict each other or an empty path;
+  // kFailedPrecondition when no key is configured and plaintext is not allowed, when the key is
+  // not this store's, when the key mode differs from the store's (encrypted vs plaintext), or when
+  // the store was written by a newer schema version; kNotFound when the store does not exist and
+  // create_if_missing is false; kUnavailable when another process holds it or I/O fails;
+  // kDataLoss when it is corrupt.
+  static Result<std::unique_ptr<RecordStore>> Open(const StoreOptions& options);
+
+  // REQUIRES: no call on this store is in progress.
+  ~RecordStore();
+  RecordStore(const RecordStore&) = delete;
+  RecordStore& operator=(const RecordStore&) = delete;
+
+  // Stores a new fax's raw bytes and metadata, durably (synced WAL) before returning, with its
+  // pending-state index entry, its gateway-id alias and a "fax.accepted" outbox event.
+  // Idempotent: when `meta.gateway_fax_id` is set and (source, gateway_fax_id) is already known,
+  // returns that fax's id; otherwise when the same bytes are already stored, returns their id
+  // (recording the gateway alias if new). In both cases is_new is false and the raw bytes,
+  // metadata and state are left as they were.
+  // Errors: kInvalidArgument for empty bytes; storage errors (kUnavailable, kResourceExhausted
+  // when the disk is full, kDataLoss).
+  Result<AcceptOutcome> AcceptFax(std::string_view bytes, const FaxMetadata& meta);
+
+  // The raw bytes of an accepted fax, verified against its id.
+  // Errors: kInvalidArgument for a malformed id; kNotFound; kDataLoss when the bytes do not
+  // hash to the id.
+  Result<std::string> GetRawFax(const std::string& fax_id);
+
+  // The metadata recorded when the fax was first accepted. Errors: as GetFaxRecord.
+  Result<FaxMetadata> GetMetadata(const std::string& fax_id);
+
+  // The fax's record (state, acceptance and result bookkeeping).
+  // Errors: kInvalidArgument for a malformed id; kNotFound; kDataLoss.
+  Result<FaxRecord> GetFaxRecord(const std::string& fax_id);
+
+  // Commits the outcome of processing an accepted fax in one atomic WriteBatch: the fax-level
+  // result, every page's OCR (words, lines, boxes), every document with its fields, the page
+  // images, the state index entry (replacing "accepted" or the previous state), one review-queue
+  // entry per document needing review (ordered by priority, then received time), the counters
+  // and a "fax.processed" outbox event. Committing the same fax again replaces everything the
+  // previous commit wrote (pages, documents, images, index entries): never two sets.
+  // `page_images` is empty (no images) or holds one entry per page of `result.pages`, in the
+  // same order; an empty entry stores no image for that page. `result.metadata` is ignored:
+  // metadata is what AcceptFax recorded.
+  // Errors: kInvalidArgument for a malformed fax id, page numbers that are not distinct and
+  // positive, or a page_images size that is neither 0 nor pages.size(); kFailedPrecondition
+  // when the fax was never accepted; storage errors.
+  Result<void> CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images);
+
+  // The last committed result, with metadata and per-page text; nullopt while the fax is only
+  // accepted. Read from one consistent snapshot. Pages come back ordered by number.
+  // Errors: kInvalidArgument for a malformed id; kNotFound when the fax is unknown; kDataLoss.
+  Result<std::optional<IntakeResult>> GetResult(const std::string& fax_id);
+
+  // The stored image of page `page` (1-based) of the last committed result.
+  // Errors: kInvalidArgument for a malformed id; kNotFound when there is no such image.
+  Result<std::string> GetPageImage(const std::string& fax_id, int page);
+
+  // Faxes accepted but not yet committed, oldest acceptance first, at most `limit`: the work
+  // to resume after a crash.
+  Result<std::vector<std::string>> PendingFaxIds(size_t limit = SIZE_MAX);
+  // Faxes in `state`, oldest acceptance first, at most `limit`.
+  Result<std::vector<std::string>> FaxIdsInState(FaxState state, size_t limit);
+
+  // Documents needing review, most urgent first, then oldest received first; at most `limit`.
+  // Served from the index alone.
+  Result<std::vector<ReviewItem>> ReviewQueue(size_t limit);
+
+  // Outbox events with seq > after_seq, in seq order, at most `limit`. Only events whose seq is
+  // below every still-running write are returned, so a consumer that keeps the last seq it read
+  // as its cursor never skips an event. Seqs may have gaps (a failed write).
+  Result<std::vector<OutboxEvent>> ReadOutbox(uint64_t after_seq, size_t limit);
+
+  // Writes a consistent online copy of the store into `dir` (which must not exist) with
+  // RocksDB's checkpoint: files are hard-linked when `dir` is on the same file system, so copy
+  // it elsewhere for a real backup. Open it with RecordStore::Open and the same key (the key is
+  // not in the copy). Errors: kAlreadyExists when `dir` exists; kUnavailable on I/O errors.
+  Result<void> Backup(const std::string& dir);
+
+  // Counters kept in the same batches as the records they count; read from one snapshot.
+  Result<Counts> Stats();
+
+  // ---- maintenance and tests
+
+  // True when values are sealed under a key.
+  bool encrypted() const;
+  // Flushes every memtable and compacts every column family fully.
+  Result<void> FlushAndCompact();
+  // Number of keys in every column family by name, plus "index/<tag>" per index kind
+  // ("index/s" state, "index/r" review queue, "index/g" gateway ids). Scans everything.
+  Result<std::map<std::string, uint64_t>> CountKeys();
+  // Overwrites the stored schema version, to test how Open treats other versions.
+  Result<void> SetSchemaVersionForTesting(uint32_t version);
+
+ private:
+  class Impl;
+  explicit RecordStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace faxintake::store
