@@ -256,6 +256,8 @@ rdb::ColumnFamilyOptions RecordStore::Impl::FamilyOptions(const std::string& nam
     cf.blob_compression_type = rdb::kNoCompression;  // sealed or already compressed (TIFF, PNG)
   }
   if (name == keys::kMeta) cf.merge_operator = std::make_shared<CounterMergeOperator>();
+  // Ciphertext does not compress; only the plaintext families (keys and counters) gain from it.
+  if (sealer_.encrypted() && name != keys::kMeta && name != keys::kIndex) cf.compression = rdb::kNoCompression;
   return cf;
 }
 
@@ -505,12 +507,13 @@ Result<AcceptOutcome> RecordStore::Impl::AcceptFax(std::string_view bytes, const
   record.index_keys = {state_key};
   if (!gateway_key.empty()) record.gateway_keys = {gateway_key};
 
-  SeqGuard seq(outbox_seqs_);
   rdb::WriteBatch batch;
   if (auto r = PutSealed(batch, raw_, fax_id, bytes); !r) return std::unexpected(r.error());
   if (auto r = PutSealed(batch, faxes_, fax_id, EncodeFaxRecord(record)); !r) return std::unexpected(r.error());
   batch.Put(index_.handle, state_key, rdb::Slice());
   if (!gateway_key.empty()) batch.Put(index_.handle, gateway_key, fax_id);
+  // Allocated last: from here until the write ends, readers of the outbox wait for this seq.
+  SeqGuard seq(outbox_seqs_);
   OutboxEvent event{seq.seq(), std::string(kEventFaxAccepted), fax_id, FaxState::kAccepted, 0, record.accepted_at_us};
   if (auto r = PutOutboxEvent(batch, event); !r) return std::unexpected(r.error());
   batch.Merge(meta_.handle, keys::kAcceptSeq, CounterOperand(kMaxOp, record.accept_seq));
@@ -863,27 +866,34 @@ Result<void> RecordStore::Impl::SetSchemaVersion(uint32_t version) {
 
 namespace {
 
+bool StoreExists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::path(path) / "CURRENT", ec);
+}
+
+// The key source, in order: the environment variable when set, the key file, plaintext when
+// allowed. A configured but absent key is a deployment state to fix (kFailedPrecondition).
 Result<Sealer> SealerFor(const StoreOptions& options) {
-  if (!options.key_file.empty() && !options.key_env.empty())
-    return MakeError(ErrorCode::kInvalidArgument, "key_source_ambiguous", "set key_file or key_env, not both");
-  Result<StoreKey> key = std::unexpected(Error{});
+  auto loaded = [](Result<StoreKey> key) -> Result<Sealer> {
+    if (!key) {
+      Error e = key.error();
+      if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kFailedPrecondition;
+      return std::unexpected(std::move(e));
+    }
+    return Sealer::Encrypting(*key);
+  };
+  if (!options.key_env.empty()) {
+    auto from_env = LoadKeyFromEnv(options.key_env);
+    if (from_env || from_env.error().code != ErrorCode::kNotFound || options.key_file.empty())
+      return loaded(std::move(from_env));
+  }
   if (!options.key_file.empty()) {
-    key = LoadKeyFile(options.key_file);
-  } else if (!options.key_env.empty()) {
-    key = LoadKeyFromEnv(options.key_env);
-  } else if (options.allow_plaintext) {
-    return Sealer::Plaintext();
-  } else {
-    return MakeError(ErrorCode::kFailedPrecondition, "store_key_missing",
-                     "no store key configured (key_file or key_env) and plaintext is not allowed");
+    if (options.create_key_if_missing && !StoreExists(options.path)) return loaded(LoadOrCreateKey(options.key_file));
+    return loaded(LoadKeyFile(options.key_file));
   }
-  if (!key) {
-    Error e = key.error();
-    // A configured but absent key is a deployment state to fix, not a missing record.
-    if (e.code == ErrorCode::kNotFound) e.code = ErrorCode::kFailedPrecondition;
-    return std::unexpected(std::move(e));
-  }
-  return Sealer::Encrypting(*key);
+  if (options.allow_plaintext) return Sealer::Plaintext();
+  return MakeError(ErrorCode::kFailedPrecondition, "store_key_missing",
+                   "no store key configured (key_file or key_env) and plaintext is not allowed");
 }
 
 }  // namespace

@@ -36,12 +36,14 @@ struct StoreOptions {
   std::string path;
   // Create the folder and database when missing; when false a missing store is kNotFound.
   bool create_if_missing = true;
-  // Master key file (64 hex digits, mode 0600; see LoadKeyFile). The service creates it on first
-  // start with LoadOrCreateKey before opening the store. Empty: not used.
+  // Master key file (64 hex digits, mode 0600; see LoadKeyFile). Empty: not used.
   std::string key_file;
-  // Name of an environment variable holding the master key as 64 hex digits. Empty: not used.
-  // Setting both key_file and key_env is an error.
+  // Name of an environment variable holding the master key as 64 hex digits. When the variable
+  // is set it takes precedence over key_file; when unset, key_file is used. Empty: not used.
   std::string key_env;
+  // When key_file does not exist and the store does not exist yet either, generate the key and
+  // create the file (LoadOrCreateKey). A missing key for an existing store is never replaced.
+  bool create_key_if_missing = false;
   // With no key configured, create or open a plaintext store. For tests and development only.
   bool allow_plaintext = false;
   // Block cache shared by all column families.
@@ -73,8 +75,9 @@ class RecordStore {
 
   // Opens (or creates) the store: all column families, the schema version (migrating an older
   // layout, refusing a newer one) and the encryption mode and key.
-  // Errors: kInvalidArgument for options that contradict each other or an empty path;
-  // kFailedPrecondition when no key is configured and plaintext is not allowed, when the key is
+  // Errors: kInvalidArgument for an empty path; kFailedPrecondition when no key is configured
+  // (or the configured file or variable is missing or malformed) and plaintext is not allowed,
+  // when the key is
   // not this store's, when the key mode differs from the store's (encrypted vs plaintext), or when
   // the store was written by a newer schema version; kNotFound when the store does not exist and
   // create_if_missing is false; kUnavailable when another process holds it or I/O fails;

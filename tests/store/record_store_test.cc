@@ -1,6 +1,7 @@
 #include "store/record_store.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -465,8 +466,19 @@ TEST_F(RecordStoreTest, OpeningWithoutTheRightKeyFailsWithAPreconditionError) {
        "store_key_mismatch"},
       {"key file gone", [&](StoreOptions& o) { o.key_file = (dir_.path() / "nope.key").string(); },
        ErrorCode::kFailedPrecondition, "key_file_missing"},
-      {"file and env", [](StoreOptions& o) { o.key_env = "FAXINTAKE_KEY"; }, ErrorCode::kInvalidArgument,
-       "key_source_ambiguous"},
+      {"env named but unset, no file",
+       [](StoreOptions& o) {
+         o.key_file.clear();
+         o.key_env = "FAXINTAKE_STORE_TEST_UNSET_KEY";
+       },
+       ErrorCode::kFailedPrecondition, "key_env_missing"},
+      {"key file readable by others",
+       [&](StoreOptions& o) {
+         o.key_file = (dir_.path() / "open.key").string();
+         faxintake::testing::WriteFile(o.key_file, std::string(64, 'c'));
+         ::chmod(o.key_file.c_str(), 0644);
+       },
+       ErrorCode::kFailedPrecondition, "key_file_permissions"},
       {"no path", [](StoreOptions& o) { o.path.clear(); }, ErrorCode::kInvalidArgument, "store_path_missing"},
       {"missing store", [&](StoreOptions& o) {
          o.path = (dir_.path() / "absent").string();
@@ -485,16 +497,47 @@ TEST_F(RecordStoreTest, OpeningWithoutTheRightKeyFailsWithAPreconditionError) {
   }
 }
 
-TEST_F(RecordStoreTest, KeyCanComeFromAnEnvironmentVariable) {
+TEST_F(RecordStoreTest, AKeyInTheEnvironmentTakesPrecedenceOverTheKeyFile) {
   store_.reset();
-  ::setenv("FAXINTAKE_STORE_TEST_KEY", LoadKeyFile(key_file_)->ToHex().c_str(), 1);
+  const std::string wrong_file = (dir_.path() / "wrong.key").string();
+  ASSERT_TRUE(LoadOrCreateKey(wrong_file).has_value());
   StoreOptions o = Options();
-  o.key_file.clear();
+  o.key_file = wrong_file;
   o.key_env = "FAXINTAKE_STORE_TEST_KEY";
+  ::setenv("FAXINTAKE_STORE_TEST_KEY", LoadKeyFile(key_file_)->ToHex().c_str(), 1);
   auto opened = RecordStore::Open(o);
   ::unsetenv("FAXINTAKE_STORE_TEST_KEY");
   ASSERT_TRUE(opened.has_value()) << opened.error().message;
   EXPECT_TRUE((*opened)->encrypted());
+  opened->reset();
+  // Unset, the file is used: here the wrong one.
+  auto with_file = RecordStore::Open(o);
+  ASSERT_FALSE(with_file.has_value());
+  EXPECT_EQ(with_file.error().reason, "store_key_mismatch");
+}
+
+TEST(StoreKeyCreation, HappensForANewStoreOnlyAndNeverReplacesALostKey) {
+  TempDir dir;
+  StoreOptions o;
+  o.path = (dir.path() / "var" / "store").string();
+  o.key_file = (dir.path() / "var" / "keys" / "store.key").string();
+  o.create_key_if_missing = true;
+  {
+    auto created = RecordStore::Open(o);
+    ASSERT_TRUE(created.has_value()) << created.error().message;
+    EXPECT_TRUE((*created)->encrypted());
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(o.key_file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_TRUE(RecordStore::Open(o).has_value()) << "reopening uses the created key";
+
+  fs::remove(o.key_file);
+  auto lost = RecordStore::Open(o);
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_EQ(lost.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(lost.error().reason, "key_file_missing");
+  EXPECT_FALSE(fs::exists(o.key_file));
 }
 
 TEST_F(RecordStoreTest, AStoreOpenElsewhereIsUnavailable) {
