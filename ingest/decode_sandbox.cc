@@ -246,6 +246,7 @@ class PipeSource : public ByteSource {
   }
 
   bool timed_out() const { return timed_out_; }
+  bool ended() const { return ended_; }
 
  private:
   // One read() once the pipe is readable; 0 at end of stream, -1 on error or timeout.
@@ -263,6 +264,7 @@ class PipeSource : public ByteSource {
       if (ready == 0) continue;  // the deadline check above decides
       const ssize_t got = ::read(fd_, dst, n);
       if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+      if (got == 0) ended_ = true;
       return got;
     }
   }
@@ -270,6 +272,7 @@ class PipeSource : public ByteSource {
   int fd_;
   Clock::time_point deadline_;
   bool timed_out_ = false;
+  bool ended_ = false;
   char buf_[64 * 1024];
   size_t begin_ = 0, end_ = 0;
 };
@@ -415,9 +418,11 @@ class Child {
         pid_ = 0;
         return;
       }
-      if (r < 0 && errno != EINTR) {  // reaped by someone else: status unknown
+      if (r < 0 && errno != EINTR) {
+        // Reaped by someone else (see REQUIRES): the status is lost; judge the
+        // child by its answer alone.
         pid_ = 0;
-        status_ = -1;
+        status_ = 0;
         return;
       }
       if (Clock::now() >= deadline) {
@@ -538,6 +543,13 @@ Result<std::vector<DecodedPage>> DecodeInSandbox(std::string_view bytes, const D
     if (WTERMSIG(st) == SIGXCPU) return std::unexpected(TimeoutError(limits));
     return MakeError(ErrorCode::kInternal, "decoder_crashed",
                      fmt::format("decoder died by signal {}", WTERMSIG(st)));
+  }
+  // Reading stopped before end-of-stream: the answer was complete, or was
+  // rejected while the child was still sending. Either way it stands; the exit
+  // status would only reflect the pipe closed on the child.
+  if (!source.ended()) {
+    if (result && info != nullptr) *info = std::move(got);
+    return result;
   }
   if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
     return MakeError(ErrorCode::kInternal, "decoder_crashed", fmt::format("decoder exited with status {}", st));

@@ -78,6 +78,11 @@ Result<std::vector<DecodedPage>> TooBig(std::string_view, const DecodeLimits& li
   // A compromised child claiming more than the limits allow.
   return std::vector<DecodedPage>(static_cast<size_t>(limits.max_pages) + 1, SmallPage());
 }
+Result<std::vector<DecodedPage>> TooBigAndLarge(std::string_view, const DecodeLimits& limits, DecodeInfo*) {
+  // As above, with pages large enough that the child is still writing when the
+  // parent stops reading.
+  return std::vector<DecodedPage>(static_cast<size_t>(limits.max_pages) + 1, SmallPage(2000, 2000));
+}
 
 TEST(DecodeSandbox, ReturnsWhatTheChildDecoded) {
   DecodeInfo info;
@@ -121,6 +126,7 @@ TEST(DecodeSandbox, MapsEveryWayTheChildCanFailToAReason) {
       {"spins forever", Spins, ErrorCode::kDeadlineExceeded, "decode_timeout"},
       {"allocates without end", Hogs, ErrorCode::kResourceExhausted, "decoder_out_of_memory"},
       {"claims too many pages", TooBig, ErrorCode::kInternal, "decoder_output_invalid"},
+      {"claims too many large pages", TooBigAndLarge, ErrorCode::kInternal, "decoder_output_invalid"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
