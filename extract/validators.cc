@@ -1,0 +1,883 @@
+#include "extract/validators.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <vector>
+
+namespace faxintake::extract {
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool IsAlnum(char c) { return IsDigit(c) || IsAlpha(c); }
+char Upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string Lowered(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = Lower(c);
+  return out;
+}
+
+// Letters Tesseract reads in place of digits on fax pages.
+std::optional<char> DigitFor(char c) {
+  switch (c) {
+    case 'O': case 'o': case 'D': case 'Q': return '0';
+    case 'I': case 'l': case 'i': case '|': case '!': case 'L': case 'J': return '1';
+    case 'Z': case 'z': return '2';
+    case 'S': case 's': return '5';
+    case 'G': case 'b': return '6';
+    case 'T': return '7';
+    case 'B': return '8';
+    case 'g': case 'q': return '9';
+    default: return std::nullopt;
+  }
+}
+
+// Digits Tesseract reads in place of letters.
+std::optional<char> LetterFor(char c) {
+  switch (c) {
+    case '1': case '|': case 'l': return 'I';
+    case '0': return 'O';
+    case '5': return 'S';
+    case '8': return 'B';
+    case '2': return 'Z';
+    case '6': return 'G';
+    default: return std::nullopt;
+  }
+}
+
+// The mapping of a run that should be all digits; nullopt when a character cannot be one.
+std::optional<std::string> AsDigits(std::string_view s, bool* repaired) {
+  std::string out;
+  for (char c : s) {
+    if (IsDigit(c)) {
+      out += c;
+    } else if (auto d = DigitFor(c)) {
+      out += *d;
+      *repaired = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+int DaysInMonth(int y, int m) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 29;
+  return kDays[static_cast<size_t>(m - 1)];
+}
+
+bool RealDay(const Ymd& d) {
+  return d.year >= 1 && d.month >= 1 && d.month <= 12 && d.day >= 1 && d.day <= DaysInMonth(d.year, d.month);
+}
+
+int Compare(const Ymd& a, const Ymd& b) {
+  if (a.year != b.year) return a.year < b.year ? -1 : 1;
+  if (a.month != b.month) return a.month < b.month ? -1 : 1;
+  if (a.day != b.day) return a.day < b.day ? -1 : 1;
+  return 0;
+}
+
+std::string FormatYmd(const Ymd& d) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
+  return buf;
+}
+
+int MonthFromName(std::string_view name) {
+  static const std::array<const char*, 12> kMon = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
+  const std::string low = Lowered(name);
+  if (low.size() < 3) return 0;
+  for (size_t i = 0; i < kMon.size(); ++i)
+    if (low.compare(0, 3, kMon[i]) == 0) return static_cast<int>(i) + 1;
+  return 0;
+}
+
+std::vector<std::string> SplitWords(std::string_view s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (IsSpace(c)) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// ------------------------------------------------------------------ names
+
+bool IsCredential(std::string_view word) {
+  static const std::vector<std::string> kCreds = {
+      "md", "do", "np", "pa", "pac", "fnp", "fnpc", "fnpbc", "aprn", "aprnbc", "rn", "pt", "dpt",
+      "phd", "dnp", "mbbs", "dc", "dpm", "od", "cnm", "anp", "anpc", "agnp", "agnpc", "facp",
+      "facc", "faafp", "mph", "ms", "msn", "crnp", "lcsw", "psyd", "jr", "sr", "ii", "iii", "iv"};
+  std::string key;
+  for (char c : word)
+    if (IsAlpha(c)) key += Lower(c);
+  if (key.empty()) return false;
+  return std::find(kCreds.begin(), kCreds.end(), key) != kCreds.end();
+}
+
+bool IsTitle(std::string_view word) {
+  std::string key;
+  for (char c : word)
+    if (IsAlpha(c)) key += Lower(c);
+  return key == "dr" || key == "mr" || key == "mrs" || key == "ms" || key == "miss" || key == "doctor" ||
+         key == "prof";
+}
+
+bool IsParticle(std::string_view word) {
+  static const std::vector<std::string> kParticles = {"de", "del", "della", "la", "las", "los", "van", "von",
+                                                      "der", "den", "da", "di", "du", "le", "dos", "das",
+                                                      "st", "ter", "ten", "bin", "ibn", "al", "el", "mac"};
+  const std::string key = Lowered(word);
+  return std::find(kParticles.begin(), kParticles.end(), key) != kParticles.end();
+}
+
+// Keeps letters, hyphens and apostrophes of a name word (periods of initials dropped).
+std::string CleanNameWord(std::string_view word) {
+  std::string out;
+  for (size_t i = 0; i < word.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(word[i]);
+    if (IsAlpha(static_cast<char>(c))) {
+      out += Upper(static_cast<char>(c));
+    } else if (c == '-' || c == '\'') {
+      out += static_cast<char>(c);
+    } else if (c == 0xE2 && i + 2 < word.size() && static_cast<unsigned char>(word[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(word[i + 2]) == 0x99 || static_cast<unsigned char>(word[i + 2]) == 0x98)) {
+      out += '\'';  // typographic apostrophe
+      i += 2;
+    }
+  }
+  while (!out.empty() && (out.front() == '-' || out.front() == '\'')) out.erase(out.begin());
+  while (!out.empty() && (out.back() == '-' || out.back() == '\'')) out.pop_back();
+  return out;
+}
+
+// Words of a name with parentheticals, titles and credentials removed; `comma_parts`
+// keeps the comma structure (credentials-only parts dropped).
+std::vector<std::vector<std::string>> NameParts(std::string_view printed) {
+  std::string text;
+  int depth = 0;
+  for (char c : printed) {
+    if (c == '(') ++depth;
+    else if (c == ')') depth = std::max(0, depth - 1);
+    else if (depth == 0) text += c;
+  }
+  // "GARCIA - LOPEZ" is one hyphenated surname.
+  std::string joined;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '-') {
+      while (!joined.empty() && joined.back() == ' ') joined.pop_back();
+      joined += '-';
+      while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+    } else {
+      joined += text[i];
+    }
+  }
+  std::vector<std::vector<std::string>> parts;
+  std::string part;
+  auto flush = [&] {
+    std::vector<std::string> words;
+    for (const std::string& w : SplitWords(part)) {
+      if (IsCredential(w) && !words.empty()) continue;
+      if (IsTitle(w)) continue;
+      std::string clean = CleanNameWord(w);
+      if (clean.empty()) continue;
+      words.push_back(clean);
+    }
+    // A part made only of credentials ("MD", "PA-C") after a name is not a name.
+    bool all_creds = !words.empty();
+    for (const std::string& w : words) all_creds &= IsCredential(w);
+    if (!words.empty() && !(all_creds && !parts.empty())) parts.push_back(words);
+    part.clear();
+  };
+  for (char c : joined) {
+    if (c == ',' || c == ';') flush();
+    else part += c;
+  }
+  flush();
+  return parts;
+}
+
+bool IsInitial(const std::string& w) { return w.size() == 1; }
+
+std::optional<PersonName> NameFromParts(const std::vector<std::vector<std::string>>& parts) {
+  if (parts.empty()) return std::nullopt;
+  PersonName name;
+  if (parts.size() >= 2) {
+    // LAST, FIRST [MIDDLE]
+    std::string family;
+    for (const std::string& w : parts[0]) family += (family.empty() ? "" : " ") + w;
+    const auto& given = parts[1];
+    if (family.empty() || given.empty()) return std::nullopt;
+    name.family = family;
+    name.given = given.front();
+    return name;
+  }
+  std::vector<std::string> words = parts[0];
+  // A trailing credential without a comma ("JOHN SMITH MD") is dropped too.
+  while (words.size() > 2 && IsCredential(words.back())) words.pop_back();
+  if (words.size() < 2) return std::nullopt;
+  size_t start = words.size() - 1;
+  while (start > 1 && IsParticle(words[start - 1])) --start;
+  std::string family;
+  for (size_t i = start; i < words.size(); ++i) family += (family.empty() ? "" : " ") + words[i];
+  name.family = family;
+  name.given = words.front();
+  if (IsInitial(name.given) && start > 1) name.given = words[1];
+  return name;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ dates
+
+Ymd Today() {
+  const auto now = std::chrono::system_clock::now();
+  const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(now)};
+  return Ymd{static_cast<int>(ymd.year()), static_cast<int>(static_cast<unsigned>(ymd.month())),
+             static_cast<int>(static_cast<unsigned>(ymd.day()))};
+}
+
+std::optional<Ymd> ParseIsoDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!IsDigit(text[i])) return std::nullopt;
+  Ymd d{std::stoi(std::string(text.substr(0, 4))), std::stoi(std::string(text.substr(5, 2))),
+        std::stoi(std::string(text.substr(8, 2)))};
+  if (!RealDay(d)) return std::nullopt;
+  return d;
+}
+
+std::string UpperSingleSpaced(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (IsSpace(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += Upper(c);
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string SingleSpaced(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (IsSpace(c)) {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::string AlnumUpper(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    if (IsAlnum(c)) out += Upper(c);
+  return out;
+}
+
+// ------------------------------------------------------------------ NPI
+
+bool NpiIsValid(std::string_view npi) {
+  if (npi.size() != 10) return false;
+  for (char c : npi)
+    if (!IsDigit(c)) return false;
+  if (npi[0] != '1' && npi[0] != '2') return false;
+  const std::string full = "80840" + std::string(npi);
+  int sum = 0;
+  bool dbl = false;
+  for (size_t i = full.size(); i-- > 0;) {
+    int d = full[i] - '0';
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum % 10 == 0;
+}
+
+Checked NormalizeNpi(std::string_view printed) {
+  Checked out;
+  // Words that are mostly letters ("NPI", "NPI:") are labels, not digits read as letters.
+  std::string kept;
+  for (const std::string& word : SplitWords(printed)) {
+    int digits = 0, letters = 0;
+    for (char c : word) {
+      digits += IsDigit(c);
+      letters += IsAlpha(c);
+    }
+    if (digits >= letters) kept += word;
+  }
+  // Runs of characters that can be digits; dashes inside a number are separators.
+  std::vector<std::string> runs;
+  std::string run;
+  for (char c : kept) {
+    if (c == '-') continue;
+    if (IsDigit(c) || DigitFor(c)) {
+      run += c;
+    } else {
+      if (!run.empty()) runs.push_back(run);
+      run.clear();
+    }
+  }
+  if (!run.empty()) runs.push_back(run);
+  // The ten-character window with the most real digits; a window that passes as read wins.
+  std::string raw;
+  int best_digits = -1;
+  for (const std::string& r : runs) {
+    for (size_t i = 0; i + 10 <= r.size(); ++i) {
+      const std::string w = r.substr(i, 10);
+      if (NpiIsValid(w)) {
+        out.value = w;
+        out.valid = true;
+        return out;
+      }
+      const int n = static_cast<int>(std::count_if(w.begin(), w.end(), IsDigit));
+      if (n > best_digits) {
+        best_digits = n;
+        raw = w;
+      }
+    }
+  }
+  if (raw.empty()) return out;
+  bool repaired = false;
+  const std::string digits = *AsDigits(raw, &repaired);
+  out.value = digits;
+  out.repaired = repaired;
+  if (NpiIsValid(digits)) {
+    out.valid = true;
+    return out;
+  }
+  // One character misread as a similar-looking one: try each confusion and accept a unique
+  // fix, first at the positions where a letter was read, then anywhere.
+  static const std::map<char, std::string> kConfusions = {
+      {'0', "86"}, {'1', "74"}, {'2', "7"}, {'3', "85"}, {'4', "1"}, {'5', "63"},
+      {'6', "58"}, {'7', "12"}, {'8', "3069"}, {'9', "8"}};
+  auto fixes_at = [&](bool letters_only) {
+    std::vector<std::string> fixes;
+    for (size_t i = 0; i < digits.size(); ++i) {
+      const bool letter = !IsDigit(raw[i]);
+      if (letters_only && !letter) continue;
+      std::string alternatives = kConfusions.at(digits[i]);
+      if (letter) alternatives += raw[i] == 'B' ? "3" : raw[i] == 'S' ? "8" : raw[i] == 'Z' ? "7" : "";
+      for (char alt : alternatives) {
+        std::string candidate = digits;
+        candidate[i] = alt;
+        if (NpiIsValid(candidate) && std::find(fixes.begin(), fixes.end(), candidate) == fixes.end())
+          fixes.push_back(candidate);
+      }
+    }
+    return fixes;
+  };
+  for (bool letters_only : {true, false}) {
+    if (letters_only && !repaired) continue;
+    const auto fixes = fixes_at(letters_only);
+    if (fixes.size() == 1) {
+      out.value = fixes.front();
+      out.valid = true;
+      out.repaired = true;
+      return out;
+    }
+    if (fixes.size() > 1) break;  // ambiguous: keep what was read
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ ICD-10 and CPT
+
+bool IsIcd10Shape(std::string_view code) {
+  static const RE2 re(R"(^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$)");
+  return RE2::FullMatch(code, re);
+}
+
+Checked NormalizeIcd10(std::string_view printed) {
+  Checked out;
+  std::string s;
+  for (char c : printed) {
+    if (IsAlnum(c)) s += c;
+    else if (c == '|' || c == '!') s += 'l';
+    // Dots (and commas read for dots) are placed again below.
+  }
+  if (s.size() < 3 || s.size() > 7) return out;
+  bool repaired = false;
+  std::string code;
+  // Position 1: a letter (a lower-case l there is a capital I).
+  char c0 = s[0] == 'l' ? 'I' : Upper(s[0]);
+  if (s[0] == 'l') repaired = true;
+  if (!IsAlpha(c0)) {
+    auto l = LetterFor(s[0]);
+    if (!l) return out;
+    c0 = *l;
+    repaired = true;
+  }
+  code += c0;
+  // Position 2: a digit.
+  char c1 = s[1];
+  if (!IsDigit(c1)) {
+    static const std::string kOk = "OoIilSsBZzD|";
+    if (kOk.find(c1) == std::string::npos) return out;
+    c1 = *DigitFor(c1);
+    repaired = true;
+  }
+  code += c1;
+  // Position 3 and after the dot: digits or letters; O and I are never used there.
+  for (size_t i = 2; i < s.size(); ++i) {
+    char c = Upper(s[i]);
+    if (c == 'O') {
+      c = '0';
+      repaired = true;
+    } else if (c == 'I' || s[i] == 'l') {
+      c = '1';
+      repaired = true;
+    }
+    code += c;
+  }
+  if (code.size() > 3) code.insert(3, ".");
+  out.value = code;
+  out.repaired = repaired;
+  out.valid = IsIcd10Shape(code);
+  return out;
+}
+
+bool IsCptOrHcpcsShape(std::string_view code) {
+  static const RE2 re(R"(^(?:[0-9]{5}|[0-9]{4}[FT]|[A-V][0-9]{4})$)");
+  return RE2::FullMatch(code, re);
+}
+
+Checked NormalizeProcedureCode(std::string_view printed) {
+  Checked out;
+  std::string s;
+  for (char c : printed)
+    if (IsAlnum(c)) s += Upper(c);
+  if (s.size() != 5) {
+    out.value = s;
+    return out;
+  }
+  // HCPCS keeps its leading letter; everything else must be digits (CPT II/III end in F/T).
+  const bool hcpcs = IsAlpha(s[0]) && s[0] != 'O' && s[0] != 'I' && s[0] != 'S' && s[0] != 'B';
+  for (size_t i = hcpcs ? 1 : 0; i < s.size(); ++i) {
+    if (i == 4 && (s[i] == 'F' || s[i] == 'T')) continue;
+    if (!IsDigit(s[i])) {
+      if (auto d = DigitFor(s[i])) {
+        s[i] = *d;
+        out.repaired = true;
+      }
+    }
+  }
+  out.value = s;
+  out.valid = IsCptOrHcpcsShape(s);
+  return out;
+}
+
+// ------------------------------------------------------------------ phones
+
+Checked NormalizePhone(std::string_view printed) {
+  Checked out;
+  std::string digits;
+  bool repaired = false;
+  for (size_t i = 0; i < printed.size(); ++i) {
+    const char c = printed[i];
+    if (IsDigit(c)) {
+      digits += c;
+    } else if (IsAlpha(c) || c == '|') {
+      // A letter among digits is an OCR confusion; a word ("ext", "Fax") ends the number.
+      const bool prev_digit = i > 0 && IsDigit(printed[i - 1]);
+      const bool next_digit = i + 1 < printed.size() && IsDigit(printed[i + 1]);
+      auto d = DigitFor(c);
+      if (d && (prev_digit || next_digit)) {
+        digits += *d;
+        repaired = true;
+      } else if (!digits.empty()) {
+        break;
+      }
+    }
+    if (digits.size() > 11) break;
+  }
+  if (digits.size() == 11 && digits[0] == '1') digits.erase(0, 1);
+  if (digits.size() != 10) return out;
+  out.value = "+1" + digits;
+  out.repaired = repaired;
+  out.valid = digits[0] >= '2' && digits[3] >= '2';
+  return out;
+}
+
+// ------------------------------------------------------------------ dates
+
+namespace {
+
+int ExpandYear(int yy, int digits, const DateOptions& o, const Ymd& today) {
+  if (digits == 4) return yy;
+  int year = 2000 + yy;
+  if (o.kind == DateKind::kBirth) {
+    if (Compare(Ymd{year, 1, 1}, today) > 0) year -= 100;
+  } else if (year > today.year + o.two_digit_years_ahead) {
+    year -= 100;
+  }
+  return year;
+}
+
+Checked Judge(const Ymd& d, const DateOptions& o, const Ymd& today) {
+  Checked out;
+  if (!RealDay(d)) return out;
+  out.value = FormatYmd(d);
+  if (o.kind == DateKind::kBirth) {
+    out.valid = Compare(d, today) <= 0 && Compare(d, Ymd{today.year - 125, today.month, today.day}) >= 0;
+  } else {
+    out.valid = d.year >= 1900 && Compare(d, Ymd{today.year + 10, today.month, today.day}) <= 0;
+  }
+  return out;
+}
+
+struct DatePattern {
+  enum Order { kMdy, kYmd, kMonDY, kDMonY } order;
+  const RE2* re;
+};
+
+const std::vector<DatePattern>& DatePatterns() {
+  static const RE2 iso(R"((?:^|[^0-9])([0-9]{4})\s?-\s?([0-9]{1,2})\s?-\s?([0-9]{1,2})(?:[^0-9]|$))");
+  static const RE2 mdy(R"((?:^|[^0-9])([0-9]{1,2})\s?[/.-]\s?([0-9]{1,2})\s?[/.-]\s?([0-9]{4}|[0-9]{2})(?:[^0-9]|$))");
+  static const RE2 mon_d_y(
+      R"((?i)(?:^|[^a-z])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*([0-9]{1,2})(?:st|nd|rd|th)?\s?,?\s*([0-9]{4}|'?[0-9]{2})(?:[^0-9]|$))");
+  static const RE2 d_mon_y(
+      R"((?i)(?:^|[^0-9])([0-9]{1,2})(?:st|nd|rd|th)?\s*[-]?\s*((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*[-,]?\s*([0-9]{4}|[0-9]{2})(?:[^0-9]|$))");
+  static const std::vector<DatePattern> patterns = {
+      {DatePattern::kYmd, &iso}, {DatePattern::kMdy, &mdy}, {DatePattern::kMonDY, &mon_d_y},
+      {DatePattern::kDMonY, &d_mon_y}};
+  return patterns;
+}
+
+// The first date in `text` (earliest position across the patterns).
+Checked FindDateIn(std::string_view text, const DateOptions& o, bool whole) {
+  const Ymd today = o.today.year != 0 ? o.today : Today();
+  Checked best;
+  size_t best_pos = std::string_view::npos;
+  for (const DatePattern& p : DatePatterns()) {
+    re2::StringPiece m[4];
+    re2::StringPiece input(text.data(), text.size());
+    if (!p.re->Match(input, 0, input.size(), RE2::UNANCHORED, m, 4)) continue;
+    const size_t pos = static_cast<size_t>(m[1].data() - text.data());
+    if (pos >= best_pos) continue;
+    if (whole) {
+      // The date must be (nearly) all of the text: only punctuation around it.
+      const size_t end = static_cast<size_t>(m[3].data() + m[3].size() - text.data());
+      bool extra = false;
+      for (size_t i = 0; i < text.size(); ++i)
+        if ((i < pos || i >= end) && IsAlnum(text[i])) extra = true;
+      if (extra) continue;
+    }
+    Ymd d;
+    const std::string a(m[1].data(), m[1].size()), b(m[2].data(), m[2].size());
+    std::string c(m[3].data(), m[3].size());
+    if (!c.empty() && c[0] == '\'') c.erase(0, 1);
+    switch (p.order) {
+      case DatePattern::kYmd:
+        d = Ymd{std::stoi(a), std::stoi(b), std::stoi(c)};
+        break;
+      case DatePattern::kMdy:
+        d = Ymd{ExpandYear(std::stoi(c), static_cast<int>(c.size()), o, today), std::stoi(a), std::stoi(b)};
+        break;
+      case DatePattern::kMonDY:
+        d = Ymd{ExpandYear(std::stoi(c), static_cast<int>(c.size()), o, today), MonthFromName(a), std::stoi(b)};
+        break;
+      case DatePattern::kDMonY:
+        d = Ymd{ExpandYear(std::stoi(c), static_cast<int>(c.size()), o, today), MonthFromName(b), std::stoi(a)};
+        break;
+    }
+    Checked judged = Judge(d, o, today);
+    if (judged.empty()) continue;
+    best = judged;
+    best_pos = pos;
+  }
+  return best;
+}
+
+// OCR letters inside digit groups of a date ("O3/O4/1956", "l2/3l/2026").
+std::string DigitizeDate(std::string_view text, bool* changed) {
+  std::string out(text);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (IsDigit(c) || !DigitFor(c)) continue;
+    auto near_digitish = [&](size_t j) {
+      return j < out.size() && (IsDigit(out[j]) || out[j] == '/' || out[j] == '-');
+    };
+    const bool left = i > 0 && near_digitish(i - 1);
+    const bool right = near_digitish(i + 1);
+    // Only letters between digits or separators, never inside month names.
+    const bool in_word = (i > 0 && IsAlpha(out[i - 1])) || (i + 1 < out.size() && IsAlpha(out[i + 1]));
+    if ((left || right) && !in_word) {
+      out[i] = *DigitFor(c);
+      *changed = true;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Checked NormalizeDate(std::string_view printed, const DateOptions& options) {
+  Checked out = FindDateIn(printed, options, true);
+  if (!out.empty()) return out;
+  bool changed = false;
+  const std::string fixed = DigitizeDate(printed, &changed);
+  if (!changed) return out;
+  out = FindDateIn(fixed, options, true);
+  out.repaired = !out.empty();
+  return out;
+}
+
+Checked FindDate(std::string_view text, const DateOptions& options) {
+  Checked out = FindDateIn(text, options, false);
+  if (!out.empty()) return out;
+  bool changed = false;
+  const std::string fixed = DigitizeDate(text, &changed);
+  if (!changed) return out;
+  out = FindDateIn(fixed, options, false);
+  out.repaired = !out.empty();
+  return out;
+}
+
+// ------------------------------------------------------------------ names
+
+std::optional<PersonName> ParsePersonName(std::string_view printed) {
+  return NameFromParts(NameParts(printed));
+}
+
+std::optional<std::string> NormalizeProviderName(std::string_view printed) {
+  auto parts = NameParts(printed);
+  auto name = NameFromParts(parts);
+  if (!name) return std::nullopt;
+  return name->given + " " + name->family;
+}
+
+bool HasTitleOrCredential(std::string_view printed) {
+  const auto words = SplitWords(printed);
+  if (!words.empty() && IsTitle(words.front())) return true;
+  // A credential after a comma, or as the last word.
+  const size_t comma = printed.rfind(',');
+  if (comma != std::string_view::npos) {
+    const auto tail = SplitWords(printed.substr(comma + 1));
+    if (!tail.empty() && IsCredential(tail.front())) return true;
+  }
+  // "JOHN SMITH MD": an upper-case credential as the last word.
+  return words.size() >= 3 && IsCredential(words.back()) && words.back().size() >= 2 &&
+         std::all_of(words.back().begin(), words.back().end(), [](char c) { return !IsAlpha(c) || Upper(c) == c; });
+}
+
+// ------------------------------------------------------------------ identifiers
+
+Checked NormalizeIdentifier(std::string_view printed) {
+  Checked out;
+  const std::string low = Lowered(SingleSpaced(printed));
+  static const RE2 placeholder(
+      R"(^\W*(n\s*/?\s*a|none|not\s+required|not\s+applicable|pending|unknown|tbd|see\s+.*|on\s+file)\W*$)");
+  if (RE2::FullMatch(low, placeholder)) return out;
+  out.value = AlnumUpper(printed);
+  int digits = 0;
+  for (char c : out.value) digits += IsDigit(c);
+  out.valid = out.value.size() >= 4 && out.value.size() <= 20 && digits >= 1;
+  return out;
+}
+
+Checked NormalizeMbi(std::string_view printed) {
+  static const RE2 mbi(
+      R"(^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y]{2}[0-9]{2}$)");
+  Checked out;
+  std::string s = AlnumUpper(printed);
+  out.value = s;
+  if (s.size() != 11) return out;
+  for (size_t i : {0, 3, 6, 9, 10}) {
+    if (!IsDigit(s[i])) {
+      if (auto d = DigitFor(s[i])) {
+        s[i] = *d;
+        out.repaired = true;
+      }
+    }
+  }
+  out.value = s;
+  out.valid = RE2::FullMatch(s, mbi);
+  return out;
+}
+
+// ------------------------------------------------------------------ addresses
+
+std::optional<std::string> NormalizeState(std::string_view printed) {
+  static const std::map<std::string, std::string> kStates = {
+      {"ALABAMA", "AL"}, {"ALASKA", "AK"}, {"ARIZONA", "AZ"}, {"ARKANSAS", "AR"}, {"CALIFORNIA", "CA"},
+      {"COLORADO", "CO"}, {"CONNECTICUT", "CT"}, {"DELAWARE", "DE"}, {"DISTRICT OF COLUMBIA", "DC"},
+      {"FLORIDA", "FL"}, {"GEORGIA", "GA"}, {"HAWAII", "HI"}, {"IDAHO", "ID"}, {"ILLINOIS", "IL"},
+      {"INDIANA", "IN"}, {"IOWA", "IA"}, {"KANSAS", "KS"}, {"KENTUCKY", "KY"}, {"LOUISIANA", "LA"},
+      {"MAINE", "ME"}, {"MARYLAND", "MD"}, {"MASSACHUSETTS", "MA"}, {"MICHIGAN", "MI"}, {"MINNESOTA", "MN"},
+      {"MISSISSIPPI", "MS"}, {"MISSOURI", "MO"}, {"MONTANA", "MT"}, {"NEBRASKA", "NE"}, {"NEVADA", "NV"},
+      {"NEW HAMPSHIRE", "NH"}, {"NEW JERSEY", "NJ"}, {"NEW MEXICO", "NM"}, {"NEW YORK", "NY"},
+      {"NORTH CAROLINA", "NC"}, {"NORTH DAKOTA", "ND"}, {"OHIO", "OH"}, {"OKLAHOMA", "OK"}, {"OREGON", "OR"},
+      {"PENNSYLVANIA", "PA"}, {"RHODE ISLAND", "RI"}, {"SOUTH CAROLINA", "SC"}, {"SOUTH DAKOTA", "SD"},
+      {"TENNESSEE", "TN"}, {"TEXAS", "TX"}, {"UTAH", "UT"}, {"VERMONT", "VT"}, {"VIRGINIA", "VA"},
+      {"WASHINGTON", "WA"}, {"WEST VIRGINIA", "WV"}, {"WISCONSIN", "WI"}, {"WYOMING", "WY"},
+      {"PUERTO RICO", "PR"}, {"GUAM", "GU"}, {"VIRGIN ISLANDS", "VI"}, {"AMERICAN SAMOA", "AS"},
+      {"NORTHERN MARIANA ISLANDS", "MP"}};
+  std::string key;
+  for (char c : printed) {
+    if (IsAlpha(c)) key += Upper(c);
+    else if (IsSpace(c) && !key.empty() && key.back() != ' ') key += ' ';
+  }
+  while (!key.empty() && key.back() == ' ') key.pop_back();
+  if (key.size() == 2) {
+    for (const auto& [name, code] : kStates)
+      if (code == key) return code;
+    return std::nullopt;
+  }
+  auto it = kStates.find(key);
+  if (it != kStates.end()) return it->second;
+  return std::nullopt;
+}
+
+Checked NormalizePostalCode(std::string_view printed) {
+  Checked out;
+  std::string digits;
+  bool repaired = false;
+  for (char c : printed) {
+    if (c == '-' || IsSpace(c)) {
+      if (digits.size() >= 5) break;
+      continue;
+    }
+    if (IsDigit(c)) {
+      digits += c;
+    } else if (auto d = DigitFor(c)) {
+      digits += *d;
+      repaired = true;
+    } else {
+      break;
+    }
+  }
+  if (digits.size() != 5 && digits.size() != 9) {
+    if (digits.size() >= 5) out.value = digits.substr(0, 5);
+    return out;
+  }
+  out.value = digits.substr(0, 5);
+  out.repaired = repaired;
+  out.valid = true;
+  return out;
+}
+
+std::optional<CityStateZip> ParseCityStateZip(std::string_view printed) {
+  // CITY[,] STATE ZIP[-PLUS4]; the state is a code or a full name.
+  static const RE2 re(R"(^\s*(.+?)\s*,?\s+([A-Za-z][A-Za-z .]*?)\.?\s*,?\s+([0-9OolIS]{5}(?:\s?-\s?[0-9OolIS]{4})?)\s*\W*$)");
+  std::string city, state, zip;
+  if (!RE2::FullMatch(printed, re, &city, &state, &zip)) return std::nullopt;
+  CityStateZip out;
+  auto code = NormalizeState(state);
+  if (!code) {
+    // "SAN MARCOS TX" without a comma where the regex took two words as the state.
+    const size_t sp = state.rfind(' ');
+    if (sp == std::string::npos) return std::nullopt;
+    code = NormalizeState(state.substr(sp + 1));
+    if (!code) return std::nullopt;
+    city += " " + state.substr(0, sp);
+  }
+  while (!city.empty() && (city.back() == ',' || IsSpace(city.back()))) city.pop_back();
+  out.city = UpperSingleSpaced(city);
+  out.state = *code;
+  out.postal_code = NormalizePostalCode(zip);
+  if (out.city.empty()) return std::nullopt;
+  return out;
+}
+
+// ------------------------------------------------------------------ coded words
+
+namespace {
+
+std::optional<std::string> PriorityWord(std::string_view word) {
+  const std::string w = Lowered(AlnumUpper(word));
+  if (w == "routine" || w == "normal" || w == "standard" || w == "elective") return "routine";
+  if (w == "urgent" || w == "asap" || w == "expedited") return "urgent";
+  if (w == "stat" || w == "emergent" || w == "emergency" || w == "immediate") return "stat";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> NormalizePriority(std::string_view printed) {
+  const auto words = SplitWords(printed);
+  // Checkboxes: the option whose box (the text since the previous option) holds a mark.
+  struct Option {
+    std::string value;
+    bool marked = false;
+  };
+  std::vector<Option> options;
+  std::string box;
+  for (const std::string& word : words) {
+    // "[X]Routine" glued: split the box from the word; trailing punctuation dropped.
+    std::string raw = word;
+    while (!raw.empty() && !IsAlnum(raw.back()) && raw.back() != ']') raw.pop_back();
+    size_t letters = raw.size();
+    while (letters > 0 && IsAlpha(raw[letters - 1])) --letters;
+    const std::string tail = raw.substr(letters);
+    auto p = PriorityWord(tail);
+    if (p && tail.size() >= 3) {
+      box += raw.substr(0, letters);
+      bool marked = false;
+      for (char c : box) marked |= (c == 'X' || c == 'x' || c == '*' || c == '#');
+      // A box is marked when it holds an X; "[ ]" read as "[]", "[J", "LI" is empty.
+      options.push_back({*p, marked});
+      box.clear();
+    } else {
+      box += raw;
+    }
+  }
+  if (options.empty()) return std::nullopt;
+  if (options.size() == 1) return options.front().value;
+  std::optional<std::string> chosen;
+  int marked = 0;
+  for (const Option& o : options) {
+    if (o.marked) {
+      ++marked;
+      chosen = o.value;
+    }
+  }
+  if (marked == 1) return chosen;
+  return std::nullopt;
+}
+
+std::optional<std::string> NormalizeSex(std::string_view printed) {
+  const std::string w = Lowered(AlnumUpper(printed));
+  if (w == "f" || w == "female" || w == "woman" || w == "fem") return "female";
+  if (w == "m" || w == "male" || w == "man") return "male";
+  if (w == "o" || w == "other" || w == "x" || w == "nonbinary") return "other";
+  if (w == "u" || w == "unknown" || w == "unk") return "unknown";
+  return std::nullopt;
+}
+
+std::optional<std::string> NormalizeAuthStatus(std::string_view printed) {
+  const std::string w = Lowered(SingleSpaced(printed));
+  static const RE2 denied(R"((?i)\b(denied|not\s+approved|not\s+certified|declined|rejected|adverse)\b)");
+  static const RE2 approved(R"((?i)\b(approved|certified|authorized|approval)\b)");
+  static const RE2 pending(R"((?i)\b(pending|in\s+review|under\s+review|pended|in\s+process)\b)");
+  if (RE2::PartialMatch(w, denied)) return "denied";
+  if (RE2::PartialMatch(w, approved)) return "approved";
+  if (RE2::PartialMatch(w, pending)) return "pending";
+  return std::nullopt;
+}
+
+}  // namespace faxintake::extract

@@ -1,0 +1,143 @@
+// Validators and normalizers for the values the extract stage reads off fax pages.
+//
+// Every function turns printed (and OCR-read) text into the contract's normalized form
+// (../shared/contract/README.md) and says whether the result passes the validation rules
+// of ../shared/reference/ehr-export.md. Input is untrusted OCR text: nothing here asserts
+// or throws on it. Regular expressions are RE2 (linear time on any input).
+//
+// Thread-safety: every function is pure and may be called from several threads at once.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace faxintake::extract {
+
+// A normalized value and what validation made of it.
+struct Checked {
+  std::string value;      // normalized; empty when nothing usable was found
+  bool valid = false;     // passes the field's validation rule
+  bool repaired = false;  // OCR confusions were corrected to get `value`
+  bool empty() const { return value.empty(); }
+};
+
+// A calendar day, as the date helpers use it.
+struct Ymd {
+  int year = 0, month = 0, day = 0;
+};
+// Today in UTC from the system clock.
+Ymd Today();
+// "YYYY-MM-DD"; nullopt unless `text` is exactly that and a real calendar day.
+std::optional<Ymd> ParseIsoDate(std::string_view text);
+
+// ---------------------------------------------------------------- text helpers
+// Upper case (ASCII), runs of whitespace as one space, trimmed.
+std::string UpperSingleSpaced(std::string_view text);
+// Whitespace collapsed to single spaces and trimmed; case kept.
+std::string SingleSpaced(std::string_view text);
+// Upper-case letters and digits only ("PA-2026-123456" -> "PA2026123456").
+std::string AlnumUpper(std::string_view text);
+
+// ---------------------------------------------------------------- NPI
+// True for ten digits starting with 1 or 2 whose last digit is the Luhn check digit over
+// "80840" followed by the first nine (1234567893 is valid).
+bool NpiIsValid(std::string_view npi);
+// Reads an NPI as printed: drops spaces and dashes, maps letters OCR confuses with digits
+// (O->0, I/l/|->1, S->5, B->8, Z->2, ...), and when the check digit still fails tries every
+// single-character confusion substitution, keeping the result only when exactly one
+// candidate passes. `valid` is false (value = the ten characters read) when none does;
+// empty when the text holds no ten-character run.
+Checked NormalizeNpi(std::string_view printed);
+
+// ---------------------------------------------------------------- ICD-10-CM and CPT
+// `^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$`.
+bool IsIcd10Shape(std::string_view code);
+// Upper case, surrounding punctuation dropped, OCR confusions fixed by position (first
+// character a letter: 1->I, 0->O, 5->S, 8->B, 2->Z; second a digit: O->0, I/l->1, S->5,
+// B->8, Z->2; third and after the dot: O->0, I/l->1), the dot put after the third
+// character. `148.91` -> `I48.91`, `ROO.2` -> `R00.2`, `M1711` -> `M17.11`.
+Checked NormalizeIcd10(std::string_view printed);
+// CPT Category I (5 digits), II (4 digits + F), III (4 digits + T) or HCPCS Level II
+// (`^[A-V][0-9]{4}$`).
+bool IsCptOrHcpcsShape(std::string_view code);
+// Upper case, O->0 / I,l->1 in digit positions; valid when the shape is CPT or HCPCS.
+Checked NormalizeProcedureCode(std::string_view printed);
+
+// ---------------------------------------------------------------- phones
+// NANP numbers as "+1XXXXXXXXXX": ten digits after an optional leading 1, letters OCR
+// confuses with digits mapped. Valid when area code and exchange start with 2-9. Empty
+// when the text does not hold 10 (or 11 starting with 1) digits.
+Checked NormalizePhone(std::string_view printed);
+
+// ---------------------------------------------------------------- dates
+enum class DateKind {
+  kAny,    // a real calendar day between 1900 and ten years from today
+  kBirth,  // in the past and within 125 years
+};
+struct DateOptions {
+  DateKind kind = DateKind::kAny;
+  // "Today" for plausibility checks and two-digit years; year 0 means the system clock.
+  Ymd today;
+  // Two-digit years: 20YY when that is at most this many years after today, else 19YY
+  // (birth dates: 20YY only when not in the future).
+  int two_digit_years_ahead = 10;
+};
+// Dates as faxes print them: 03/04/1956, 3/4/1956, 03-04-1956, 03.04.1956, 1956-03-04,
+// March 4, 1956, Mar. 4 1956, 04 Mar 1956, 4 March 1956, and the M/D/YY forms; months and
+// days US order. Returns "YYYY-MM-DD". `valid` is false for a date that parses but fails
+// the plausibility check of `options.kind`; empty when nothing parses.
+Checked NormalizeDate(std::string_view printed, const DateOptions& options = {});
+// Same as NormalizeDate, but for a date anywhere inside `text` (the first one found).
+Checked FindDate(std::string_view text, const DateOptions& options = {});
+
+// ---------------------------------------------------------------- names
+struct PersonName {
+  std::string family;  // upper case, whole (hyphenated, particles: "DE LA CRUZ")
+  std::string given;   // upper case, first given name only
+};
+// A patient's name in any printed order: "LOPEZ, MARIA A", "Lopez, Maria Ann",
+// "Maria A. Lopez", "MARIA LOPEZ", "Maria De La Cruz", "GARCIA LOPEZ, MARIA".
+// Titles and credentials are dropped. nullopt when fewer than two name words remain.
+std::optional<PersonName> ParsePersonName(std::string_view printed);
+// A provider's name as the contract wants it: "FIRST LAST", without titles, middle
+// initials or credentials ("Dr. John A. Smith, MD" -> "JOHN SMITH"). nullopt when
+// no two name words remain.
+std::optional<std::string> NormalizeProviderName(std::string_view printed);
+// True when the text names a person by title or credential ("Dr. ...", "..., MD").
+bool HasTitleOrCredential(std::string_view printed);
+
+// ---------------------------------------------------------------- identifiers
+// Member ids, group numbers, authorization numbers: upper case, letters and digits only.
+// Empty for placeholders (N/A, None, Not required, Pending, Unknown, underscores).
+// Valid when the result has 4 to 20 characters and at least one digit.
+Checked NormalizeIdentifier(std::string_view printed);
+// A Medicare Beneficiary Identifier (11 characters, `1EG4-TE5-MK73` printed with dashes):
+// dashes and spaces dropped, O->0 / I->1 / S->5 / B->8 / Z->2 in its digit positions.
+// Valid when the result matches the MBI pattern.
+Checked NormalizeMbi(std::string_view printed);
+
+// ---------------------------------------------------------------- addresses
+// Two-letter USPS code from a code or a full state name ("tx", "Texas" -> "TX").
+std::optional<std::string> NormalizeState(std::string_view printed);
+// The five-digit ZIP code (ZIP+4 cut), letters OCR confuses with digits mapped.
+Checked NormalizePostalCode(std::string_view printed);
+struct CityStateZip {
+  std::string city;         // upper, single spaces
+  std::string state;        // USPS code
+  Checked postal_code;
+};
+// "AUSTIN, TX 78701", "Round Rock, Texas 78664-1234", "Austin TX 78701".
+std::optional<CityStateZip> ParseCityStateZip(std::string_view printed);
+
+// ---------------------------------------------------------------- coded words
+// "routine", "urgent" or "stat" from a priority value: a word (Routine, Urgent, ASAP,
+// STAT, Emergent) or checkboxes ("[X] Routine [ ] Urgent [ ] STAT": the checked one).
+std::optional<std::string> NormalizePriority(std::string_view printed);
+// "female", "male", "other", "unknown" from F/M/Female/Male/Other/U/Unknown.
+std::optional<std::string> NormalizeSex(std::string_view printed);
+// "approved", "denied", "pending" from a status word (Approved, Certified, Denied,
+// Not approved, Pending, In review, ...).
+std::optional<std::string> NormalizeAuthStatus(std::string_view printed);
+
+}  // namespace faxintake::extract

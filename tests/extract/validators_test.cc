@@ -1,0 +1,406 @@
+#include "extract/validators.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace faxintake::extract {
+namespace {
+
+const Ymd kToday{2026, 3, 16};
+
+TEST(Npi, AcceptsValidCheckDigitsAndRejectsOthers) {
+  struct Case {
+    const char* npi;
+    bool valid;
+  };
+  const std::vector<Case> cases = {
+      {"1234567893", true},  {"1234567890", false}, {"123456789", false}, {"12345678933", false},
+      {"3234567893", false}, {"123456789O", false}, {"", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.npi);
+    EXPECT_EQ(NpiIsValid(c.npi), c.valid);
+  }
+}
+
+TEST(Npi, RepairsSingleOcrConfusions) {
+  struct Case {
+    const char* printed;
+    const char* value;
+    bool valid;
+    bool repaired;
+  };
+  const std::vector<Case> cases = {
+      {"1234567893", "1234567893", true, false},
+      {"NPI 1234567893", "1234567893", true, false},
+      {"123456789O", "1234567890", false, true},      // O->0 maps but fails, no fix: kept as read
+      {"I234567893", "1234567893", true, true},       // I->1
+      {"l234567893", "1234567893", true, true},       // l->1
+      {"1234S67893", "1234567893", true, true},       // S->5
+      {"12B4567893", "1234567893", true, true},       // B read for 3: B->8 fails, B->3 passes
+      {"1234567B93", "1234567893", true, true},       // B->8
+      {"1234 567 893", "1234567893", true, false},
+      {"123-456-7893", "1234567893", true, false},
+      {"12345", "", false, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    const Checked got = NormalizeNpi(c.printed);
+    EXPECT_EQ(got.value, c.value);
+    EXPECT_EQ(got.valid, c.valid);
+    EXPECT_EQ(got.repaired, c.repaired);
+  }
+}
+
+TEST(Npi, KeepsAnUnrepairableNumberAsInvalid) {
+  const Checked got = NormalizeNpi("1234567890");
+  EXPECT_EQ(got.value, "1234567890");
+  EXPECT_FALSE(got.valid);
+  // 1234567800 has three one-digit fixes: none is picked.
+  const Checked ambiguous = NormalizeNpi("1234567800");
+  EXPECT_EQ(ambiguous.value, "1234567800");
+  EXPECT_FALSE(ambiguous.valid);
+}
+
+TEST(Icd10, ChecksShape) {
+  struct Case {
+    const char* code;
+    bool ok;
+  };
+  const std::vector<Case> cases = {{"M17.11", true}, {"I10", true},    {"F32.A", true}, {"J45.909", true},
+                                   {"M1711", false}, {"148.91", false}, {"M17.", false}, {"m17.11", false},
+                                   {"M17.11111", false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.code);
+    EXPECT_EQ(IsIcd10Shape(c.code), c.ok);
+  }
+}
+
+TEST(Icd10, NormalizesAndRepairsByPosition) {
+  struct Case {
+    const char* printed;
+    const char* value;
+    bool valid;
+    bool repaired;
+  };
+  const std::vector<Case> cases = {
+      {"M17.11", "M17.11", true, false},  {"m17.11", "M17.11", true, false},  {"M1711", "M17.11", true, false},
+      {"148.91", "I48.91", true, true},   {"ROO.2", "R00.2", true, true},     {"RO0.2", "R00.2", true, true},
+      {"I10", "I10", true, false},        {"l10", "I10", true, true},         {"(E11.9)", "E11.9", true, false},
+      {"E11.9,", "E11.9", true, false},   {"F32.A", "F32.A", true, false},    {"Z12.11", "Z12.11", true, false},
+      {"2l2.11", "Z12.11", true, true},   {"5I3.2", "S13.2", true, true},     {"0I0.1", "O10.1", true, true},
+      {"8O2.0", "B02.0", true, true},     {"G4O.9O9", "G40.909", true, true}, {"J45.9O9", "J45.909", true, true},
+      {"M17.1I", "M17.11", true, true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    const Checked got = NormalizeIcd10(c.printed);
+    EXPECT_EQ(got.value, c.value);
+    EXPECT_EQ(got.valid, c.valid);
+    EXPECT_EQ(got.repaired, c.repaired);
+  }
+}
+
+TEST(Icd10, RejectsTextThatCannotBeACode) {
+  for (const char* printed : {"", "AB", "knee", "3456", "M17.111111", "9X1.2"}) {
+    SCOPED_TRACE(printed);
+    EXPECT_FALSE(NormalizeIcd10(printed).valid);
+  }
+}
+
+TEST(ProcedureCodes, AcceptsCptAndHcpcsShapes) {
+  struct Case {
+    const char* printed;
+    const char* value;
+    bool valid;
+  };
+  const std::vector<Case> cases = {{"99204", "99204", true}, {"0001F", "0001F", true}, {"0042T", "0042T", true},
+                                   {"G0439", "G0439", true}, {"2061O", "20610", true}, {"9920", "9920", false},
+                                   {"W1234", "W1234", false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    const Checked got = NormalizeProcedureCode(c.printed);
+    EXPECT_EQ(got.value, c.value);
+    EXPECT_EQ(got.valid, c.valid);
+  }
+}
+
+TEST(Phones, NormalizesNanpNumbersToE164) {
+  struct Case {
+    const char* printed;
+    const char* value;
+    bool valid;
+  };
+  const std::vector<Case> cases = {
+      {"(512) 555-0142", "+15125550142", true}, {"512-555-0142", "+15125550142", true},
+      {"512.555.0142", "+15125550142", true},   {"1-800-555-0123", "+18005550123", true},
+      {"+1 512 555 0142", "+15125550142", true}, {"(512) 555-O142", "+15125550142", true},
+      {"(112) 555-0142", "+11125550142", false}, {"(512) 155-0142", "+15121550142", false},
+      {"555-0142", "", false},                   {"", "", false},
+      {"512-555-0142 ext 12", "+15125550142", true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    const Checked got = NormalizePhone(c.printed);
+    EXPECT_EQ(got.value, c.value);
+    EXPECT_EQ(got.valid, c.valid);
+  }
+}
+
+TEST(Dates, ReadsEveryPrintedFormat) {
+  struct Case {
+    const char* printed;
+    const char* value;
+  };
+  const std::vector<Case> cases = {
+      {"03/04/1956", "1956-03-04"},    {"3/4/1956", "1956-03-04"},       {"03-04-1956", "1956-03-04"},
+      {"1956-03-04", "1956-03-04"},    {"March 4, 1956", "1956-03-04"},  {"04 Mar 1956", "1956-03-04"},
+      {"Mar. 4, 1956", "1956-03-04"},  {"4 March 1956", "1956-03-04"},   {"03.04.1956", "1956-03-04"},
+      {"03 / 04 / 1956", "1956-03-04"}, {"O3/O4/1956", "1956-03-04"},     {"12/31/2025", "2025-12-31"},
+      {"02/29/2024", "2024-02-29"},
+  };
+  DateOptions o;
+  o.today = kToday;
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    const Checked got = NormalizeDate(c.printed, o);
+    EXPECT_EQ(got.value, c.value);
+    EXPECT_TRUE(got.valid);
+  }
+}
+
+TEST(Dates, RejectsImpossibleDays) {
+  DateOptions o;
+  o.today = kToday;
+  for (const char* printed : {"02/30/2024", "13/01/2020", "00/10/2020", "02/29/2023", "not a date", ""}) {
+    SCOPED_TRACE(printed);
+    EXPECT_TRUE(NormalizeDate(printed, o).empty());
+  }
+}
+
+TEST(Dates, ExpandsTwoDigitYearsWithAPivot) {
+  struct Case {
+    const char* printed;
+    DateKind kind;
+    const char* value;
+  };
+  const std::vector<Case> cases = {
+      {"03/04/56", DateKind::kBirth, "1956-03-04"}, {"03/04/19", DateKind::kBirth, "2019-03-04"},
+      {"03/04/27", DateKind::kBirth, "1927-03-04"}, {"03/12/26", DateKind::kAny, "2026-03-12"},
+      {"03/12/35", DateKind::kAny, "2035-03-12"},   {"03/12/37", DateKind::kAny, "1937-03-12"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    DateOptions o;
+    o.today = kToday;
+    o.kind = c.kind;
+    EXPECT_EQ(NormalizeDate(c.printed, o).value, c.value);
+  }
+}
+
+TEST(Dates, ChecksBirthDatePlausibility) {
+  DateOptions o;
+  o.today = kToday;
+  o.kind = DateKind::kBirth;
+  EXPECT_TRUE(NormalizeDate("03/04/1956", o).valid);
+  const Checked future = NormalizeDate("04/01/2026", o);
+  EXPECT_EQ(future.value, "2026-04-01");
+  EXPECT_FALSE(future.valid);
+  EXPECT_FALSE(NormalizeDate("01/01/1890", o).valid);
+  EXPECT_TRUE(NormalizeDate("03/17/1901", o).valid);
+}
+
+TEST(Dates, FindsADateInsideText) {
+  DateOptions o;
+  o.today = kToday;
+  EXPECT_EQ(FindDate("DOB 03/04/1956 Age: 70", o).value, "1956-03-04");
+  EXPECT_EQ(FindDate("Approved From: 03/01/2026 Through: 05/31/2026", o).value, "2026-03-01");
+  EXPECT_EQ(FindDate("Maria Lopez (DOB March 4, 1956)", o).value, "1956-03-04");
+  EXPECT_TRUE(FindDate("Number of Visits: 12", o).empty());
+}
+
+TEST(Names, ParsesPatientNamesInEveryOrder) {
+  struct Case {
+    const char* printed;
+    const char* family;
+    const char* given;
+  };
+  const std::vector<Case> cases = {
+      {"LOPEZ, MARIA", "LOPEZ", "MARIA"},
+      {"LOPEZ, MARIA A", "LOPEZ", "MARIA"},
+      {"Lopez, Maria A", "LOPEZ", "MARIA"},
+      {"Lopez, Maria Ann", "LOPEZ", "MARIA"},
+      {"Maria Lopez", "LOPEZ", "MARIA"},
+      {"Maria A. Lopez", "LOPEZ", "MARIA"},
+      {"MARIA A LOPEZ", "LOPEZ", "MARIA"},
+      {"GARCIA-LOPEZ, MARIA", "GARCIA-LOPEZ", "MARIA"},
+      {"Maria Garcia-Lopez", "GARCIA-LOPEZ", "MARIA"},
+      {"Maria Garcia - Lopez", "GARCIA-LOPEZ", "MARIA"},
+      {"DE LA CRUZ, JOSE", "DE LA CRUZ", "JOSE"},
+      {"Jose De La Cruz", "DE LA CRUZ", "JOSE"},
+      {"Jose L. De La Cruz", "DE LA CRUZ", "JOSE"},
+      {"JOSE VAN DYKE", "VAN DYKE", "JOSE"},
+      {"GARCIA LOPEZ, MARIA", "GARCIA LOPEZ", "MARIA"},
+      {"O'Brien, Sean", "O'BRIEN", "SEAN"},
+      {"Mr. John  Smith", "SMITH", "JOHN"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    auto got = ParsePersonName(c.printed);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->family, c.family);
+    EXPECT_EQ(got->given, c.given);
+  }
+}
+
+TEST(Names, RejectsSingleWords) {
+  EXPECT_FALSE(ParsePersonName("Lopez").has_value());
+  EXPECT_FALSE(ParsePersonName("").has_value());
+  EXPECT_FALSE(ParsePersonName("___").has_value());
+}
+
+TEST(Names, NormalizesProviderNamesWithoutTitlesOrCredentials) {
+  struct Case {
+    const char* printed;
+    const char* value;
+  };
+  const std::vector<Case> cases = {
+      {"Dr. John Smith, MD", "JOHN SMITH"},   {"Dr. John Smith", "JOHN SMITH"},
+      {"John A. Smith, MD", "JOHN SMITH"},    {"JOHN SMITH, MD", "JOHN SMITH"},
+      {"Dr. John A. Smith", "JOHN SMITH"},    {"Karen Lee-Wong, FNP-C", "KAREN LEE-WONG"},
+      {"Gary Moore, PA-C", "GARY MOORE"},     {"Dr. Ryan Wilson (Lakeside Cardiology)", "RYAN WILSON"},
+      {"Amy Chen, DO", "AMY CHEN"},           {"JOHN SMITH MD", "JOHN SMITH"},
+      {"Sean O'Brien, DPT", "SEAN O'BRIEN"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    EXPECT_EQ(NormalizeProviderName(c.printed).value_or("<none>"), c.value);
+  }
+}
+
+TEST(Names, TellsPeopleFromPractices) {
+  EXPECT_TRUE(HasTitleOrCredential("Dr. Ryan Wilson"));
+  EXPECT_TRUE(HasTitleOrCredential("Ryan Wilson, MD"));
+  EXPECT_TRUE(HasTitleOrCredential("RYAN WILSON, DO"));
+  EXPECT_TRUE(HasTitleOrCredential("Karen Lee, FNP-C"));
+  EXPECT_FALSE(HasTitleOrCredential("Lakeside Cardiology"));
+  EXPECT_FALSE(HasTitleOrCredential("Hill Country Bone and Joint Center"));
+}
+
+TEST(Identifiers, KeepLettersAndDigitsOnly) {
+  struct Case {
+    const char* printed;
+    const char* value;
+    bool valid;
+  };
+  const std::vector<Case> cases = {
+      {"W123456789", "W123456789", true}, {"U12345678 01", "U1234567801", true},
+      {"ZGP 123456789", "ZGP123456789", true}, {"123456-001", "123456001", true},
+      {"PA-2026-123456", "PA2026123456", true}, {"n/a", "", false},
+      {"N/A", "", false},                   {"Not required", "", false},
+      {"Pending", "", false},               {"_______________", "", false},
+      {"ABC", "ABC", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    const Checked got = NormalizeIdentifier(c.printed);
+    EXPECT_EQ(got.value, c.value);
+    EXPECT_EQ(got.valid, c.valid);
+  }
+}
+
+TEST(Identifiers, ReadsMedicareNumbers) {
+  EXPECT_EQ(NormalizeMbi("1EG4-TE5-MK73").value, "1EG4TE5MK73");
+  EXPECT_TRUE(NormalizeMbi("1EG4-TE5-MK73").valid);
+  const Checked repaired = NormalizeMbi("IEG4-TE5-MK7S");
+  EXPECT_EQ(repaired.value, "1EG4TE5MK75");
+  EXPECT_TRUE(repaired.valid);
+  EXPECT_TRUE(repaired.repaired);
+  EXPECT_FALSE(NormalizeMbi("1EG4-TE5-MK7").valid);
+}
+
+TEST(Addresses, NormalizesStatesAndPostalCodes) {
+  EXPECT_EQ(NormalizeState("TX").value_or(""), "TX");
+  EXPECT_EQ(NormalizeState("tx").value_or(""), "TX");
+  EXPECT_EQ(NormalizeState("Texas").value_or(""), "TX");
+  EXPECT_EQ(NormalizeState("New Mexico").value_or(""), "NM");
+  EXPECT_FALSE(NormalizeState("XX").has_value());
+  EXPECT_EQ(NormalizePostalCode("78701").value, "78701");
+  EXPECT_EQ(NormalizePostalCode("78701-1234").value, "78701");
+  EXPECT_EQ(NormalizePostalCode("787O1").value, "78701");
+  EXPECT_TRUE(NormalizePostalCode("787O1").repaired);
+  EXPECT_FALSE(NormalizePostalCode("7870").valid);
+}
+
+TEST(Addresses, SplitsCityStateZipLines) {
+  struct Case {
+    const char* printed;
+    const char* city;
+    const char* state;
+    const char* zip;
+  };
+  const std::vector<Case> cases = {
+      {"AUSTIN, TX 78701", "AUSTIN", "TX", "78701"},
+      {"Round Rock, TX 78664-1234", "ROUND ROCK", "TX", "78664"},
+      {"San Marcos TX 78667", "SAN MARCOS", "TX", "78667"},
+      {"Oklahoma City, OK 73102", "OKLAHOMA CITY", "OK", "73102"},
+      {"Fort Worth, Texas 76102", "FORT WORTH", "TX", "76102"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    auto got = ParseCityStateZip(c.printed);
+    ASSERT_TRUE(got.has_value());
+    EXPECT_EQ(got->city, c.city);
+    EXPECT_EQ(got->state, c.state);
+    EXPECT_EQ(got->postal_code.value, c.zip);
+  }
+  EXPECT_FALSE(ParseCityStateZip("nothing here").has_value());
+}
+
+TEST(CodedWords, ReadsPriorityWordsAndCheckboxes) {
+  struct Case {
+    const char* printed;
+    std::optional<std::string> value;
+  };
+  const std::vector<Case> cases = {
+      {"Routine", "routine"},
+      {"URGENT", "urgent"},
+      {"ASAP", "urgent"},
+      {"STAT", "stat"},
+      {"[X] Routine   [ ] Urgent   [ ] STAT", "routine"},
+      {"[ ] Routine   [X] Urgent   [ ] STAT", "urgent"},
+      {"[] Routine [] Urgent [X] STAT", "stat"},
+      {"[X]Routine []Urgent [ ]STAT", "routine"},
+      {"[ ] Routine   [x] Urgent   [ ] STAT", "urgent"},
+      {"[ ] Routine   [ ] Urgent   [ ] STAT", std::nullopt},
+      {"whenever", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    EXPECT_EQ(NormalizePriority(c.printed), c.value);
+  }
+}
+
+TEST(CodedWords, ReadsSexAndAuthorizationStatus) {
+  EXPECT_EQ(NormalizeSex("F").value_or(""), "female");
+  EXPECT_EQ(NormalizeSex("Male").value_or(""), "male");
+  EXPECT_EQ(NormalizeSex("Unknown").value_or(""), "unknown");
+  EXPECT_FALSE(NormalizeSex("Q").has_value());
+  EXPECT_EQ(NormalizeAuthStatus("APPROVED").value_or(""), "approved");
+  EXPECT_EQ(NormalizeAuthStatus("has been denied").value_or(""), "denied");
+  EXPECT_EQ(NormalizeAuthStatus("NOT APPROVED").value_or(""), "denied");
+  EXPECT_EQ(NormalizeAuthStatus("Pending").value_or(""), "pending");
+  EXPECT_FALSE(NormalizeAuthStatus("maybe").has_value());
+}
+
+TEST(Text, NormalizesCaseAndSpaces) {
+  EXPECT_EQ(UpperSingleSpaced("  Hill   Country\tFamily Medicine "), "HILL COUNTRY FAMILY MEDICINE");
+  EXPECT_EQ(SingleSpaced("  Evaluation  of   knee pain "), "Evaluation of knee pain");
+  EXPECT_EQ(AlnumUpper("pa-2026-123456"), "PA2026123456");
+}
+
+}  // namespace
+}  // namespace faxintake::extract
