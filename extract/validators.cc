@@ -31,6 +31,7 @@ std::optional<char> DigitFor(char c) {
     case 'O': case 'o': case 'D': case 'Q': return '0';
     case 'I': case 'l': case 'i': case '|': case '!': case 'L': case 'J': return '1';
     case 'Z': case 'z': return '2';
+    case 'A': return '4';
     case 'S': case 's': return '5';
     case 'G': case 'b': return '6';
     case 'T': return '7';
@@ -704,19 +705,42 @@ Checked NormalizeMbi(std::string_view printed) {
   static const RE2 mbi(
       R"(^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y]{2}[0-9]{2}$)");
   Checked out;
-  std::string s = AlnumUpper(printed);
+  const std::string s = AlnumUpper(printed);
   out.value = s;
-  if (s.size() != 11) return out;
-  for (size_t i : {0, 3, 6, 9, 10}) {
-    if (!IsDigit(s[i])) {
-      if (auto d = DigitFor(s[i])) {
-        s[i] = *d;
-        out.repaired = true;
+  auto fix_digits = [&](std::string c, bool* repaired) {
+    for (size_t i : {0, 3, 6, 9, 10}) {
+      if (!IsDigit(c[i])) {
+        if (auto d = DigitFor(c[i])) {
+          c[i] = *d;
+          *repaired = true;
+        }
       }
     }
+    return c;
+  };
+  if (s.size() == 11) {
+    bool repaired = false;
+    out.value = fix_digits(s, &repaired);
+    out.repaired = repaired;
+    out.valid = RE2::FullMatch(out.value, mbi);
+    return out;
   }
-  out.value = s;
-  out.valid = RE2::FullMatch(s, mbi);
+  // One stray character read into the id ("9ME1IMK3DW69": an I that MBIs never hold):
+  // accept the unique deletion that makes a valid MBI.
+  if (s.size() == 12) {
+    std::vector<std::string> fixes;
+    for (size_t i = 0; i < s.size(); ++i) {
+      std::string c = s.substr(0, i) + s.substr(i + 1);
+      bool repaired = false;
+      c = fix_digits(c, &repaired);
+      if (RE2::FullMatch(c, mbi) && std::find(fixes.begin(), fixes.end(), c) == fixes.end()) fixes.push_back(c);
+    }
+    if (fixes.size() == 1) {
+      out.value = fixes.front();
+      out.valid = true;
+      out.repaired = true;
+    }
+  }
   return out;
 }
 

@@ -1,0 +1,760 @@
+#include "extract/extractor.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "extract/reader.h"
+#include "pipeline/log.h"
+
+namespace faxintake::extract {
+
+// ------------------------------------------------------------------ DocReader
+
+DocReader::DocReader(const std::vector<const PageResult*>& pages, const DateOptions& dates) : dates_(dates) {
+  for (const PageResult* p : pages) {
+    layouts_.push_back(std::make_unique<PageLayout>(*p));
+    labels_.push_back(std::make_unique<LabelIndex>(*layouts_.back()));
+    numbers_.push_back(p->number);
+  }
+  for (int pi = 0; pi < page_count(); ++pi) {
+    const PageLayout& page = layout(pi);
+    for (int r = 0; r < static_cast<int>(page.rows().size()); ++r) {
+      if (!flow_.empty()) flow_ += ' ';
+      row_start_[{pi, r}] = flow_.size();
+      bool first = true;
+      for (int wi : page.row(r).words) {
+        if (!first) flow_ += ' ';
+        first = false;
+        const size_t begin = flow_.size();
+        flow_ += page.word(wi).text;
+        spans_.push_back({begin, flow_.size(), WordRef{pi, wi}});
+      }
+    }
+  }
+}
+
+std::vector<DocReader::Hit> DocReader::Hits(Label label) const {
+  std::vector<Hit> out;
+  for (int pi = 0; pi < page_count(); ++pi)
+    for (const LabelHit& h : labels(pi).hits())
+      if (h.label == label) out.push_back({pi, &h});
+  return out;
+}
+
+Candidate DocReader::FromWords(int page, const std::vector<int>& words, FieldValue value, const Checked* check) const {
+  std::vector<WordRef> refs;
+  for (int w : words) refs.push_back({page, w});
+  return FromWords(refs, std::move(value), check);
+}
+
+Candidate DocReader::FromWords(const std::vector<WordRef>& words, FieldValue value, const Checked* check) const {
+  Candidate c;
+  c.value = std::move(value);
+  double sum = 0;
+  for (const WordRef& w : words) {
+    const LayoutWord& lw = layout(w.page).word(w.word);
+    sum += lw.confidence;
+    if (w.page == words.front().page) c.box = Union(c.box, lw.box);
+  }
+  c.confidence = words.empty() ? 0 : sum / static_cast<double>(words.size());
+  c.page = words.empty() ? numbers_.front() : numbers_[static_cast<size_t>(words.front().page)];
+  if (check != nullptr) {
+    c.valid = check->valid;
+    c.repaired = check->repaired;
+  }
+  return c;
+}
+
+void DocReader::Add(const std::string& key, Candidate candidate) { candidates_[key].push_back(std::move(candidate)); }
+
+bool DocReader::Has(const std::string& key) const { return candidates_.count(key) > 0; }
+
+bool DocReader::HasValid(const std::string& key) const {
+  auto it = candidates_.find(key);
+  if (it == candidates_.end()) return false;
+  return std::any_of(it->second.begin(), it->second.end(), [](const Candidate& c) { return c.valid; });
+}
+
+std::vector<WordRef> DocReader::WordsIn(size_t begin, size_t end) const {
+  std::vector<WordRef> out;
+  for (const Span& s : spans_)
+    if (s.end > begin && s.begin < end) out.push_back(s.ref);
+  return out;
+}
+
+size_t DocReader::RowStart(int page, int row) const {
+  auto it = row_start_.find({page, row});
+  return it == row_start_.end() ? flow_.size() : it->second;
+}
+
+// ------------------------------------------------------------------ codes
+
+std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized) {
+  std::vector<CodeHit> out;
+  const PageLayout& layout = r.layout(page);
+  bool open = false;  // inside "( ... )" spanning words
+  for (int wi : words) {
+    const std::string& text = layout.word(wi).text;
+    const bool opens = text.find_first_of("([{") != std::string::npos;
+    const bool closes = text.find_first_of(")]}") != std::string::npos;
+    const bool inside = opens || open;
+    open = (open || opens) && !closes;
+    if (parenthesized && !inside) continue;
+    // "M17.11-Unilateral" or "I10;" : the code is the word's first alphanumeric run (dots kept).
+    std::string core;
+    size_t i = 0;
+    while (i < text.size() && std::string("([{").find(text[i]) != std::string::npos) ++i;
+    for (; i < text.size(); ++i) {
+      const char c = text[i];
+      if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '|') core += c;
+      else break;
+    }
+    while (!core.empty() && core.back() == '.') core.pop_back();
+    if (core.size() < 3 || core.size() > 8) continue;
+    int digits = 0;
+    for (char c : core) digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+    if (digits < 2) continue;
+    const bool letter_first = std::isalpha(static_cast<unsigned char>(core[0])) || core[0] == '|';
+    // A number like 2026 or 148 is a code only when shaped like one: "148.91" in a code
+    // position, never a bare run of digits.
+    if (!letter_first) {
+      const size_t dot = core.find('.');
+      if (dot != 3 && !(parenthesized || core.size() == 3)) continue;
+      if (dot == std::string::npos && digits == static_cast<int>(core.size())) continue;
+    }
+    const Checked c = NormalizeIcd10(core);
+    if (!c.valid) continue;
+    out.push_back({c.value, WordRef{page, wi}, c.repaired});
+  }
+  return out;
+}
+
+namespace {
+
+// ------------------------------------------------------------------ value helpers
+
+std::string StripEdges(std::string s) {
+  auto edge = [](char c) { return c == ',' || c == ';' || c == ':' || c == '.' || c == '-' || c == ' '; };
+  while (!s.empty() && edge(s.back())) s.pop_back();
+  size_t b = 0;
+  while (b < s.size() && edge(s[b])) ++b;
+  return s.substr(b);
+}
+
+std::string WithoutParentheticals(const std::string& s) {
+  std::string out;
+  int depth = 0;
+  for (char c : s) {
+    if (c == '(') ++depth;
+    else if (c == ')') depth = std::max(0, depth - 1);
+    else if (depth == 0) out += c;
+  }
+  return out;
+}
+
+int Letters(const std::string& s) {
+  return static_cast<int>(std::count_if(s.begin(), s.end(), [](unsigned char c) { return std::isalpha(c); }));
+}
+
+std::optional<int64_t> FirstInteger(const std::string& s) {
+  static const RE2 re(R"((?:^|[^0-9])([0-9]{1,4})(?:[^0-9]|$))");
+  std::string digits;
+  if (!RE2::PartialMatch(s, re, &digits)) return std::nullopt;
+  return std::stoll(digits);
+}
+
+const std::set<Label>& PatientNameLabels(DocType t) {
+  static const std::set<Label> referral = {Label::kPatientName, Label::kPatient};
+  static const std::set<Label> card = {Label::kMemberName, Label::kMember, Label::kName, Label::kPatientName};
+  static const std::set<Label> auth = {Label::kMember, Label::kMemberName, Label::kPatientName, Label::kPatient};
+  static const std::set<Label> other = {Label::kPatientName, Label::kPatient, Label::kName};
+  switch (t) {
+    case DocType::kReferral: return referral;
+    case DocType::kInsuranceCard: return card;
+    case DocType::kPriorAuthorization: return auth;
+    default: return other;
+  }
+}
+
+// ------------------------------------------------------------------ field readers
+
+using Words = std::vector<int>;
+
+class Rules {
+ public:
+  explicit Rules(DocReader& r) : r_(r) {}
+
+  // Calls fn(page, hit, value words) for every hit of `labels` with a non-empty value.
+  template <typename Fn>
+  void ForEachValue(std::initializer_list<Label> labels, Fn fn) {
+    ForEachValue(std::vector<Label>(labels), fn);
+  }
+
+  template <typename Fn>
+  void ForEachValue(const std::vector<Label>& labels, Fn fn) {
+    std::vector<DocReader::Hit> hits;
+    for (Label l : labels) {
+      auto h = r_.Hits(l);
+      hits.insert(hits.end(), h.begin(), h.end());
+    }
+    std::stable_sort(hits.begin(), hits.end(), [](const DocReader::Hit& a, const DocReader::Hit& b) {
+      if (a.page != b.page) return a.page < b.page;
+      if (a.hit->row != b.hit->row) return a.hit->row < b.hit->row;
+      return a.hit->first < b.hit->first;
+    });
+    for (const auto& h : hits) {
+      const LabelIndex& li = r_.labels(h.page);
+      const Words v = li.ValueWords(*h.hit);
+      if (v.empty()) continue;
+      fn(h.page, *h.hit, v);
+    }
+  }
+
+  std::string Text(int page, const Words& w) const { return r_.labels(page).Text(w); }
+
+  void PatientNames(const std::set<Label>& labels) {
+    ForEachValue(std::vector<Label>(labels.begin(), labels.end()), [&](int page, const LabelHit&, const Words& v) {
+      // Cards and letters print "MARIA A LOPEZ"; forms "LOPEZ, MARIA A"; drop a trailing
+      // "DOB ..." that shares the row.
+      Words name_words;
+      for (int wi : v) {
+        const std::string& t = r_.layout(page).word(wi).text;
+        if (std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); })) break;
+        name_words.push_back(wi);
+      }
+      const std::string text = Text(page, name_words);
+      auto name = ParsePersonName(text);
+      if (!name || Letters(name->family) < 2 || Letters(name->given) < 2) return;
+      Candidate c = r_.FromWords(page, name_words, name->family);
+      r_.Add("patient.family_name", c);
+      c.value = name->given;
+      r_.Add("patient.given_name", c);
+    });
+  }
+
+  void BirthDate() {
+    DateOptions o = r_.dates();
+    o.kind = DateKind::kBirth;
+    ForEachValue({Label::kDob}, [&](int page, const LabelHit&, const Words& v) {
+      const Checked d = FindDate(Text(page, v), o);
+      if (d.empty()) return;
+      r_.Add("patient.birth_date", r_.FromWords(page, DateWords(page, v), d.value, &d));
+    });
+  }
+
+  // The words of a value that hold its date (not a trailing "Age: 72").
+  Words DateWords(int page, const Words& v) const {
+    Words out;
+    for (int wi : v) {
+      out.push_back(wi);
+      if (out.size() >= 3) break;
+    }
+    (void)page;
+    return out;
+  }
+
+  void Date(const std::string& key, std::initializer_list<Label> labels) {
+    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+      const Checked d = FindDate(Text(page, v), r_.dates());
+      if (d.empty()) return;
+      r_.Add(key, r_.FromWords(page, DateWords(page, v), d.value, &d));
+    });
+  }
+
+  void Sex() {
+    ForEachValue({Label::kSex}, [&](int page, const LabelHit&, const Words& v) {
+      auto s = NormalizeSex(r_.layout(page).word(v.front()).text);
+      if (!s) return;
+      r_.Add("patient.sex", r_.FromWords(page, {v.front()}, *s));
+    });
+  }
+
+  void Mrn() {
+    ForEachValue({Label::kMrn}, [&](int page, const LabelHit&, const Words& v) {
+      const Checked c = NormalizeIdentifier(r_.layout(page).word(v.front()).text);
+      if (c.empty()) return;
+      r_.Add("patient.mrn", r_.FromWords(page, {v.front()}, c.value, &c));
+    });
+  }
+
+  void Phone(const std::string& key, std::initializer_list<Label> labels, int min_y = -1, int max_y = 1 << 30,
+             int zone_page = -1) {
+    ForEachValue(labels, [&](int page, const LabelHit& hit, const Words& v) {
+      if (zone_page >= 0 && page == zone_page && (hit.box.y < min_y || hit.box.y > max_y)) return;
+      if (zone_page >= 0 && page < zone_page && min_y >= 0) return;
+      const Checked c = NormalizePhone(Text(page, v));
+      if (c.empty()) return;
+      r_.Add(key, r_.FromWords(page, v, c.value, &c));
+    });
+  }
+
+  void Identifier(const std::string& key, std::initializer_list<Label> labels, bool mbi_aware = false) {
+    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = Text(page, v);
+      Checked c = NormalizeIdentifier(text);
+      if (c.empty()) return;
+      if (mbi_aware) {
+        const Checked m = NormalizeMbi(text);
+        if (m.valid) c = m;
+      }
+      r_.Add(key, r_.FromWords(page, v, c.value, &c));
+    });
+  }
+
+  void UpperText(const std::string& key, std::initializer_list<Label> labels) {
+    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = UpperSingleSpaced(StripEdges(Text(page, v)));
+      if (Letters(text) < 2) return;
+      r_.Add(key, r_.FromWords(page, v, text));
+    });
+  }
+
+  void Npi() {
+    ForEachValue({Label::kNpi}, [&](int page, const LabelHit&, const Words& v) {
+      const Checked c = NormalizeNpi(Text(page, v));
+      if (c.empty()) return;
+      r_.Add("referring.npi", r_.FromWords(page, v, c.value, &c));
+    });
+  }
+
+  void ProviderName(const std::string& key, std::initializer_list<Label> labels) {
+    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+      auto name = NormalizeProviderName(Text(page, v));
+      if (!name) return;
+      r_.Add(key, r_.FromWords(page, v, *name));
+    });
+  }
+
+  void ReferredTo() {
+    ForEachValue({Label::kReferTo, Label::kServicingProvider}, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = Text(page, v);
+      if (HasTitleOrCredential(text)) {
+        auto name = NormalizeProviderName(text);
+        if (name) r_.Add("referred_to.name", r_.FromWords(page, v, *name));
+        return;
+      }
+      const std::string practice = UpperSingleSpaced(StripEdges(WithoutParentheticals(text)));
+      if (Letters(practice) >= 3) r_.Add("referred_to.name", r_.FromWords(page, v, practice));
+    });
+  }
+
+  void Address() {
+    ForEachValue({Label::kAddress}, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = UpperSingleSpaced(StripEdges(Text(page, v)));
+      if (Letters(text) < 2) return;
+      Candidate c = r_.FromWords(page, v, text);
+      c.valid = std::any_of(text.begin(), text.end(), [](unsigned char ch) { return std::isdigit(ch); });
+      r_.Add("patient.address.line", c);
+    });
+    ForEachValue({Label::kCity}, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = UpperSingleSpaced(StripEdges(Text(page, v)));
+      if (Letters(text) < 2) return;
+      r_.Add("patient.address.city", r_.FromWords(page, v, text));
+    });
+    ForEachValue({Label::kState}, [&](int page, const LabelHit&, const Words& v) {
+      auto s = NormalizeState(Text(page, v));
+      if (!s) s = NormalizeState(r_.layout(page).word(v.front()).text);
+      if (s) r_.Add("patient.address.state", r_.FromWords(page, v, *s));
+    });
+    ForEachValue({Label::kZip}, [&](int page, const LabelHit&, const Words& v) {
+      const Checked z = NormalizePostalCode(Text(page, v));
+      if (!z.empty()) r_.Add("patient.address.postal_code", r_.FromWords(page, v, z.value, &z));
+    });
+    ForEachValue({Label::kCityStateZip}, [&](int page, const LabelHit&, const Words& v) {
+      auto csz = ParseCityStateZip(Text(page, v));
+      if (!csz) return;
+      r_.Add("patient.address.city", r_.FromWords(page, v, csz->city));
+      r_.Add("patient.address.state", r_.FromWords(page, v, csz->state));
+      if (!csz->postal_code.empty())
+        r_.Add("patient.address.postal_code", r_.FromWords(page, v, csz->postal_code.value, &csz->postal_code));
+    });
+  }
+
+  void Priority() {
+    ForEachValue({Label::kPriority}, [&](int page, const LabelHit&, const Words& v) {
+      auto p = NormalizePriority(Text(page, v));
+      if (p) r_.Add("referral.priority", r_.FromWords(page, v, *p));
+    });
+  }
+
+  void Reason() {
+    ForEachValue({Label::kReason}, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = SingleSpaced(Text(page, v));
+      if (Letters(text) >= 3) r_.Add("referral.reason", r_.FromWords(page, v, text));
+    });
+  }
+
+  // Codes in a labeled value and the rows continuing it.
+  void DiagnosisCodes(std::initializer_list<Label> labels, bool parenthesized) {
+    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+      std::vector<CodeHit> codes = CodesInWords(r_, page, v, parenthesized);
+      for (const Words& more : r_.labels(page).ContinuationRows(v)) {
+        auto c = CodesInWords(r_, page, more, parenthesized);
+        if (c.empty() && !parenthesized) break;
+        codes.insert(codes.end(), c.begin(), c.end());
+      }
+      AddCodes(codes);
+    });
+  }
+
+  void AddCodes(const std::vector<CodeHit>& codes) {
+    if (codes.empty() || r_.Has("referral.diagnosis_codes")) return;
+    std::vector<std::string> values;
+    std::vector<WordRef> words;
+    bool repaired = false;
+    for (const CodeHit& c : codes) {
+      if (std::find(values.begin(), values.end(), c.code) != values.end()) continue;
+      values.push_back(c.code);
+      words.push_back(c.word);
+      repaired |= c.repaired;
+    }
+    Checked check{"", true, repaired};
+    r_.Add("referral.diagnosis_codes", r_.FromWords(words, values, &check));
+  }
+
+  // Parenthesized codes in the rows after a heading ("Assessment/Plan", "Impression"), or
+  // in the whole document when no such heading is found.
+  void SectionCodes(const std::vector<std::string>& headings) {
+    std::vector<CodeHit> codes;
+    bool in_section = false;
+    bool found_heading = false;
+    for (int pi = 0; pi < r_.page_count(); ++pi) {
+      const PageLayout& page = r_.layout(pi);
+      for (int ri = 0; ri < static_cast<int>(page.rows().size()); ++ri) {
+        const LayoutRow& row = page.row(ri);
+        const auto& toks = page.word(row.words.front()).tokens;
+        if (!toks.empty() && std::find(headings.begin(), headings.end(), toks.front()) != headings.end()) {
+          in_section = true;
+          found_heading = true;
+        }
+        if (!in_section) continue;
+        auto c = CodesInWords(r_, pi, row.words, true);
+        codes.insert(codes.end(), c.begin(), c.end());
+      }
+    }
+    if (!found_heading) {
+      for (int pi = 0; pi < r_.page_count(); ++pi)
+        for (const LayoutRow& row : r_.layout(pi).rows()) {
+          auto c = CodesInWords(r_, pi, row.words, true);
+          codes.insert(codes.end(), c.begin(), c.end());
+        }
+    }
+    AddCodes(codes);
+  }
+
+  void ProcedureCodes() {
+    ForEachValue({Label::kProcedureCodes}, [&](int page, const LabelHit&, const Words& v) {
+      std::vector<std::string> values;
+      Words words;
+      bool repaired = false;
+      auto scan = [&](const Words& ws) {
+        for (int wi : ws) {
+          const Checked c = NormalizeProcedureCode(r_.layout(page).word(wi).text);
+          if (!c.valid) continue;
+          if (std::find(values.begin(), values.end(), c.value) != values.end()) continue;
+          values.push_back(c.value);
+          words.push_back(wi);
+          repaired |= c.repaired;
+        }
+      };
+      scan(v);
+      for (const Words& more : r_.labels(page).ContinuationRows(v)) scan(more);
+      if (values.empty() || r_.Has("referral.procedure_codes")) return;
+      Checked check{"", true, repaired};
+      r_.Add("referral.procedure_codes", r_.FromWords(page, words, values, &check));
+    });
+  }
+
+  void AuthNumber() {
+    ForEachValue({Label::kAuthNumber}, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = Text(page, v);
+      const Checked c = NormalizeIdentifier(text);
+      if (c.empty()) return;
+      r_.Add("authorization.number", r_.FromWords(page, v, c.value, &c));
+    });
+  }
+
+  void AuthStatus() {
+    ForEachValue({Label::kStatus}, [&](int page, const LabelHit&, const Words& v) {
+      auto s = NormalizeAuthStatus(Text(page, v));
+      if (s) r_.Add("authorization.status", r_.FromWords(page, v, *s));
+    });
+  }
+
+  // "Approved From: A  Through: B", "Effective: A - B", "Start Date: A", "End Date: B".
+  void AuthDates() {
+    DateOptions o = r_.dates();
+    ForEachValue({Label::kEffective}, [&](int page, const LabelHit&, const Words& v) {
+      const std::string text = Text(page, v);
+      static const RE2 split(R"((?i)^(.+?)\s+(?:-|–|—|to|through|thru)\s+(.+)$)");
+      std::string a, b;
+      if (!RE2::FullMatch(text, split, &a, &b)) return;
+      const Checked da = FindDate(a, o), db = FindDate(b, o);
+      if (!da.empty()) r_.Add("authorization.start_date", r_.FromWords(page, v, da.value, &da));
+      if (!db.empty()) r_.Add("authorization.end_date", r_.FromWords(page, v, db.value, &db));
+    });
+    Date("authorization.start_date", {Label::kApprovedFrom});
+    Date("authorization.end_date", {Label::kThrough});
+  }
+
+  void Visits() {
+    ForEachValue({Label::kVisits}, [&](int page, const LabelHit&, const Words& v) {
+      auto n = FirstInteger(r_.layout(page).word(v.front()).text);
+      if (!n || *n <= 0 || *n > 999) return;
+      r_.Add("authorization.visits", r_.FromWords(page, {v.front()}, *n));
+    });
+  }
+
+  void PageCount() {
+    ForEachValue({Label::kPages}, [&](int page, const LabelHit&, const Words& v) {
+      auto n = FirstInteger(r_.layout(page).word(v.front()).text);
+      if (!n || *n <= 0 || *n > 500) return;
+      r_.Add("fax_cover.page_count", r_.FromWords(page, {v.front()}, *n));
+    });
+  }
+
+  // The payer's name as the largest text at the top of a letter (its letterhead), or the
+  // card's logo line above the member rows.
+  void PayerFromLetterhead() {
+    if (r_.page_count() == 0) return;
+    const PageLayout& page = r_.layout(0);
+    int best = -1;
+    for (int ri = 0; ri < std::min<int>(3, static_cast<int>(page.rows().size())); ++ri)
+      if (best < 0 || page.row(ri).height > page.row(best).height * 1.15) best = ri;
+    if (best < 0) return;
+    AddPayerFromRow(0, best);
+  }
+
+  void PayerFromCard() {
+    if (r_.page_count() == 0) return;
+    const PageLayout& page = r_.layout(0);
+    const LabelIndex& li = r_.labels(0);
+    int first_label_row = static_cast<int>(page.rows().size());
+    for (const LabelHit& h : li.hits()) {
+      if (h.label == Label::kIgnore) continue;
+      first_label_row = h.row;
+      break;
+    }
+    static const RE2 title(R"((?i)(insurance\s+card|copy\s+of|front\s+and\s+back|\bcard\b|\bfront\b|\bback\b))");
+    for (int ri = 0; ri < first_label_row; ++ri) {
+      const LayoutRow& row = page.row(ri);
+      if (RE2::PartialMatch(row.text, title)) continue;
+      if (Letters(row.text) < 3) continue;
+      double conf = 0;
+      for (int wi : row.words) conf += page.word(wi).confidence;
+      if (conf / static_cast<double>(row.words.size()) < 0.4) continue;
+      AddPayerFromRow(0, ri);
+      return;
+    }
+  }
+
+  void AddPayerFromRow(int pi, int ri) {
+    const PageLayout& page = r_.layout(pi);
+    const LayoutRow& row = page.row(ri);
+    Words seg;
+    for (int wi : row.words) {
+      if (!seg.empty() && page.StartsSegment(wi)) break;
+      seg.push_back(wi);
+    }
+    const std::string text = UpperSingleSpaced(StripEdges(Text(pi, seg)));
+    if (Letters(text) < 3) return;
+    r_.Add("insurance.payer", r_.FromWords(pi, seg, text));
+  }
+
+  DocReader& r_;
+};
+
+// Phone and fax labels below the referring-provider heading belong to the provider.
+void ReferralPhones(DocReader& r, Rules& rules) {
+  int zone_page = -1, zone_y = -1;
+  for (const auto& h : r.Hits(Label::kReferringProvider)) {
+    zone_page = h.page;
+    zone_y = h.hit->box.y;
+    break;
+  }
+  rules.ForEachValue({Label::kHomePhone}, [&](int page, const LabelHit&, const Words& v) {
+    const Checked c = NormalizePhone(rules.Text(page, v));
+    if (!c.empty()) r.Add("patient.phone", r.FromWords(page, v, c.value, &c));
+  });
+  rules.ForEachValue({Label::kPhone, Label::kFax}, [&](int page, const LabelHit& hit, const Words& v) {
+    const bool provider = zone_page >= 0 && (page > zone_page || (page == zone_page && hit.box.y >= zone_y));
+    const Checked c = NormalizePhone(rules.Text(page, v));
+    if (c.empty()) return;
+    std::string key;
+    if (hit.label == Label::kFax) key = "referring.fax";
+    else key = provider ? "referring.phone" : "patient.phone";
+    r.Add(key, r.FromWords(page, v, c.value, &c));
+  });
+}
+
+void ReadReferralForm(DocReader& r) {
+  Rules rules(r);
+  rules.PatientNames(PatientNameLabels(DocType::kReferral));
+  rules.BirthDate();
+  rules.Sex();
+  ReferralPhones(r, rules);
+  rules.Address();
+  rules.UpperText("insurance.payer", {Label::kInsurance});
+  rules.Identifier("insurance.member_id", {Label::kMemberId}, true);
+  rules.Identifier("insurance.group_number", {Label::kGroup});
+  rules.AuthNumber();
+  rules.Date("referral.date", {Label::kDate});
+  rules.Priority();
+  rules.UpperText("referral.specialty", {Label::kSpecialty});
+  rules.Reason();
+  rules.DiagnosisCodes({Label::kDiagnosis}, false);
+  rules.ProviderName("referring.name", {Label::kReferringProvider});
+  rules.UpperText("referring.practice", {Label::kPractice});
+  rules.Npi();
+  rules.ReferredTo();
+}
+
+void ReadCard(DocReader& r) {
+  Rules rules(r);
+  rules.PatientNames(PatientNameLabels(DocType::kInsuranceCard));
+  rules.PayerFromCard();
+  rules.Identifier("insurance.member_id", {Label::kMemberId, Label::kId, Label::kMedicareNumber}, true);
+  rules.Identifier("insurance.group_number", {Label::kGroup});
+}
+
+void ReadPriorAuth(DocReader& r) {
+  Rules rules(r);
+  rules.PatientNames(PatientNameLabels(DocType::kPriorAuthorization));
+  rules.PayerFromLetterhead();
+  rules.BirthDate();
+  rules.Identifier("insurance.member_id", {Label::kMemberId}, true);
+  rules.AuthNumber();
+  rules.AuthStatus();
+  ReadAuthorizationNarrative(r);
+  rules.AuthDates();
+  rules.Visits();
+  rules.ProcedureCodes();
+  rules.DiagnosisCodes({Label::kDiagnosis}, false);
+  rules.ProviderName("referring.name", {Label::kRequestingProvider});
+  rules.Npi();
+  rules.ReferredTo();
+}
+
+void ReadNote(DocReader& r, DocType type) {
+  Rules rules(r);
+  rules.PatientNames(PatientNameLabels(type));
+  rules.BirthDate();
+  switch (type) {
+    case DocType::kClinicalNote:
+      rules.Mrn();
+      rules.SectionCodes({"assessment", "impression", "diagnosis", "diagnoses"});
+      break;
+    case DocType::kConsultNote:
+      rules.ProviderName("referring.name", {Label::kReferringProvider});
+      rules.SectionCodes({"impression", "assessment", "diagnosis", "diagnoses"});
+      break;
+    case DocType::kLabResult:
+      rules.Sex();
+      rules.Mrn();
+      break;
+    case DocType::kImagingReport:
+      rules.DiagnosisCodes({Label::kIndication}, true);
+      break;
+    default:
+      break;
+  }
+}
+
+// ------------------------------------------------------------------ choosing values
+
+struct Chosen {
+  Candidate c;
+  double confidence = 0;
+};
+
+Chosen Choose(const std::vector<Candidate>& cands) {
+  const Candidate* pick = nullptr;
+  for (const Candidate& c : cands)
+    if (c.valid && (pick == nullptr || !pick->valid)) {
+      pick = &c;
+      break;
+    }
+  if (pick == nullptr) pick = &cands.front();
+  Chosen out{*pick, pick->confidence};
+  if (pick->repaired) out.confidence *= 0.85;
+  if (!pick->valid) out.confidence = std::min(out.confidence * 0.5, 0.45);
+  out.confidence = std::clamp(out.confidence, 0.0, 1.0);
+  return out;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ Extractor
+
+Extractor::Extractor(const ExtractorOptions& options) : options_(options) {}
+Extractor::~Extractor() = default;
+
+Result<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& options) {
+  if (!(options.low_confidence >= 0 && options.low_confidence <= 1))
+    return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "low_confidence must be within [0, 1]");
+  if (!options.today.empty() && !ParseIsoDate(options.today))
+    return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "today must be a YYYY-MM-DD day");
+  if (options.two_digit_years_ahead < 0 || options.two_digit_years_ahead > 99)
+    return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "two_digit_years_ahead must be 0..99");
+  return std::unique_ptr<Extractor>(new Extractor(options));
+}
+
+void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& doc) const {
+  if (pages.empty()) return;
+  DateOptions dates;
+  dates.today = options_.today.empty() ? Today() : *ParseIsoDate(options_.today);
+  dates.two_digit_years_ahead = options_.two_digit_years_ahead;
+  DocReader r(pages, dates);
+
+  switch (doc.type) {
+    case DocType::kFaxCover:
+      Rules(r).PageCount();
+      break;
+    case DocType::kReferral:
+      if (LooksLikeLetter(r)) ReadReferralLetter(r);
+      else ReadReferralForm(r);
+      break;
+    case DocType::kInsuranceCard:
+      ReadCard(r);
+      break;
+    case DocType::kPriorAuthorization:
+      ReadPriorAuth(r);
+      break;
+    case DocType::kClinicalNote:
+    case DocType::kConsultNote:
+    case DocType::kLabResult:
+    case DocType::kImagingReport:
+    case DocType::kRecordsRequest:
+      ReadNote(r, doc.type);
+      break;
+    case DocType::kOther:
+      break;
+  }
+
+  int invalid = 0, low = 0;
+  for (const auto& [key, cands] : r.candidates()) {
+    if (cands.empty()) continue;
+    const Chosen chosen = Choose(cands);
+    Field f;
+    f.value = chosen.c.value;
+    f.confidence = chosen.confidence;
+    f.page = chosen.c.page;
+    f.box = chosen.c.box;
+    f.valid = chosen.c.valid;
+    doc.fields[key] = f;
+    if (!f.valid) {
+      doc.AddReason("invalid:" + key);
+      ++invalid;
+    } else if (f.confidence < options_.low_confidence) {
+      doc.AddReason("low_confidence:" + key);
+      ++low;
+    }
+  }
+  log::Debug("extract_document", "type={} pages={} fields={} invalid={} low_confidence={}", DocTypeName(doc.type),
+             pages.size(), doc.fields.size(), invalid, low);
+}
+
+}  // namespace faxintake::extract

@@ -1,0 +1,508 @@
+#include "extract/labels.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace faxintake::extract {
+namespace {
+
+struct Phrase {
+  Label label;
+  std::vector<std::string> tokens;
+  std::string joined;  // canonical tokens without separators, for fuzzy matching
+};
+
+std::string Canon(const std::string& t);
+
+// Printed label phrases; matching compares Tokenize() output of the page words.
+const std::vector<Phrase>& Phrases() {
+  static const std::vector<Phrase> phrases = [] {
+    const std::vector<std::pair<Label, std::vector<const char*>>> table = {
+        {Label::kPatientName,
+         {"patient name last first", "patient name", "pt name", "patient s name", "name of patient", "patient full name"}},
+        {Label::kPatient, {"patient"}},
+        {Label::kMember, {"member", "subscriber", "insured", "beneficiary"}},
+        {Label::kMemberName, {"member name", "subscriber name", "insured name", "beneficiary name"}},
+        {Label::kName, {"name"}},
+        {Label::kDob, {"date of birth", "dob", "birth date", "d o b", "birthdate", "born"}},
+        {Label::kSex, {"sex", "gender"}},
+        {Label::kMrn, {"mrn", "medical record number", "medical record no", "medical record #", "mr #", "chart #",
+                       "chart number", "patient id", "account #"}},
+        {Label::kPhone, {"phone", "telephone", "tel", "phone number", "phone #", "office phone"}},
+        {Label::kHomePhone, {"home phone", "cell phone", "mobile phone", "patient phone", "cell", "mobile"}},
+        {Label::kFax, {"fax", "fax number", "fax #", "office fax"}},
+        {Label::kAddress, {"address", "street address", "home address", "street", "address line 1"}},
+        {Label::kCity, {"city"}},
+        {Label::kState, {"state"}},
+        {Label::kZip, {"zip", "zip code", "postal code", "zipcode"}},
+        {Label::kCityStateZip, {"city state zip", "city state zip code", "city st zip", "city state"}},
+        {Label::kInsurance,
+         {"insurance", "payer", "payor", "insurance company", "insurance plan", "primary insurance", "health plan",
+          "insurance carrier", "carrier", "insurance name"}},
+        {Label::kMemberId,
+         {"member id", "subscriber id", "member #", "member number", "member no", "policy #", "policy number",
+          "id number", "member id #", "insurance id", "policy id", "subscriber #", "subscriber number",
+          "member id number", "identification number"}},
+        {Label::kId, {"id", "id #", "id no"}},
+        {Label::kMedicareNumber, {"medicare number", "medicare #", "medicare id", "medicare no", "mbi"}},
+        {Label::kGroup, {"group", "group #", "group no", "group number", "grp", "grp #", "group id", "group no #"}},
+        {Label::kReferringProvider,
+         {"referring provider", "referring physician", "referring doctor", "referred by", "referring md",
+          "referring clinician"}},
+        {Label::kRequestingProvider, {"requesting provider", "requesting physician", "requested by"}},
+        {Label::kServicingProvider,
+         {"servicing provider", "rendering provider", "servicing physician", "servicing facility"}},
+        {Label::kNpi, {"npi", "npi #", "npi number", "npi no", "provider npi", "referring npi"}},
+        {Label::kPractice, {"practice", "practice name", "clinic", "clinic name", "facility"}},
+        {Label::kReferTo,
+         {"refer to", "referred to", "referring to", "refer to provider", "referral to", "specialist", "consultant"}},
+        {Label::kSpecialty, {"specialty", "speciality", "specialty requested", "service requested"}},
+        {Label::kDiagnosis,
+         {"diagnosis icd 10", "diagnosis", "icd 10", "dx", "diagnosis code", "diagnosis codes", "icd 10 codes",
+          "diagnoses", "icd 10 code", "diagnosis s", "icd 10 cm", "dx code", "dx codes", "icd10", "icd"}},
+        {Label::kIndication, {"indication", "clinical indication", "indications", "reason for exam"}},
+        {Label::kReason, {"reason for referral", "reason", "reason for visit", "referral reason"}},
+        {Label::kPriority, {"priority", "urgency"}},
+        {Label::kAuthNumber,
+         {"authorization #", "authorization number", "auth #", "auth number", "prior auth #", "prior auth number",
+          "prior authorization #", "prior authorization number", "reference #", "reference number", "authorization",
+          "auth", "pa #", "pa number", "auth no", "authorization no", "ref #", "certification number", "cert #",
+          "authorization id", "auth id", "reference no", "tracking number"}},
+        {Label::kStatus, {"status", "determination", "decision", "authorization status", "review status"}},
+        {Label::kApprovedFrom, {"approved from", "valid from", "start date", "effective from", "begin date", "from date"}},
+        {Label::kThrough, {"through", "thru", "end date", "expiration date", "expires", "valid through", "valid to",
+                           "to date"}},
+        {Label::kEffective,
+         {"effective", "effective dates", "approved dates", "authorized dates", "valid dates", "dates approved",
+          "service period", "approval period", "authorization period", "effective date"}},
+        {Label::kVisits,
+         {"number of visits", "approved visits", "visits", "visits approved", "approved units", "# of visits",
+          "number of units", "visits authorized", "authorized visits", "units approved"}},
+        {Label::kProcedureCodes,
+         {"procedure code s", "procedure codes", "procedure code", "cpt", "cpt code s", "cpt codes", "cpt code",
+          "procedures", "services requested", "hcpcs", "procedure", "service code s", "cpt hcpcs"}},
+        {Label::kDate, {"date", "referral date", "date of referral", "date sent", "today s date"}},
+        {Label::kPages,
+         {"pages including cover", "number of pages", "total pages incl cover", "total pages including cover",
+          "total pages", "pages", "no of pages", "# of pages", "page count", "pages incl cover",
+          "number of pages including cover", "pages including this cover", "total number of pages"}},
+        {Label::kIgnore,
+         {"age", "payer id", "rxbin", "rxpcn", "rxgrp", "rx bin", "rx pcn", "rx grp", "pcp", "pcp phone",
+          "date of service", "dates of service requested", "dates of service", "collected", "reported", "received",
+          "specimen", "ordering provider", "ordering physician", "exam", "exam date", "to", "from", "re",
+          "provider signature", "signature", "allergies", "current medications", "medications",
+          "pertinent history", "pertinent history clinical notes", "clinical notes", "date of consultation",
+          "copays", "copay", "member services", "comments", "technique", "comparison", "findings", "impression",
+          "attn", "attention", "subject", "time", "plan name", "pharmacy help desk", "deductible",
+          "electronically signed by", "requested by", "laboratory director", "flags", "specimen type",
+          "chief complaint", "hpi", "ros", "assessment", "assessment plan", "assessment and plan",
+          "history of present illness", "review of systems", "physical exam", "records requested",
+          "prior authorization department", "utilization management", "date of visit", "visit date",
+          "age sex", "dos", "location", "room", "ordered by", "cc"}},
+    };
+    std::vector<Phrase> out;
+    for (const auto& [label, texts] : table)
+      for (const char* t : texts) {
+        Phrase p{label, Tokenize(t), ""};
+        for (const std::string& tok : p.tokens) p.joined += Canon(tok);
+        out.push_back(std::move(p));
+      }
+    return out;
+  }();
+  return phrases;
+}
+
+// Labels whose value may follow them on the row without a colon ("NPI 1234567893",
+// "DOB 03/04/1956"); the value is then checked by its field's validator.
+bool BareRightAllowed(Label l) {
+  switch (l) {
+    case Label::kNpi: case Label::kDob: case Label::kMrn: case Label::kMemberId: case Label::kId:
+    case Label::kPhone: case Label::kHomePhone: case Label::kFax: case Label::kPages: case Label::kVisits:
+    case Label::kZip: case Label::kDate: case Label::kGroup: case Label::kMedicareNumber:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Words that turn a label word into a heading: "INSURANCE INFORMATION", "Referral Details".
+bool IsHeadingWord(const std::string& token) {
+  static const std::vector<std::string> kWords = {
+      "information", "info", "details", "demographics", "history", "summary", "notes", "approval",
+      "determination", "notice", "request", "form", "department", "services", "review", "unit", "team",
+      "management", "center", "clinic", "associates", "card", "health", "group"};
+  return std::find(kWords.begin(), kWords.end(), token) != kWords.end();
+}
+
+// OCR-tolerant token comparison: shapes Tesseract mixes up map to one form, and long
+// tokens may differ by one edit.
+std::string Canon(const std::string& t) {
+  std::string out;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    if (c == 'r' && i + 1 < t.size() && t[i + 1] == 'n') {
+      out += 'm';
+      ++i;
+      continue;
+    }
+    if (c == '0') c = 'o';
+    if (c == '1' || c == 'i') c = 'l';
+    out += c;
+  }
+  return out;
+}
+
+int EditDistanceAtMostOne(const std::string& a, const std::string& b) {
+  if (a == b) return 0;
+  const size_t n = a.size(), m = b.size();
+  if (n > m + 1 || m > n + 1) return 2;
+  size_t i = 0, j = 0;
+  int edits = 0;
+  while (i < n && j < m) {
+    if (a[i] == b[j]) {
+      ++i;
+      ++j;
+      continue;
+    }
+    if (++edits > 1) return 2;
+    if (n > m) ++i;
+    else if (m > n) ++j;
+    else {
+      ++i;
+      ++j;
+    }
+  }
+  edits += static_cast<int>((n - i) + (m - j));
+  return edits;
+}
+
+int Levenshtein(const std::string& a, const std::string& b) {
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+bool TokenMatches(const std::string& printed, const std::string& wanted) {
+  if (printed == wanted) return true;
+  const std::string a = Canon(printed), b = Canon(wanted);
+  if (a == b) return true;
+  return b.size() >= 5 && EditDistanceAtMostOne(a, b) <= 1;
+}
+
+struct Match {
+  Label label = Label::kIgnore;
+  int last = -1;          // last word position (inclusive)
+  size_t tokens = 0;      // tokens matched (longest wins)
+};
+
+// The longest phrase starting at row position `pos`, ending at a word boundary and never
+// crossing into the next column. Tokens must match (OCR-tolerant, see TokenMatches); at the
+// start of a column a phrase of six letters or more may also match its words as a whole
+// within one edit per five letters ("DALE OF BIRTH", "PALIEN'T NAME").
+std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int pos) {
+  std::vector<std::string> toks;
+  std::vector<int> word_of;
+  std::vector<bool> word_end;
+  for (int p = pos; p < static_cast<int>(row.words.size()) && toks.size() < 12; ++p) {
+    if (p > pos && page.StartsSegment(row.words[static_cast<size_t>(p)])) break;
+    const auto& t = page.word(row.words[static_cast<size_t>(p)]).tokens;
+    for (size_t k = 0; k < t.size(); ++k) {
+      toks.push_back(t[k]);
+      word_of.push_back(p);
+      word_end.push_back(k + 1 == t.size());
+    }
+  }
+  if (toks.empty()) return std::nullopt;
+  std::optional<Match> best;
+  for (const Phrase& ph : Phrases()) {
+    const size_t n = ph.tokens.size();
+    if (n > toks.size() || (best && n <= best->tokens)) continue;
+    bool ok = true;
+    for (size_t k = 0; k < n && ok; ++k) ok = TokenMatches(toks[k], ph.tokens[k]);
+    if (!ok || !word_end[n - 1]) continue;
+    best = Match{ph.label, word_of[n - 1], n};
+  }
+  if (best || !page.StartsSegment(row.words[static_cast<size_t>(pos)])) return best;
+
+  // Whole-word fuzzy match: the joined tokens of the first 1..4 words.
+  std::vector<std::pair<std::string, int>> prefixes;  // joined canon text, last word pos
+  std::string joined;
+  for (size_t k = 0; k < toks.size(); ++k) {
+    joined += Canon(toks[k]);
+    if (word_end[k]) prefixes.emplace_back(joined, word_of[k]);
+    if (prefixes.size() >= 4) break;
+  }
+  int best_d = 1 << 30;
+  for (const Phrase& ph : Phrases()) {
+    if (ph.joined.size() < 6) continue;
+    const int allowed = static_cast<int>(ph.joined.size()) / 5;
+    for (const auto& [text, last] : prefixes) {
+      const int diff = std::abs(static_cast<int>(text.size()) - static_cast<int>(ph.joined.size()));
+      if (diff > allowed) continue;
+      const int d = Levenshtein(text, ph.joined);
+      if (d > allowed) continue;
+      const bool better = !best || ph.tokens.size() > best->tokens || (ph.tokens.size() == best->tokens && d < best_d);
+      if (better) {
+        best = Match{ph.label, last, ph.tokens.size()};
+        best_d = d;
+      }
+    }
+  }
+  return best;
+}
+
+// A column of a row of labels (a boxed form) that no phrase matched closely: the nearest
+// phrase within four edits in ten, e.g. "PIIONE" (PHONE), "TAX" (FAX), "cry" (CITY).
+std::optional<Label> LooseLabel(const std::string& text) {
+  if (text.size() < 3) return std::nullopt;
+  std::optional<Label> best;
+  double best_score = 0.4;
+  for (const Phrase& ph : Phrases()) {
+    if (ph.label == Label::kIgnore) continue;
+    const double d = Levenshtein(text, ph.joined);
+    const double score = d / static_cast<double>(std::max(text.size(), ph.joined.size()));
+    if (score <= best_score && (!best || score < best_score)) {
+      best = ph.label;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+bool EndsWithColon(const std::string& text) {
+  if (text.empty()) return false;
+  const char c = text.back();
+  return c == ':' || c == ';' || c == '#';
+}
+
+}  // namespace
+
+LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.words().size(), -1) {
+  for (int r = 0; r < static_cast<int>(page.rows().size()); ++r) {
+    const LayoutRow& row = page.row(r);
+    const int n = static_cast<int>(row.words.size());
+    int p = 0;
+    while (p < n) {
+      auto m = LongestAt(page, row, p);
+      if (!m) {
+        ++p;
+        continue;
+      }
+      LabelHit hit;
+      hit.label = m->label;
+      hit.row = r;
+      hit.first = p;
+      hit.last = m->last;
+      const LayoutWord& last_word = page.word(row.words[static_cast<size_t>(hit.last)]);
+      hit.colon = EndsWithColon(last_word.text);
+      // A colon read as a word of its own.
+      if (!hit.colon && hit.last + 1 < n) {
+        const std::string& next = page.word(row.words[static_cast<size_t>(hit.last + 1)]).text;
+        if (next == ":" || next == "#:" || next == ";") {
+          hit.colon = true;
+          ++hit.last;
+        }
+      }
+      const bool seg_start = page.StartsSegment(row.words[static_cast<size_t>(p)]);
+      const int after = hit.last + 1;
+      bool standalone = after >= n;
+      bool heading = false;
+      if (!standalone) {
+        const int next_word = row.words[static_cast<size_t>(after)];
+        const bool next_column = page.StartsSegment(next_word);
+        standalone = next_column || LongestAt(page, row, after).has_value();
+        const auto& nt = page.word(next_word).tokens;
+        heading = !hit.colon && !next_column && !nt.empty() && IsHeadingWord(nt.front());
+      }
+      const bool accepted =
+          !heading && (hit.colon || (seg_start && (standalone || BareRightAllowed(hit.label))));
+      if (!accepted) {
+        ++p;
+        continue;
+      }
+      for (int q = hit.first; q <= hit.last; ++q) {
+        const int wi = row.words[static_cast<size_t>(q)];
+        hit.box = Union(hit.box, page.word(wi).box);
+        in_label_[static_cast<size_t>(wi)] = static_cast<int>(hits_.size());
+      }
+      hits_.push_back(hit);
+      p = hit.last + 1;
+    }
+  }
+  MatchLooseColumns();
+}
+
+void LabelIndex::MatchLooseColumns() {
+  const PageLayout& page = *page_;
+  std::vector<LabelHit> added;
+  for (int r = 0; r < static_cast<int>(page.rows().size()); ++r) {
+    const LayoutRow& row = page.row(r);
+    int bare = 0, other = 0;
+    for (const LabelHit& h : hits_)
+      if (h.row == r) (h.colon ? other : bare) += 1;
+    if (other > 0) continue;
+    // A row of labels: two known ones, or two or more short upper-case columns.
+    int columns = 0;
+    bool short_upper = true;
+    for (int p = 0, n = static_cast<int>(row.words.size()); p < n;) {
+      int e = p + 1;
+      while (e < n && !page.StartsSegment(row.words[static_cast<size_t>(e)])) ++e;
+      ++columns;
+      short_upper &= e - p <= 3;
+      for (int q = p; q < e; ++q)
+        for (char c : page.word(row.words[static_cast<size_t>(q)]).text) short_upper &= !(c >= 'a' && c <= 'z');
+      p = e;
+    }
+    if (bare < 2 && !(columns >= 2 && short_upper)) continue;
+    // Every column of the row not yet a label, in upper case and short, is tried.
+    const int n = static_cast<int>(row.words.size());
+    for (int p = 0; p < n;) {
+      int e = p + 1;
+      while (e < n && !page.StartsSegment(row.words[static_cast<size_t>(e)])) ++e;
+      bool covered = false;
+      std::string text;
+      for (int q = p; q < e; ++q) {
+        const int wi = row.words[static_cast<size_t>(q)];
+        covered |= InLabel(wi);
+        for (const std::string& t : page.word(wi).tokens) text += Canon(t);
+      }
+      if (!covered && e - p <= 4) {
+        if (auto label = LooseLabel(text)) {
+          LabelHit hit;
+          hit.label = *label;
+          hit.row = r;
+          hit.first = p;
+          hit.last = e - 1;
+          for (int q = p; q < e; ++q) {
+            const int wi = row.words[static_cast<size_t>(q)];
+            hit.box = Union(hit.box, page.word(wi).box);
+          }
+          added.push_back(hit);
+        }
+      }
+      p = e;
+    }
+  }
+  if (added.empty()) return;
+  hits_.insert(hits_.end(), added.begin(), added.end());
+  std::sort(hits_.begin(), hits_.end(), [](const LabelHit& a, const LabelHit& b) {
+    return a.row != b.row ? a.row < b.row : a.first < b.first;
+  });
+  std::fill(in_label_.begin(), in_label_.end(), -1);
+  for (size_t i = 0; i < hits_.size(); ++i)
+    for (int q = hits_[i].first; q <= hits_[i].last; ++q)
+      in_label_[static_cast<size_t>(page.WordAt(hits_[i].row, q))] = static_cast<int>(i);
+}
+
+int LabelIndex::HitStartingAt(int word) const {
+  const int h = in_label_[static_cast<size_t>(word)];
+  if (h < 0) return -1;
+  const LabelHit& hit = hits_[static_cast<size_t>(h)];
+  return page_->WordAt(hit.row, hit.first) == word ? h : -1;
+}
+
+std::vector<int> LabelIndex::RightWords(const LabelHit& hit) const {
+  std::vector<int> out;
+  const LayoutRow& row = page_->row(hit.row);
+  const int n = static_cast<int>(row.words.size());
+  int prev_right = hit.box.right();
+  const int h = std::max(row.height, page_->typical_height());
+  for (int p = hit.last + 1; p < n; ++p) {
+    const int wi = row.words[static_cast<size_t>(p)];
+    if (InLabel(wi)) break;
+    const LayoutWord& w = page_->word(wi);
+    const int gap = w.box.x - prev_right;
+    // The first value word may sit at an aligned column; later ones follow closely.
+    if (out.empty() ? gap > page_->width() * 0.45 : gap > h * 3) break;
+    out.push_back(wi);
+    prev_right = w.box.right();
+  }
+  // Without a colon only a value standing right after the label counts ("NPI 1234567893").
+  return out;
+}
+
+std::vector<int> LabelIndex::BelowWords(const LabelHit& hit) const {
+  std::vector<int> out;
+  const LayoutRow& row = page_->row(hit.row);
+  const int h = std::max(1, std::min(row.height, page_->typical_height() * 2));
+  // The column: from the label's left edge to the next label on its row.
+  const int left = hit.box.x - h * 3 / 2;
+  int right = page_->width() + 1;
+  for (const LabelHit& other : hits_) {
+    if (other.row == hit.row && other.first > hit.last) {
+      right = other.box.x - h / 2;
+      break;
+    }
+  }
+  const int max_gap = h * 5 / 2 + 4;
+  for (int r = hit.row + 1; r < static_cast<int>(page_->rows().size()); ++r) {
+    const LayoutRow& below = page_->row(r);
+    if (below.box.y - row.box.bottom() > max_gap) break;
+    std::vector<int> in_column;
+    for (int wi : below.words) {
+      const Box& b = page_->word(wi).box;
+      if (b.x >= left && b.x < right) in_column.push_back(wi);
+    }
+    if (in_column.empty()) continue;
+    // A label there means this cell is empty (the next row of labels).
+    for (int wi : in_column) {
+      if (InLabel(wi)) break;
+      out.push_back(wi);
+    }
+    return out;
+  }
+  return out;
+}
+
+std::vector<int> LabelIndex::ValueWords(const LabelHit& hit) const {
+  std::vector<int> right = RightWords(hit);
+  if (!right.empty()) return right;
+  return BelowWords(hit);
+}
+
+std::vector<std::vector<int>> LabelIndex::ContinuationRows(const std::vector<int>& value) const {
+  std::vector<std::vector<int>> out;
+  if (value.empty()) return out;
+  const LayoutWord& first = page_->word(value.front());
+  const int x = first.box.x;
+  int prev_row = first.row;
+  for (int r = first.row + 1; r < static_cast<int>(page_->rows().size()); ++r) {
+    const LayoutRow& row = page_->row(r);
+    const LayoutRow& prev = page_->row(prev_row);
+    const int h = std::max(prev.height, row.height);
+    if (row.box.y - prev.box.bottom() > h * 3 / 2) break;
+    std::vector<int> words;
+    for (int wi : row.words) {
+      const Box& b = page_->word(wi).box;
+      if (words.empty() && std::abs(b.x - x) > h * 2) {
+        if (b.x < x) break;  // text further left: a new label or paragraph
+        continue;
+      }
+      if (InLabel(wi)) break;
+      words.push_back(wi);
+    }
+    if (words.empty()) break;
+    out.push_back(std::move(words));
+    prev_row = r;
+  }
+  return out;
+}
+
+std::string LabelIndex::Text(const std::vector<int>& words) const {
+  std::string out;
+  for (int wi : words) {
+    if (!out.empty()) out += ' ';
+    out += page_->word(wi).text;
+  }
+  return out;
+}
+
+}  // namespace faxintake::extract

@@ -1,0 +1,244 @@
+// Narrative rules: referral letters and determination letters read as running text.
+//
+// A referral letter prints its fields in sentences (samples/SPEC.md, layout `letter`):
+// "I am referring my patient Maria Lopez (DOB 03/04/1956) to your Orthopedics clinic ...",
+// "She is covered by Aetna, member ID W123456789, group 0012345.", "This is urgent.", a
+// date line under the letterhead, the inside address, and a signature block with the NPI.
+// The letterhead's name, address and phone numbers are the sender's, not fields.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <set>
+
+#include "extract/reader.h"
+
+namespace faxintake::extract {
+namespace {
+
+// Offsets of a submatch inside the flow text.
+std::pair<size_t, size_t> Offsets(const std::string& flow, const re2::StringPiece& m) {
+  const size_t b = static_cast<size_t>(m.data() - flow.data());
+  return {b, b + m.size()};
+}
+
+Candidate FromMatch(const DocReader& r, const re2::StringPiece& m, FieldValue value, const Checked* check = nullptr) {
+  auto [b, e] = Offsets(r.flow(), m);
+  auto words = r.WordsIn(b, e);
+  Candidate c = r.FromWords(words, std::move(value), check);
+  c.confidence *= 0.95;  // read from running text, not a labeled field
+  return c;
+}
+
+void ReadPatient(DocReader& r) {
+  static const RE2 patient(
+      R"((?i)referring\s+(?:my\s+|our\s+|this\s+)?patient,?\s+([A-Za-z][A-Za-z.'\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born)\s*[:.]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
+  re2::StringPiece name, dob;
+  DateOptions o = r.dates();
+  o.kind = DateKind::kBirth;
+  if (RE2::PartialMatch(r.flow(), patient, &name, &dob)) {
+    if (auto n = ParsePersonName(std::string(name.data(), name.size()))) {
+      r.Add("patient.family_name", FromMatch(r, name, n->family));
+      r.Add("patient.given_name", FromMatch(r, name, n->given));
+    }
+    if (!dob.empty()) {
+      const Checked d = FindDate(std::string(dob.data(), dob.size()), o);
+      if (!d.empty()) r.Add("patient.birth_date", FromMatch(r, dob, d.value, &d));
+    }
+  }
+  // "RE: Maria Lopez, DOB 03/04/1956" above the greeting.
+  static const RE2 re_line(R"((?i)^\s*RE\s*[:;.]?\s+([A-Za-z][A-Za-z.'\- ]{2,60}?)\s*(?:,?\s*(?:DOB|D\.O\.B\.?)\s*[:.]?\s*(.+?))?\s*$)");
+  for (int pi = 0; pi < r.page_count(); ++pi) {
+    const PageLayout& page = r.layout(pi);
+    for (int ri = 0; ri < static_cast<int>(page.rows().size()); ++ri) {
+      const std::string& text = page.row(ri).text;
+      std::string n, d;
+      if (!RE2::FullMatch(text, re_line, &n, &d)) continue;
+      std::vector<int> words = page.row(ri).words;
+      if (auto pn = ParsePersonName(n)) {
+        Candidate c = r.FromWords(pi, words, pn->family);
+        r.Add("patient.family_name", c);
+        c.value = pn->given;
+        r.Add("patient.given_name", c);
+      }
+      if (!d.empty()) {
+        const Checked dd = FindDate(d, o);
+        if (!dd.empty()) r.Add("patient.birth_date", r.FromWords(pi, words, dd.value, &dd));
+      }
+      return;
+    }
+  }
+}
+
+void ReadInsurance(DocReader& r) {
+  static const RE2 covered(
+      R"((?i)covered\s+by\s+([A-Za-z][^,;]{1,60}?)\s*(?:,\s*member\s*(?:ID|I\.D\.|#|number|no\.?)\s*[:#]?\s*([^,;]{3,30}?))?\s*(?:,\s*(?:and\s+)?group\s*(?:number|no\.?|#)?\s*[:#]?\s*([^,;]{3,30}?))?\s*[.;](?:\s|$))");
+  re2::StringPiece payer, member, group;
+  if (!RE2::PartialMatch(r.flow(), covered, &payer, &member, &group)) return;
+  const std::string p = UpperSingleSpaced(std::string(payer.data(), payer.size()));
+  if (!p.empty()) r.Add("insurance.payer", FromMatch(r, payer, p));
+  if (!member.empty()) {
+    const std::string text(member.data(), member.size());
+    Checked c = NormalizeIdentifier(text);
+    const Checked m = NormalizeMbi(text);
+    if (m.valid) c = m;
+    if (!c.empty()) r.Add("insurance.member_id", FromMatch(r, member, c.value, &c));
+  }
+  if (!group.empty()) {
+    const Checked c = NormalizeIdentifier(std::string(group.data(), group.size()));
+    if (!c.empty()) r.Add("insurance.group_number", FromMatch(r, group, c.value, &c));
+  }
+}
+
+void ReadAuthorization(DocReader& r) {
+  static const RE2 auth(
+      R"((?i)(?:authorization|auth|reference)\s*(?:number|#|no\.?)\s*(?:is\s+)?[:#]?\s*([A-Z0-9][A-Z0-9\-]{3,24}[A-Z0-9]))");
+  re2::StringPiece number;
+  if (!RE2::PartialMatch(r.flow(), auth, &number)) return;
+  const Checked c = NormalizeIdentifier(std::string(number.data(), number.size()));
+  if (!c.empty()) r.Add("authorization.number", FromMatch(r, number, c.value, &c));
+}
+
+void ReadPriority(DocReader& r) {
+  static const RE2 stat(R"((?i)\b(this\s+(?:referral\s+)?is\s+stat|stat\s+referral)\b)");
+  static const RE2 urgent(
+      R"((?i)\b(this\s+(?:referral\s+)?is\s+urgent|as\s+soon\s+as\s+possible|urgent\s+referral|urgently)\b)");
+  static const RE2 routine(R"((?i)\b(this\s+is\s+a\s+routine\s+referral|routine\s+referral)\b)");
+  re2::StringPiece m;
+  if (RE2::PartialMatch(r.flow(), stat, &m)) r.Add("referral.priority", FromMatch(r, m, std::string("stat")));
+  else if (RE2::PartialMatch(r.flow(), urgent, &m)) r.Add("referral.priority", FromMatch(r, m, std::string("urgent")));
+  else if (RE2::PartialMatch(r.flow(), routine, &m)) r.Add("referral.priority", FromMatch(r, m, std::string("routine")));
+}
+
+void ReadSpecialty(DocReader& r) {
+  static const RE2 spec(
+      R"((?i)to\s+(?:your|the)\s+([A-Za-z][A-Za-z &/\-]{2,40}?)\s+(?:clinic|practice|office|department|service|team)\b)");
+  re2::StringPiece m;
+  if (!RE2::PartialMatch(r.flow(), spec, &m)) return;
+  const std::string s = UpperSingleSpaced(std::string(m.data(), m.size()));
+  if (!s.empty()) r.Add("referral.specialty", FromMatch(r, m, s));
+}
+
+void ReadCodes(DocReader& r) {
+  std::vector<CodeHit> codes;
+  for (int pi = 0; pi < r.page_count(); ++pi)
+    for (const LayoutRow& row : r.layout(pi).rows()) {
+      auto c = CodesInWords(r, pi, row.words, true);
+      codes.insert(codes.end(), c.begin(), c.end());
+    }
+  if (codes.empty()) return;
+  std::vector<std::string> values;
+  std::vector<WordRef> words;
+  bool repaired = false;
+  for (const CodeHit& c : codes) {
+    if (std::find(values.begin(), values.end(), c.code) != values.end()) continue;
+    values.push_back(c.code);
+    words.push_back(c.word);
+    repaired |= c.repaired;
+  }
+  Checked check{"", true, repaired};
+  r.Add("referral.diagnosis_codes", r.FromWords(words, values, &check));
+}
+
+// The date line under the letterhead, then the inside address: the receiving provider,
+// or the practice when no person is named.
+void ReadDateAndAddressee(DocReader& r) {
+  if (r.page_count() == 0) return;
+  const PageLayout& page = r.layout(0);
+  const int n = std::min<int>(static_cast<int>(page.rows().size()), 20);
+  static const RE2 stop(R"((?i)^\s*(RE\b|Dear\b|To whom))");
+  for (int ri = 0; ri < n; ++ri) {
+    const LayoutRow& row = page.row(ri);
+    const Checked d = NormalizeDate(row.text, r.dates());
+    if (d.empty()) continue;
+    r.Add("referral.date", r.FromWords(0, row.words, d.value, &d));
+    if (ri + 1 >= static_cast<int>(page.rows().size())) return;
+    const LayoutRow& next = page.row(ri + 1);
+    if (RE2::PartialMatch(next.text, stop)) return;
+    if (HasTitleOrCredential(next.text)) {
+      if (auto name = NormalizeProviderName(next.text)) r.Add("referred_to.name", r.FromWords(0, next.words, *name));
+    } else {
+      std::string practice = UpperSingleSpaced(next.text);
+      if (std::count_if(practice.begin(), practice.end(), [](unsigned char c) { return std::isalpha(c); }) >= 3)
+        r.Add("referred_to.name", r.FromWords(0, next.words, practice));
+    }
+    return;
+  }
+}
+
+// The signer: the first name with a credential after the closing ("Sincerely,").
+void ReadSignature(DocReader& r) {
+  static const RE2 closing(
+      R"((?i)^\s*(sincerely|best\s+regards|respectfully|regards|kind\s+regards|warm\s+regards|yours\s+truly|cordially)\b.*$)");
+  for (int pi = r.page_count() - 1; pi >= 0; --pi) {
+    const PageLayout& page = r.layout(pi);
+    for (int ri = static_cast<int>(page.rows().size()) - 1; ri >= 0; --ri) {
+      if (!RE2::FullMatch(page.row(ri).text, closing)) continue;
+      for (int k = ri + 1; k < std::min<int>(ri + 7, static_cast<int>(page.rows().size())); ++k) {
+        const LayoutRow& row = page.row(k);
+        if (!HasTitleOrCredential(row.text)) continue;
+        if (auto name = NormalizeProviderName(row.text)) {
+          r.Add("referring.name", r.FromWords(pi, row.words, *name));
+          return;
+        }
+      }
+      return;
+    }
+  }
+}
+
+void ReadNpi(DocReader& r) {
+  for (const auto& h : r.Hits(Label::kNpi)) {
+    const std::vector<int> v = r.labels(h.page).ValueWords(*h.hit);
+    if (v.empty()) continue;
+    const Checked c = NormalizeNpi(r.labels(h.page).Text(v));
+    if (c.empty()) continue;
+    r.Add("referring.npi", r.FromWords(h.page, v, c.value, &c));
+  }
+}
+
+}  // namespace
+
+bool LooksLikeLetter(const DocReader& r) {
+  static const RE2 cue(
+      R"((?i)(\bdear\s+(?:dr|colleague|doctor|mr|mrs|ms|[a-z]+\s*,)|referring\s+(?:my|our|this)\s+patient|\bsincerely\b|\bthank\s+you\s+for\s+seeing))");
+  if (!RE2::PartialMatch(r.flow(), cue)) return false;
+  // A form prints many field labels; a letter almost none.
+  std::set<Label> form_labels;
+  for (int pi = 0; pi < r.page_count(); ++pi)
+    for (const LabelHit& h : r.labels(pi).hits())
+      switch (h.label) {
+        case Label::kPatientName: case Label::kDob: case Label::kSex: case Label::kMemberId: case Label::kInsurance:
+        case Label::kReferringProvider: case Label::kSpecialty: case Label::kDiagnosis: case Label::kPriority:
+        case Label::kReferTo: case Label::kReason:
+          form_labels.insert(h.label);
+          break;
+        default:
+          break;
+      }
+  return form_labels.size() < 4;
+}
+
+void ReadReferralLetter(DocReader& r) {
+  ReadDateAndAddressee(r);
+  ReadPatient(r);
+  ReadSpecialty(r);
+  ReadCodes(r);
+  ReadInsurance(r);
+  ReadAuthorization(r);
+  ReadPriority(r);
+  ReadSignature(r);
+  ReadNpi(r);
+}
+
+void ReadAuthorizationNarrative(DocReader& r) {
+  static const RE2 status(
+      R"((?i)\b(?:has\s+been|have\s+been|was|is\s+hereby)\s+(approved|denied|certified|authorized|pended)\b|\bis\s+(pending)\b)");
+  re2::StringPiece a, b;
+  if (!RE2::PartialMatch(r.flow(), status, &a, &b)) return;
+  const re2::StringPiece& m = a.empty() ? b : a;
+  auto s = NormalizeAuthStatus(std::string(m.data(), m.size()));
+  if (!s && std::string(m.data(), m.size()) == "pended") s = "pending";
+  if (s) r.Add("authorization.status", FromMatch(r, m, *s));
+}
+
+}  // namespace faxintake::extract

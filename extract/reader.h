@@ -1,0 +1,105 @@
+// Internal to the extract stage: one document's pages as layouts and labels, and the
+// candidate values read from them, shared by the form rules (extractor.cc) and the
+// narrative rules (narrative.cc).
+//
+// Thread-safety: a DocReader lives inside one Extract call; not shared.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "extract/labels.h"
+#include "extract/layout.h"
+#include "extract/validators.h"
+#include "pipeline/model.h"
+
+namespace faxintake::extract {
+
+// A value read for a field, before the best one is chosen.
+struct Candidate {
+  FieldValue value;
+  bool valid = true;
+  bool repaired = false;
+  double confidence = 0;  // from OCR word confidences, before validation is applied
+  int page = 1;
+  Box box;
+};
+
+// A word on one of the document's pages.
+struct WordRef {
+  int page = 0;  // index into DocReader::pages (not the fax page number)
+  int word = 0;
+};
+
+class DocReader {
+ public:
+  DocReader(const std::vector<const PageResult*>& pages, const DateOptions& dates);
+  DocReader(const DocReader&) = delete;
+  DocReader& operator=(const DocReader&) = delete;
+
+  int page_count() const { return static_cast<int>(layouts_.size()); }
+  const PageLayout& layout(int i) const { return *layouts_[static_cast<size_t>(i)]; }
+  const LabelIndex& labels(int i) const { return *labels_[static_cast<size_t>(i)]; }
+  const DateOptions& dates() const { return dates_; }
+
+  // Every accepted hit of `label`, in reading order over the pages.
+  struct Hit {
+    int page = 0;
+    const LabelHit* hit = nullptr;
+  };
+  std::vector<Hit> Hits(Label label) const;
+
+  // A candidate read from words of one page: confidence is their mean, box their union.
+  Candidate FromWords(int page, const std::vector<int>& words, FieldValue value, const Checked* check = nullptr) const;
+  Candidate FromWords(const std::vector<WordRef>& words, FieldValue value, const Checked* check = nullptr) const;
+
+  // Records a candidate; candidates added first are preferred among the valid ones.
+  void Add(const std::string& key, Candidate candidate);
+  bool Has(const std::string& key) const;
+  bool HasValid(const std::string& key) const;
+  const std::map<std::string, std::vector<Candidate>>& candidates() const { return candidates_; }
+  void Drop(const std::string& key) { candidates_.erase(key); }
+
+  // The document's rows as one text (rows joined by spaces), for narrative patterns, with
+  // the words behind every character range.
+  const std::string& flow() const { return flow_; }
+  std::vector<WordRef> WordsIn(size_t begin, size_t end) const;
+  // The row of a word as a flow offset range.
+  size_t RowStart(int page, int row) const;
+
+ private:
+  std::vector<std::unique_ptr<PageLayout>> layouts_;
+  std::vector<std::unique_ptr<LabelIndex>> labels_;
+  std::vector<int> numbers_;  // fax page numbers
+  DateOptions dates_;
+  std::map<std::string, std::vector<Candidate>> candidates_;
+  std::string flow_;
+  struct Span {
+    size_t begin, end;
+    WordRef ref;
+  };
+  std::vector<Span> spans_;
+  std::map<std::pair<int, int>, size_t> row_start_;
+};
+
+// ICD-10-CM codes among words: a word counts when it normalizes to a valid code with two
+// or more digits; `parenthesized` requires "(...)" around it (codes in running text).
+// Digit-first words ("148.91") are repaired only where codes are expected.
+struct CodeHit {
+  std::string code;
+  WordRef word;
+  bool repaired = false;
+};
+std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized);
+
+// The referral-letter rules (narrative.cc): patient, DOB, specialty, codes, insurance
+// sentence, authorization, priority words, date line, inside address, signature.
+bool LooksLikeLetter(const DocReader& r);
+void ReadReferralLetter(DocReader& r);
+// "has been approved" / "denied" / "is pending" in a determination letter.
+void ReadAuthorizationNarrative(DocReader& r);
+
+}  // namespace faxintake::extract
