@@ -1,0 +1,214 @@
+#include "pipeline/processor.h"
+
+#include <chrono>
+#include <thread>
+
+#include "ocr/leptonica.h"
+#include "pipeline/log.h"
+#include "store/fax_id.h"
+
+namespace faxintake {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t MicrosSince(Clock::time_point start) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+}
+
+PageResult TextLayerPage(const DecodedPage& page) {
+  PageResult r;
+  r.width = page.image.width;
+  r.height = page.image.height;
+  r.xdpi = page.image.xdpi;
+  r.ydpi = page.image.ydpi;
+  r.source = PageSource::kTextLayer;
+  r.text = *page.text_layer;
+  r.ocr_confidence = r.text.words.empty() ? 0 : r.text.MeanConfidence();
+  r.damaged = page.damaged;
+  return r;
+}
+
+int HardwareThreads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 2 : static_cast<int>(n);
+}
+
+}  // namespace
+
+IntakeStatus DeriveStatus(const IntakeResult& r) {
+  if (r.status == IntakeStatus::kQuarantined) return IntakeStatus::kQuarantined;
+  for (const Document& d : r.documents)
+    if (d.needs_review) return IntakeStatus::kNeedsReview;
+  return r.documents.empty() ? IntakeStatus::kNeedsReview : IntakeStatus::kFiled;
+}
+
+Processor::Processor(const ProcessorOptions& options, store::RecordStore* store) : options_(options), store_(store) {}
+Processor::~Processor() = default;
+
+Result<std::unique_ptr<Processor>> Processor::Create(const ProcessorOptions& options, store::RecordStore* store) {
+  std::unique_ptr<Processor> p(new Processor(options, store));
+  const int threads = options.ocr_threads > 0 ? options.ocr_threads : HardwareThreads();
+  auto engines = ocr::EnginePool::Create(options.ocr, threads);
+  if (!engines) return std::unexpected(engines.error());
+  p->engines_ = std::move(*engines);
+  p->ocr_threads_ = std::make_unique<ThreadPool>(threads);
+  auto classifier = classify::Classifier::FromFile(options.classifier_rules_file, options.classify);
+  if (!classifier) return std::unexpected(classifier.error());
+  p->classifier_ = std::move(*classifier);
+  auto extractor = extract::Extractor::Create(extract::ExtractorOptions{});
+  if (!extractor) return std::unexpected(extractor.error());
+  p->extractor_ = std::move(*extractor);
+  auto checklists = extract::ChecklistSet::LoadFile(options.checklists_file);
+  if (!checklists) return std::unexpected(checklists.error());
+  p->checklists_ = std::make_unique<extract::ChecklistSet>(std::move(*checklists));
+  return p;
+}
+
+IntakeResult Processor::Process(std::string_view bytes, const FaxMetadata& meta, const std::string& input) {
+  if (store_ == nullptr) return Run(bytes, store::FaxIdForBytes(bytes), meta, input);
+
+  auto accepted = store_->AcceptFax(bytes, meta);
+  if (!accepted) {
+    IntakeResult r;
+    r.input = input;
+    r.fax_id = store::FaxIdForBytes(bytes);
+    r.status = IntakeStatus::kQuarantined;
+    r.error_code = "store_unavailable";
+    r.error_message = "the record store did not accept the fax: " + accepted.error().message;
+    log::Error("fax_accept_failed", "fax_id={} code={}", r.fax_id, accepted.error().reason);
+    return r;
+  }
+  if (!accepted->is_new) {
+    auto stored = store_->GetResult(accepted->fax_id);
+    if (stored && stored->has_value()) {
+      IntakeResult r = std::move(**stored);
+      r.input = input;
+      log::Info("fax_already_processed", "fax_id={}", r.fax_id);
+      return r;
+    }
+  }
+  return Run(bytes, accepted->fax_id, meta, input);
+}
+
+Result<IntakeResult> Processor::ProcessStored(const std::string& fax_id, const std::string& input) {
+  if (store_ == nullptr) return MakeError(ErrorCode::kFailedPrecondition, "no_store", "processor has no store");
+  auto bytes = store_->GetRawFax(fax_id);
+  if (!bytes) return std::unexpected(bytes.error());
+  auto meta = store_->GetMetadata(fax_id);
+  return Run(*bytes, fax_id, meta ? *meta : FaxMetadata{}, input);
+}
+
+IntakeResult Processor::Run(std::string_view bytes, const std::string& fax_id, const FaxMetadata& meta,
+                            const std::string& input) {
+  IntakeResult result;
+  result.input = input;
+  result.fax_id = fax_id;
+  result.metadata = meta;
+  ++stats_.faxes;
+
+  const auto decode_start = Clock::now();
+  auto decoded = ingest::DecodeFax(bytes, options_.decode);
+  stats_.decode_micros += MicrosSince(decode_start);
+  std::vector<std::string> images;
+  if (!decoded) {
+    result.status = IntakeStatus::kQuarantined;
+    result.error_code = decoded.error().reason.empty() ? std::string(ErrorCodeName(decoded.error().code))
+                                                       : decoded.error().reason;
+    result.error_message = decoded.error().message;
+    ++stats_.quarantined;
+    log::Warn("fax_quarantined", "fax_id={} code={}", fax_id, *result.error_code);
+    Commit(result, images);
+    return result;
+  }
+
+  const auto ocr_start = Clock::now();
+  result.pages = RecognizePages(*decoded, options_.store_page_images ? &images : nullptr);
+  stats_.ocr_micros += MicrosSince(ocr_start);
+  stats_.pages += result.pages.size();
+
+  const auto analyze_start = Clock::now();
+  Analyze(result);
+  stats_.analyze_micros += MicrosSince(analyze_start);
+  if (result.status == IntakeStatus::kNeedsReview) ++stats_.needs_review;
+  Commit(result, images);
+  log::Info("fax_processed", "fax_id={} pages={} documents={} status={}", fax_id, result.pages.size(),
+            result.documents.size(), IntakeStatusName(result.status));
+  return result;
+}
+
+std::vector<PageResult> Processor::RecognizePages(std::vector<DecodedPage>& decoded, std::vector<std::string>* images) {
+  std::vector<std::future<PageResult>> futures;
+  futures.reserve(decoded.size());
+  for (size_t i = 0; i < decoded.size(); ++i) {
+    DecodedPage* page = &decoded[i];
+    std::string* image = nullptr;
+    if (images != nullptr) {
+      images->resize(decoded.size());
+      image = &(*images)[i];
+    }
+    futures.push_back(ocr_threads_->Submit([this, page, image, number = static_cast<int>(i) + 1] {
+      PageResult r;
+      if (page->text_layer) {
+        r = TextLayerPage(*page);
+      } else {
+        auto lease = engines_->Acquire();
+        auto ocr = lease->Recognize(page->image);
+        r.width = page->image.width;
+        r.height = page->image.height;
+        r.xdpi = page->image.xdpi;
+        r.ydpi = page->image.ydpi;
+        r.damaged = page->damaged;
+        if (ocr) {
+          r.rotation = ocr->rotation;
+          r.width = ocr->width;
+          r.height = ocr->height;
+          if (ocr->rotation == 90 || ocr->rotation == 270) std::swap(r.xdpi, r.ydpi);
+          r.ocr_timed_out = ocr->timed_out;
+          r.text = std::move(ocr->text);
+          r.ocr_confidence = r.text.MeanConfidence();
+        }
+      }
+      r.number = number;
+      if (image != nullptr) *image = ocr::EncodePng(ocr::RotateRaster(page->image, r.rotation));
+      page->image.pixels = {};  // free the page as soon as it is read
+      return r;
+    }));
+  }
+  std::vector<PageResult> pages;
+  for (auto& f : futures) {
+    pages.push_back(f.get());
+    if (pages.back().ocr_timed_out) ++stats_.ocr_timeouts;
+  }
+  return pages;
+}
+
+void Processor::Analyze(IntakeResult& result) const {
+  std::vector<classify::PageClass> classes;
+  for (const PageResult& p : result.pages) classes.push_back(classifier_->ClassifyPage(p));
+  result.documents = classifier_->Split(result.pages, classes);
+
+  for (Document& doc : result.documents) {
+    std::vector<const PageResult*> pages;
+    for (int n : doc.pages) pages.push_back(&result.pages[static_cast<size_t>(n) - 1]);
+    extractor_->Extract(pages, doc);
+    if (doc.confidence < options_.classify.review_confidence) doc.AddReason("low_confidence:type");
+    for (const PageResult* p : pages) {
+      if (p->ocr_timed_out) doc.AddReason("ocr_timeout:" + std::to_string(p->number));
+      if (p->damaged) doc.AddReason("damaged_page:" + std::to_string(p->number));
+      if (!p->text.words.empty() && p->ocr_confidence < options_.unreadable_page_confidence)
+        doc.AddReason("unreadable_page:" + std::to_string(p->number));
+    }
+  }
+  checklists_->Evaluate(result.documents);
+  result.status = DeriveStatus(result);
+}
+
+void Processor::Commit(const IntakeResult& result, const std::vector<std::string>& images) {
+  if (store_ == nullptr) return;
+  auto committed = store_->CommitResult(result, images);
+  if (!committed)
+    log::Error("fax_commit_failed", "fax_id={} code={}", result.fax_id, committed.error().reason);
+}
+
+}  // namespace faxintake
