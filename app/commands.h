@@ -1,0 +1,23 @@
+// The commands behind `faxintake <command>`. Each returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/config.h"
+
+namespace faxintake::app {
+
+// 0 when every file was filed or flagged for review, 1 when any was quarantined, 2 on a
+// usage or configuration error (contract README).
+int RunProcess(const ServiceConfig& config, const std::string& store_dir, const std::vector<std::string>& files);
+// Runs until SIGINT/SIGTERM. 2 when the service cannot start.
+int RunServe(const ServiceConfig& config);
+// Prints the evaluation; 0, or 2 when the folder holds no ground truth.
+int RunEval(const ServiceConfig& config, const std::string& dir, const std::string& json_out);
+// Writes the decoded pages of `file` as PNG into `out_dir`; 0, or 1 when undecodable.
+int RunDecode(const ServiceConfig& config, const std::string& file, const std::string& out_dir);
+// Loads every file the configuration names; 0 when all are valid, 2 otherwise.
+int RunCheckConfig(const ServiceConfig& config);
+
+}  // namespace faxintake::app

@@ -1,0 +1,146 @@
+#include "app/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+namespace faxintake::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+Error Bad(const std::string& file, const std::string& key, const std::string& why) {
+  return Error{ErrorCode::kInvalidArgument, "bad_config", file + ": `" + key + "` " + why};
+}
+
+template <typename T>
+Result<T> Get(const YAML::Node& node, const std::string& file, const std::string& key, T fallback) {
+  if (!node) return fallback;
+  try {
+    return node.as<T>();
+  } catch (const YAML::Exception&) {
+    return std::unexpected(Bad(file, key, "has the wrong type"));
+  }
+}
+
+#define ASSIGN_OR_RETURN(lhs, expr)                          \
+  do {                                                       \
+    auto _v = (expr);                                        \
+    if (!_v) return std::unexpected(_v.error());             \
+    lhs = std::move(*_v);                                    \
+  } while (0)
+
+Result<void> CheckRange(double v, double lo, double hi, const std::string& file, const std::string& key) {
+  if (v < lo || v > hi)
+    return std::unexpected(Bad(file, key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)));
+  return {};
+}
+
+}  // namespace
+
+std::string DefaultConfigPath() {
+  if (fs::exists("config/faxintake.yaml")) return "config/faxintake.yaml";
+  return std::string(FAXINTAKE_SOURCE_CONFIG_DIR) + "/faxintake.yaml";
+}
+
+Result<ServiceConfig> LoadConfig(const std::string& path) {
+  if (!fs::exists(path))
+    return MakeError(ErrorCode::kFailedPrecondition, "config_missing", "configuration file not found: " + path);
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::Exception& e) {
+    return MakeError(ErrorCode::kInvalidArgument, "bad_config", path + ": " + e.what());
+  }
+  ServiceConfig c;
+  c.config_file = path;
+  const fs::path dir = fs::path(path).parent_path();
+  auto relative = [&](const std::string& p) { return fs::path(p).is_absolute() ? p : (dir / p).string(); };
+
+  ASSIGN_OR_RETURN(c.store_path, Get<std::string>(root["store"]["path"], path, "store.path", c.store_path));
+  ASSIGN_OR_RETURN(c.key_file, Get<std::string>(root["store"]["key_file"], path, "store.key_file", c.key_file));
+  ASSIGN_OR_RETURN(c.key_env, Get<std::string>(root["store"]["key_env"], path, "store.key_env", c.key_env));
+
+  if (const YAML::Node folders = root["inbox"]["folders"]) {
+    if (!folders.IsSequence()) return std::unexpected(Bad(path, "inbox.folders", "must be a list"));
+    c.folders.clear();
+    for (size_t i = 0; i < folders.size(); ++i) {
+      const YAML::Node f = folders[i];
+      const std::string key = "inbox.folders[" + std::to_string(i) + "]";
+      DropFolderConfig d;
+      ASSIGN_OR_RETURN(d.path, Get<std::string>(f["path"], path, key + ".path", ""));
+      if (d.path.empty()) return std::unexpected(Bad(path, key + ".path", "is required"));
+      ASSIGN_OR_RETURN(d.label, Get<std::string>(f["label"], path, key + ".label", "folder" + std::to_string(i)));
+      ASSIGN_OR_RETURN(d.patterns, Get<std::vector<std::string>>(f["patterns"], path, key + ".patterns", d.patterns));
+      ASSIGN_OR_RETURN(d.archive, Get<std::string>(f["archive"], path, key + ".archive", d.path + "/../archive"));
+      ASSIGN_OR_RETURN(d.quarantine, Get<std::string>(f["quarantine"], path, key + ".quarantine", d.path + "/../quarantine"));
+      ASSIGN_OR_RETURN(d.work, Get<std::string>(f["work"], path, key + ".work", d.path + "/../work"));
+      ASSIGN_OR_RETURN(d.settle_seconds, Get<double>(f["settle_seconds"], path, key + ".settle_seconds", d.settle_seconds));
+      if (auto r = CheckRange(d.settle_seconds, 0, 3600, path, key + ".settle_seconds"); !r) return std::unexpected(r.error());
+      c.folders.push_back(std::move(d));
+    }
+  }
+  ASSIGN_OR_RETURN(c.poll_seconds, Get<double>(root["inbox"]["poll_seconds"], path, "inbox.poll_seconds", c.poll_seconds));
+  if (auto r = CheckRange(c.poll_seconds, 0.05, 3600, path, "inbox.poll_seconds"); !r) return std::unexpected(r.error());
+
+  ASSIGN_OR_RETURN(c.http_bind, Get<std::string>(root["http"]["bind"], path, "http.bind", c.http_bind));
+  ASSIGN_OR_RETURN(c.http_port, Get<int>(root["http"]["port"], path, "http.port", c.http_port));
+  if (auto r = CheckRange(c.http_port, 0, 65535, path, "http.port"); !r) return std::unexpected(r.error());
+  ASSIGN_OR_RETURN(c.max_upload_bytes, Get<size_t>(root["http"]["max_upload_bytes"], path, "http.max_upload_bytes", c.max_upload_bytes));
+
+  ASSIGN_OR_RETURN(c.fax_workers, Get<int>(root["workers"]["faxes"], path, "workers.faxes", c.fax_workers));
+  if (auto r = CheckRange(c.fax_workers, 1, 256, path, "workers.faxes"); !r) return std::unexpected(r.error());
+  ASSIGN_OR_RETURN(c.processor.ocr_threads, Get<int>(root["workers"]["ocr_threads"], path, "workers.ocr_threads", 0));
+  if (auto r = CheckRange(c.processor.ocr_threads, 0, 256, path, "workers.ocr_threads"); !r) return std::unexpected(r.error());
+  ASSIGN_OR_RETURN(c.queue_limit, Get<size_t>(root["workers"]["queue_limit"], path, "workers.queue_limit", c.queue_limit));
+
+  auto& dl = c.processor.decode;
+  const YAML::Node decode = root["decode"];
+  ASSIGN_OR_RETURN(dl.max_input_bytes, Get<int64_t>(decode["max_input_bytes"], path, "decode.max_input_bytes", dl.max_input_bytes));
+  ASSIGN_OR_RETURN(dl.max_pages, Get<int>(decode["max_pages"], path, "decode.max_pages", dl.max_pages));
+  if (auto r = CheckRange(dl.max_pages, 1, 10000, path, "decode.max_pages"); !r) return std::unexpected(r.error());
+  ASSIGN_OR_RETURN(dl.max_page_pixels, Get<int64_t>(decode["max_page_pixels"], path, "decode.max_page_pixels", dl.max_page_pixels));
+  double timeout_s = dl.timeout_ms / 1000.0;
+  ASSIGN_OR_RETURN(timeout_s, Get<double>(decode["timeout_seconds"], path, "decode.timeout_seconds", timeout_s));
+  if (auto r = CheckRange(timeout_s, 0.1, 3600, path, "decode.timeout_seconds"); !r) return std::unexpected(r.error());
+  dl.timeout_ms = static_cast<int>(timeout_s * 1000);
+  int64_t mem_mb = dl.memory_limit_bytes >> 20;
+  ASSIGN_OR_RETURN(mem_mb, Get<int64_t>(decode["memory_limit_mb"], path, "decode.memory_limit_mb", mem_mb));
+  if (auto r = CheckRange(static_cast<double>(mem_mb), 128, 1 << 20, path, "decode.memory_limit_mb"); !r) return std::unexpected(r.error());
+  dl.memory_limit_bytes = mem_mb << 20;
+
+  auto& ocr = c.processor.ocr;
+  const YAML::Node o = root["ocr"];
+  ASSIGN_OR_RETURN(ocr.language, Get<std::string>(o["language"], path, "ocr.language", ocr.language));
+  ASSIGN_OR_RETURN(ocr.tessdata_dir, Get<std::string>(o["tessdata_dir"], path, "ocr.tessdata_dir", ocr.tessdata_dir));
+  ASSIGN_OR_RETURN(ocr.page_segmentation_mode, Get<int>(o["page_segmentation_mode"], path, "ocr.page_segmentation_mode", ocr.page_segmentation_mode));
+  if (auto r = CheckRange(ocr.page_segmentation_mode, 1, 13, path, "ocr.page_segmentation_mode"); !r) return std::unexpected(r.error());
+  double deadline_s = ocr.page_deadline_ms / 1000.0;
+  ASSIGN_OR_RETURN(deadline_s, Get<double>(o["page_deadline_seconds"], path, "ocr.page_deadline_seconds", deadline_s));
+  if (auto r = CheckRange(deadline_s, 0.1, 3600, path, "ocr.page_deadline_seconds"); !r) return std::unexpected(r.error());
+  ocr.page_deadline_ms = static_cast<int>(deadline_s * 1000);
+  ASSIGN_OR_RETURN(c.processor.unreadable_page_confidence,
+                   Get<double>(o["unreadable_page_confidence"], path, "ocr.unreadable_page_confidence", c.processor.unreadable_page_confidence));
+
+  const YAML::Node cl = root["classify"];
+  std::string rules = "doctypes.yaml";
+  ASSIGN_OR_RETURN(rules, Get<std::string>(cl["rules"], path, "classify.rules", rules));
+  c.processor.classifier_rules_file = relative(rules);
+  ASSIGN_OR_RETURN(c.processor.classify.min_score, Get<double>(cl["min_score"], path, "classify.min_score", c.processor.classify.min_score));
+  ASSIGN_OR_RETURN(c.processor.classify.review_confidence,
+                   Get<double>(cl["review_confidence"], path, "classify.review_confidence", c.processor.classify.review_confidence));
+  if (auto r = CheckRange(c.processor.classify.review_confidence, 0, 1, path, "classify.review_confidence"); !r) return std::unexpected(r.error());
+
+  std::string checklists = "checklists.yaml";
+  ASSIGN_OR_RETURN(checklists, Get<std::string>(root["checklists"], path, "checklists", checklists));
+  c.processor.checklists_file = relative(checklists);
+  ASSIGN_OR_RETURN(c.log_level, Get<std::string>(root["log_level"], path, "log_level", c.log_level));
+
+  for (const auto& [key, file] : {std::pair{"classify.rules", c.processor.classifier_rules_file},
+                                  std::pair{"checklists", c.processor.checklists_file}}) {
+    if (!fs::exists(file)) return std::unexpected(Bad(path, key, "names a file that does not exist: " + file));
+  }
+  return c;
+}
+
+}  // namespace faxintake::app

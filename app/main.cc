@@ -1,0 +1,83 @@
+// faxintake: command-line entry point and wiring.
+//
+//   faxintake serve        [--config FILE]
+//   faxintake process      [--config FILE] [--store DIR] FILE...
+//   faxintake eval         [--config FILE] [--json OUT] DIR
+//   faxintake decode       FILE --out DIR
+//   faxintake check-config [FILE]
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/config.h"
+#include "app/commands.h"
+#include "pipeline/log.h"
+
+namespace {
+
+// Tesseract's OpenMP reads OMP_THREAD_LIMIT when the library loads, before main. We
+// parallelize across pages ourselves, so re-execute once with the limit set.
+void PinOpenMp(char** argv) {
+  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return;
+  ::setenv("OMP_THREAD_LIMIT", "1", 1);
+  ::execv("/proc/self/exe", argv);
+  // execv failed: carry on; OCR is slower but correct.
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  PinOpenMp(argv);
+  using namespace faxintake;
+  CLI::App cli{"faxintake: turns a medical practice's fax inbox into structured referral records"};
+  cli.require_subcommand(1);
+  std::string config_path;
+  cli.add_option("--config", config_path, "configuration file (default: config/faxintake.yaml)");
+  std::string log_level;
+  cli.add_option("--log-level", log_level, "debug, info, warn, error, off");
+
+  auto* serve = cli.add_subcommand("serve", "run the service: drop folders, HTTP upload, workers");
+  auto* process = cli.add_subcommand("process", "process fax files; JSON Lines (faxintake.result/1) on stdout");
+  std::string store_dir;
+  std::vector<std::string> files;
+  process->add_option("--store", store_dir, "record store folder (results are kept; same bytes are not processed twice)");
+  process->add_option("files", files, "TIFF, PDF, PNG or JPEG files")->required();
+  auto* eval = cli.add_subcommand("eval", "accuracy and speed against a ground-truthed folder");
+  std::string eval_dir, eval_json;
+  eval->add_option("dir", eval_dir, "folder of faxes with <name>.truth.json beside each")->required();
+  eval->add_option("--json", eval_json, "also write the figures as JSON to this file");
+  auto* decode = cli.add_subcommand("decode", "decode a fax into page images (PNG, square pixels) for inspection");
+  std::string decode_file, decode_out;
+  decode->add_option("file", decode_file, "TIFF, PDF, PNG or JPEG file")->required();
+  decode->add_option("--out", decode_out, "folder for page-NNN.png")->required();
+  auto* check = cli.add_subcommand("check-config", "validate a configuration file and the files it names");
+  std::string check_path;
+  check->add_option("file", check_path, "configuration file");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
+
+  if (config_path.empty()) config_path = app::DefaultConfigPath();
+  if (*check && !check_path.empty()) config_path = check_path;
+  auto config = app::LoadConfig(config_path);
+  if (!config) {
+    std::cerr << "faxintake: " << config.error().message << "\n";
+    return 2;
+  }
+  log::SetLevel(log::ParseLevel(log_level.empty() ? config->log_level : log_level));
+
+  if (*check) return app::RunCheckConfig(*config);
+  if (*serve) return app::RunServe(*config);
+  if (*process) return app::RunProcess(*config, store_dir, files);
+  if (*eval) return app::RunEval(*config, eval_dir, eval_json);
+  if (*decode) return app::RunDecode(*config, decode_file, decode_out);
+  return 2;
+}
