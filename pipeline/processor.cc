@@ -131,6 +131,10 @@ IntakeResult Processor::Run(std::string_view bytes, const std::string& fax_id, c
   Analyze(result);
   stats_.analyze_micros += MicrosSince(analyze_start);
   if (result.status == IntakeStatus::kNeedsReview) ++stats_.needs_review;
+  if (result.status == IntakeStatus::kQuarantined) {
+    ++stats_.quarantined;
+    log::Warn("fax_quarantined", "fax_id={} code={}", fax_id, *result.error_code);
+  }
   Commit(result, images);
   log::Info("fax_processed", "fax_id={} pages={} documents={} status={}", fax_id, result.pages.size(),
             result.documents.size(), IntakeStatusName(result.status));
@@ -184,6 +188,21 @@ std::vector<PageResult> Processor::RecognizePages(std::vector<DecodedPage>& deco
 }
 
 void Processor::Analyze(IntakeResult& result) const {
+  // A damaged file on which no page has readable text was not really decoded: quarantine
+  // it (the raw bytes stay in the store) rather than file garbage for review.
+  bool damaged = false, readable = false;
+  for (const PageResult& p : result.pages) {
+    damaged = damaged || p.damaged;
+    readable = readable || (!p.text.words.empty() && p.ocr_confidence >= options_.unreadable_page_confidence);
+  }
+  if (damaged && !readable) {
+    result.status = IntakeStatus::kQuarantined;
+    result.error_code = "damaged_unreadable";
+    result.error_message = "the file is damaged and none of its " + std::to_string(result.pages.size()) +
+                           " decoded page(s) has readable text";
+    return;
+  }
+
   std::vector<classify::PageClass> classes;
   for (const PageResult& p : result.pages) classes.push_back(classifier_->ClassifyPage(p));
   result.documents = classifier_->Split(result.pages, classes);
@@ -196,8 +215,11 @@ void Processor::Analyze(IntakeResult& result) const {
     for (const PageResult* p : pages) {
       if (p->ocr_timed_out) doc.AddReason("ocr_timeout:" + std::to_string(p->number));
       if (p->damaged) doc.AddReason("damaged_page:" + std::to_string(p->number));
-      if (!p->text.words.empty() && p->ocr_confidence < options_.unreadable_page_confidence)
+      if (p->text.words.empty()) {
+        doc.AddReason("blank_page:" + std::to_string(p->number));
+      } else if (p->ocr_confidence < options_.unreadable_page_confidence) {
         doc.AddReason("unreadable_page:" + std::to_string(p->number));
+      }
     }
   }
   checklists_->Evaluate(result.documents);
