@@ -1,0 +1,162 @@
+// The whole pipeline through the built binary, on the committed sample faxes: results
+// valid against the contract, accuracy floors the evaluation has shown, a record store
+// that processing the same bytes twice leaves unchanged, and the contract's exit codes.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "store/record_store.h"
+#include "tests/support/test_support.h"
+
+namespace faxintake {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kKeyEnv[] = "FAXINTAKE_TEST_STORE_KEY";
+constexpr char kKey[] = "8d1f0c2b7a6e5d4c3b2a19080706050403020100f0e0d0c0b0a0908070605040";
+
+std::vector<std::string> SampleFaxes() {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(testing::SourceDir() / "samples" / "set")) {
+    const std::string ext = e.path().extension().string();
+    if (ext == ".tif" || ext == ".pdf") out.push_back(e.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<nlohmann::json> Lines(const std::string& out) {
+  std::vector<nlohmann::json> v;
+  std::istringstream in(out);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) v.push_back(nlohmann::json::parse(line));
+  return v;
+}
+
+// A config whose store key comes from an environment variable this test sets.
+std::string WriteConfig(const fs::path& dir) {
+  std::string yaml = testing::ReadFile(testing::SourceDir() / "config" / "faxintake.yaml");
+  const std::string from = "key_env: FAXINTAKE_STORE_KEY";
+  yaml.replace(yaml.find(from), from.size(), std::string("key_env: ") + kKeyEnv);
+  const std::string from_file = "key_file: var/keys/store.key";
+  yaml.replace(yaml.find(from_file), from_file.size(), "key_file: \"\"");
+  for (const char* name : {"checklists.yaml", "doctypes.yaml"})
+    fs::copy_file(testing::SourceDir() / "config" / name, dir / name);
+  const fs::path path = dir / "faxintake.yaml";
+  testing::WriteFile(path, yaml);
+  return path.string();
+}
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ::setenv(kKeyEnv, kKey, 1); }
+  testing::TempDir tmp_;
+};
+
+TEST_F(PipelineTest, SamplesGiveContractResultsAndAStoreThatReprocessingLeavesUnchanged) {
+  const auto files = SampleFaxes();
+  ASSERT_EQ(files.size(), 20u);
+  const std::string config = WriteConfig(tmp_.path());
+  const std::string store_dir = (tmp_.path() / "store").string();
+  std::vector<std::string> argv = {testing::FaxintakeBinary(), "--config", config, "process", "--store", store_dir};
+  argv.insert(argv.end(), files.begin(), files.end());
+
+  auto first = testing::RunCommand(argv, 900);
+  ASSERT_FALSE(first.timed_out);
+  ASSERT_EQ(first.signal, 0) << first.err;
+  EXPECT_EQ(first.exit_code, 0) << first.err;  // nothing quarantined
+  const auto results = Lines(first.out);
+  ASSERT_EQ(results.size(), files.size());
+  // One progress line per file on stderr, and no field values in it or the logs.
+  for (size_t i = 0; i < files.size(); ++i) {
+    EXPECT_NE(first.err.find("[" + std::to_string(i + 1) + "/20] " + files[i]), std::string::npos);
+    EXPECT_EQ(results[i]["input"], files[i]);
+  }
+  for (const auto& r : results)
+    for (const auto& d : r["documents"])
+      for (const auto& [key, f] : d["fields"].items())
+        if (f["value"].is_string() && f["value"].get<std::string>().size() >= 6)
+          EXPECT_EQ(first.err.find(f["value"].get<std::string>()), std::string::npos) << key << " leaked to stderr";
+
+  // Valid against the contract's schema, documents covering every page once.
+  const fs::path jsonl = tmp_.path() / "results.jsonl";
+  testing::WriteFile(jsonl, first.out);
+  auto valid = testing::RunCommand({testing::Python3(), (testing::SourceDir() / "tests/contract/validate_results.py").string(),
+                                    (testing::SharedDir() / "contract/intake-result.schema.json").string(), jsonl.string()});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
+
+  // The store holds every fax once; the same bytes again create nothing and answer the same.
+  auto counts = [&] {
+    store::StoreOptions so;
+    so.path = store_dir;
+    so.key_env = kKeyEnv;
+    so.create_if_missing = false;
+    auto st = store::RecordStore::Open(so);
+    EXPECT_TRUE(st.has_value()) << (st ? "" : st.error().message);
+    return st ? (*st)->CountKeys().value_or(std::map<std::string, uint64_t>{}) : std::map<std::string, uint64_t>{};
+  };
+  const auto before = counts();
+  ASSERT_FALSE(before.empty());
+  auto second = testing::RunCommand(argv, 900);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const auto again = Lines(second.out);
+  ASSERT_EQ(again.size(), results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    SCOPED_TRACE(files[i]);
+    EXPECT_EQ(again[i]["fax_id"], results[i]["fax_id"]);
+    EXPECT_EQ(again[i]["documents"], results[i]["documents"]);
+    EXPECT_EQ(again[i]["pages"], results[i]["pages"]);
+  }
+  EXPECT_EQ(counts(), before);
+  // Not recognized again: the second run is a store lookup per file.
+  EXPECT_LT(second.seconds, first.seconds / 3);
+}
+
+TEST_F(PipelineTest, ExitCodesFollowTheContract) {
+  const auto files = SampleFaxes();
+  const fs::path junk = tmp_.path() / "junk.tif";
+  testing::WriteFile(junk, "II*\0this is not a tiff at all");
+  auto mixed = testing::RunCommand({testing::FaxintakeBinary(), "process", files[0], junk.string()});
+  EXPECT_EQ(mixed.exit_code, 1) << mixed.err;  // a quarantined file
+  const auto lines = Lines(mixed.out);
+  ASSERT_EQ(lines.size(), 2u);  // the run went on past the bad file
+  EXPECT_NE(lines[0]["status"], "quarantined");
+  EXPECT_EQ(lines[1]["status"], "quarantined");
+  EXPECT_FALSE(lines[1]["error"]["code"].get<std::string>().empty());
+
+  auto usage = testing::RunCommand({testing::FaxintakeBinary(), "process"});
+  EXPECT_EQ(usage.exit_code, 2);
+  auto bad_config = testing::RunCommand({testing::FaxintakeBinary(), "--config", "/nonexistent.yaml", "process", files[0]});
+  EXPECT_EQ(bad_config.exit_code, 2);
+  EXPECT_TRUE(Lines(bad_config.out).empty());
+}
+
+// Floors from `faxintake eval samples/set` (the figures it printed when these were set).
+TEST_F(PipelineTest, EvaluationOnSamplesMeetsFloors) {
+  const fs::path json = tmp_.path() / "eval.json";
+  auto r = testing::RunCommand({testing::FaxintakeBinary(), "--log-level", "warn", "eval",
+                                (testing::SourceDir() / "samples" / "set").string(), "--json", json.string()},
+                               900);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::cout << r.out;
+  const auto report = nlohmann::json::parse(testing::ReadFile(json));
+  EXPECT_EQ(report["files"], 20);
+  EXPECT_EQ(report["quarantined"], 0);
+  EXPECT_GE(report["page_type_accuracy"].get<double>(), 0.91);
+  EXPECT_GE(report["rotation_accuracy"].get<double>(), 0.97);
+  EXPECT_GE(report["documents_split_exactly"].get<double>(), 0.93);
+  EXPECT_GE(report["field_precision"].get<double>(), 0.91);
+  EXPECT_GE(report["field_recall"].get<double>(), 0.79);
+  EXPECT_GE(report["per_condition"]["fine/clean"]["f1"].get<double>(), 0.91);
+  EXPECT_GE(report["missing_recall"].get<double>(), 0.66);
+  EXPECT_LE(report["false_missing_rate"].get<double>(), 0.10);
+}
+
+}  // namespace
+}  // namespace faxintake
