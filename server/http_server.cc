@@ -47,9 +47,10 @@ HttpServer::HttpServer(HttpOptions options, HttpHandlers handlers) : impl_(std::
     std::string_view bytes;
     FaxMetadata meta;
     meta.source = "webhook:upload";
+    httplib::MultipartFormData file;  // get_file_value returns a copy: keep it alive for `bytes`
     if (req.is_multipart_form_data()) {
       if (!req.has_file("file")) return ErrorReply(res, 400, "missing_file", "multipart upload needs a `file` part");
-      const auto& file = req.get_file_value("file");
+      file = req.get_file_value("file");
       bytes = file.content;
       meta.original_name = file.filename;
     } else if (IsAcceptedType(req.get_header_value("Content-Type"))) {

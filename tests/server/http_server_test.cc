@@ -75,6 +75,17 @@ TEST_F(HttpServerTest, AcceptsAMultipartUploadAndAnswers202WithTheFaxId) {
   EXPECT_EQ(nlohmann::json::parse(again->body)["duplicate"], true);
 }
 
+TEST_F(HttpServerTest, AMultipartUploadReachesTheIntakeByteForByte) {
+  std::string tiff("II*\0", 4);
+  for (int i = 0; i < 200000; ++i) tiff.push_back(static_cast<char>((i * 7919) & 0xff));
+  auto res = client_->Post("/v1/faxes", httplib::MultipartFormDataItems{{"file", tiff, "big.tif", "image/tiff"}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 202) << res->body;
+  std::lock_guard lock(intake_.mu);
+  ASSERT_EQ(intake_.stored.size(), 1u);
+  EXPECT_TRUE(intake_.stored.begin()->second == tiff);
+}
+
 TEST_F(HttpServerTest, AcceptsARawPdfBody) {
   auto res = client_->Post("/v1/faxes", std::string("%PDF-1.4 fake"), "application/pdf");
   ASSERT_TRUE(res);
