@@ -1,0 +1,151 @@
+// The service end to end in-process: a real record store in a temp dir, a real drop
+// folder, real HTTP on 127.0.0.1 port 0, real OCR. A fax dropped into the inbox and a fax
+// uploaded over HTTP are both stored, processed and readable back; the dropped file is
+// archived only after it was stored; a bad file lands in quarantine with a reason file.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "app/config.h"
+#include "app/service.h"
+#include "tests/support/test_support.h"
+
+namespace faxintake::app {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr char kKeyEnv[] = "FAXINTAKE_SERVICE_TEST_KEY";
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ::setenv(kKeyEnv, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
+    auto loaded = LoadConfig((testing::SourceDir() / "config" / "faxintake.yaml").string());
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+    config_ = *loaded;
+    config_.store_path = (tmp_.path() / "store").string();
+    config_.key_file.clear();
+    config_.key_env = kKeyEnv;
+    DropFolderConfig f;
+    f.path = (tmp_.path() / "inbox").string();
+    f.label = "line1";
+    f.archive = (tmp_.path() / "archive").string();
+    f.quarantine = (tmp_.path() / "quarantine").string();
+    f.work = (tmp_.path() / "work").string();
+    f.settle_seconds = 0.3;
+    config_.folders = {f};
+    config_.poll_seconds = 0.1;
+    config_.http_port = 0;
+    config_.fax_workers = 2;
+  }
+
+  // Polls the HTTP result endpoint until the fax is processed (200) or time runs out.
+  nlohmann::json WaitForResult(httplib::Client& client, const std::string& fax_id) {
+    for (auto deadline = std::chrono::steady_clock::now() + 120s; std::chrono::steady_clock::now() < deadline;) {
+      auto r = client.Get("/v1/faxes/" + fax_id);
+      if (r && r->status == 200) return nlohmann::json::parse(r->body);
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "no result for " << fax_id;
+    return {};
+  }
+
+  testing::TempDir tmp_;
+  ServiceConfig config_;
+};
+
+TEST_F(ServiceTest, DropFolderAndUploadFeedTheSameWorkersAndStore) {
+  auto service = Service::Create(config_);
+  ASSERT_TRUE(service.has_value()) << service.error().message;
+  ASSERT_TRUE((*service)->Start().has_value());
+  const int port = (*service)->http_port();
+  ASSERT_GT(port, 0);
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(30, 0);
+
+  // Drop: written under a temporary name, then renamed in (what careful writers do).
+  const fs::path sample = testing::SourceDir() / "samples" / "set" / "s0001.tif";
+  const fs::path inbox = config_.folders[0].path;
+  testing::WriteFile(inbox / ".s0001.tif.part", testing::ReadFile(sample));
+  fs::rename(inbox / ".s0001.tif.part", inbox / "s0001.tif");
+
+  // Upload: multipart, answered 202 with the fax id once stored.
+  const std::string pdf = testing::ReadFile(testing::SourceDir() / "samples" / "set" / "s0010.pdf");
+  httplib::MultipartFormDataItems items = {{"file", pdf, "s0010.pdf", "application/pdf"}};
+  auto up = client.Post("/v1/faxes", items);
+  ASSERT_TRUE(up);
+  ASSERT_EQ(up->status, 202) << up->body;
+  const auto reply = nlohmann::json::parse(up->body);
+  EXPECT_FALSE(reply["duplicate"].get<bool>());
+  const auto uploaded = WaitForResult(client, reply["fax_id"]);
+  EXPECT_EQ(uploaded["schema"], "faxintake.result/1");
+  EXPECT_NE(uploaded["status"], "quarantined");
+  EXPECT_FALSE(uploaded["documents"].empty());
+
+  // The same bytes again: a duplicate, nothing new queued.
+  auto again = client.Post("/v1/faxes", items);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 202);
+  EXPECT_TRUE(nlohmann::json::parse(again->body)["duplicate"].get<bool>());
+
+  // The dropped file is archived under its fax id once stored, and processed.
+  std::string archived;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       archived.empty() && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(50ms))
+    for (const auto& e : fs::directory_iterator(config_.folders[0].archive))
+      if (e.path().filename().string().ends_with("_s0001.tif")) archived = e.path().filename().string();
+  ASSERT_FALSE(archived.empty());
+  EXPECT_FALSE(fs::exists(inbox / "s0001.tif"));
+  const std::string dropped_id = archived.substr(0, archived.find('_', 3));
+  const auto dropped = WaitForResult(client, dropped_id);
+  EXPECT_EQ(dropped["fax_id"], dropped_id);
+  EXPECT_EQ(dropped["pages"].size(), 2u);
+
+  // A file that is not a fax: stored, quarantined, moved beside a reason file.
+  testing::WriteFile(inbox / "broken.tif", std::string("II*\0garbage that is not a TIFF", 30));
+  fs::path reason;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       reason.empty() && std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(50ms))
+    for (const auto& e : fs::directory_iterator(config_.folders[0].quarantine))
+      if (e.path().string().ends_with(".reason.txt")) reason = e.path();
+  ASSERT_FALSE(reason.empty());
+  EXPECT_NE(testing::ReadFile(reason).find("tiff_unreadable"), std::string::npos) << testing::ReadFile(reason);
+
+  auto metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("faxintake_faxes_accepted_total 3"), std::string::npos) << metrics->body;
+  EXPECT_NE(metrics->body.find("faxintake_faxes_duplicate_total 1"), std::string::npos);
+  (*service)->Stop();
+}
+
+TEST_F(ServiceTest, FaxesAcceptedButNotProcessedAreProcessedAfterARestart) {
+  std::string fax_id;
+  {
+    auto service = Service::Create(config_);
+    ASSERT_TRUE(service.has_value()) << service.error().message;
+    // Accepted into the store but never started: as if the process died right after the 202.
+    FaxMetadata meta;
+    meta.source = "upload";
+    auto accepted = (*service)->store().AcceptFax(
+        testing::ReadFile(testing::SourceDir() / "samples" / "set" / "s0003.tif"), meta);
+    ASSERT_TRUE(accepted.has_value());
+    fax_id = accepted->fax_id;
+  }
+  auto service = Service::Create(config_);
+  ASSERT_TRUE(service.has_value());
+  ASSERT_TRUE((*service)->Start().has_value());
+  httplib::Client client("127.0.0.1", (*service)->http_port());
+  const auto result = WaitForResult(client, fax_id);
+  EXPECT_EQ(result["fax_id"], fax_id);
+  EXPECT_FALSE(result["pages"].empty());
+}
+
+}  // namespace
+}  // namespace faxintake::app
