@@ -222,6 +222,16 @@ void Processor::Analyze(IntakeResult& result) const {
       }
     }
   }
+  // A cover sheet announces the page count: fewer pages received means the transmission
+  // broke off (or pages were lost on the sending side); a person must ask for a resend.
+  for (Document& doc : result.documents) {
+    if (doc.type != DocType::kFaxCover) continue;
+    auto it = doc.fields.find("fax_cover.page_count");
+    if (it == doc.fields.end()) continue;
+    const int64_t* announced = std::get_if<int64_t>(&it->second.value);
+    if (announced != nullptr && *announced > static_cast<int64_t>(result.pages.size()))
+      doc.AddReason("incomplete_transmission");
+  }
   checklists_->Evaluate(result.documents);
   result.status = DeriveStatus(result);
 }

@@ -137,6 +137,26 @@ TEST_F(PipelineTest, ExitCodesFollowTheContract) {
   EXPECT_TRUE(Lines(bad_config.out).empty());
 }
 
+// s0001.tif is a cover sheet announcing 2 pages plus a clinical note; keep only the cover.
+TEST_F(PipelineTest, ACoverAnnouncingMorePagesThanArrivedIsAnIncompleteTransmission) {
+  const fs::path cut = tmp_.path() / "cut.tif";
+  auto made = testing::RunCommand({testing::Python3(), "-c",
+                                   "import sys; from PIL import Image; im = Image.open(sys.argv[1]); "
+                                   "im.save(sys.argv[2], compression='group4', dpi=im.info.get('dpi', (204, 196)))",
+                                   (testing::SourceDir() / "samples/set/s0001.tif").string(), cut.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto r = testing::RunCommand({testing::FaxintakeBinary(), "process", cut.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto result = Lines(r.out).at(0);
+  ASSERT_EQ(result["pages"].size(), 1u);
+  EXPECT_EQ(result["status"], "needs_review");
+  const auto& cover = result["documents"].at(0);
+  EXPECT_EQ(cover["type"], "fax_cover");
+  EXPECT_EQ(cover["fields"]["fax_cover.page_count"]["value"], 2);
+  EXPECT_NE(std::find(cover["review_reasons"].begin(), cover["review_reasons"].end(), "incomplete_transmission"),
+            cover["review_reasons"].end());
+}
+
 // Floors from `faxintake eval samples/set` (the figures it printed when these were set).
 TEST_F(PipelineTest, EvaluationOnSamplesMeetsFloors) {
   const fs::path json = tmp_.path() / "eval.json";
