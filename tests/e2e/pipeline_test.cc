@@ -30,15 +30,6 @@ std::vector<std::string> SampleFaxes() {
   return out;
 }
 
-std::vector<nlohmann::json> Lines(const std::string& out) {
-  std::vector<nlohmann::json> v;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) v.push_back(nlohmann::json::parse(line));
-  return v;
-}
-
 // A config whose store key comes from an environment variable this test sets.
 std::string WriteConfig(const fs::path& dir) {
   std::string yaml = testing::ReadFile(testing::SourceDir() / "config" / "faxintake.yaml");
@@ -71,7 +62,7 @@ TEST_F(PipelineTest, SamplesGiveContractResultsAndAStoreThatReprocessingLeavesUn
   ASSERT_FALSE(first.timed_out);
   ASSERT_EQ(first.signal, 0) << first.err;
   EXPECT_EQ(first.exit_code, 0) << first.err;  // nothing quarantined
-  const auto results = Lines(first.out);
+  const auto results = testing::JsonLines(first.out);
   ASSERT_EQ(results.size(), files.size());
   // One progress line per file on stderr, and no field values in it or the logs.
   for (size_t i = 0; i < files.size(); ++i) {
@@ -105,7 +96,7 @@ TEST_F(PipelineTest, SamplesGiveContractResultsAndAStoreThatReprocessingLeavesUn
   ASSERT_FALSE(before.empty());
   auto second = testing::RunCommand(argv, 900);
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  const auto again = Lines(second.out);
+  const auto again = testing::JsonLines(second.out);
   ASSERT_EQ(again.size(), results.size());
   for (size_t i = 0; i < results.size(); ++i) {
     SCOPED_TRACE(files[i]);
@@ -124,7 +115,7 @@ TEST_F(PipelineTest, ExitCodesFollowTheContract) {
   testing::WriteFile(junk, "II*\0this is not a tiff at all");
   auto mixed = testing::RunCommand({testing::FaxintakeBinary(), "process", files[0], junk.string()});
   EXPECT_EQ(mixed.exit_code, 1) << mixed.err;  // a quarantined file
-  const auto lines = Lines(mixed.out);
+  const auto lines = testing::JsonLines(mixed.out);
   ASSERT_EQ(lines.size(), 2u);  // the run went on past the bad file
   EXPECT_NE(lines[0]["status"], "quarantined");
   EXPECT_EQ(lines[1]["status"], "quarantined");
@@ -134,7 +125,7 @@ TEST_F(PipelineTest, ExitCodesFollowTheContract) {
   EXPECT_EQ(usage.exit_code, 2);
   auto bad_config = testing::RunCommand({testing::FaxintakeBinary(), "--config", "/nonexistent.yaml", "process", files[0]});
   EXPECT_EQ(bad_config.exit_code, 2);
-  EXPECT_TRUE(Lines(bad_config.out).empty());
+  EXPECT_TRUE(testing::JsonLines(bad_config.out).empty());
 }
 
 // s0001.tif is a cover sheet announcing 2 pages plus a clinical note; keep only the cover.
@@ -147,7 +138,7 @@ TEST_F(PipelineTest, ACoverAnnouncingMorePagesThanArrivedIsAnIncompleteTransmiss
   ASSERT_EQ(made.exit_code, 0) << made.err;
   auto r = testing::RunCommand({testing::FaxintakeBinary(), "process", cut.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto result = Lines(r.out).at(0);
+  const auto result = testing::JsonLines(r.out).at(0);
   ASSERT_EQ(result["pages"].size(), 1u);
   EXPECT_EQ(result["status"], "needs_review");
   const auto& cover = result["documents"].at(0);

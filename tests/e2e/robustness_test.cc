@@ -25,15 +25,6 @@ std::vector<std::string> FilesIn(const std::string& folder) {
   return out;
 }
 
-std::vector<nlohmann::json> Lines(const std::string& out) {
-  std::vector<nlohmann::json> v;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) v.push_back(nlohmann::json::parse(line));
-  return v;
-}
-
 // Runs process over `files` and returns the parsed results, checking the run itself.
 std::vector<nlohmann::json> Process(const std::vector<std::string>& files, double timeout, int* exit_code) {
   std::vector<std::string> argv = {testing::FaxintakeBinary(), "--log-level", "warn", "process"};
@@ -42,7 +33,7 @@ std::vector<nlohmann::json> Process(const std::vector<std::string>& files, doubl
   EXPECT_FALSE(r.timed_out) << "process did not finish in " << timeout << " s";
   EXPECT_EQ(r.signal, 0) << "process crashed; stderr:\n" << r.err;
   *exit_code = r.exit_code;
-  auto lines = Lines(r.out);
+  auto lines = testing::JsonLines(r.out);
   EXPECT_EQ(lines.size(), files.size()) << r.err;
   return lines;
 }

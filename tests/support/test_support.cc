@@ -118,4 +118,13 @@ CommandResult RunCommand(const std::vector<std::string>& argv, double timeout_se
   return result;
 }
 
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> v;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) v.push_back(nlohmann::json::parse(line));
+  return v;
+}
+
 }  // namespace faxintake::testing

@@ -2,6 +2,8 @@
 // Thread-safety: call from the test thread.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <string>
 
@@ -51,5 +53,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv, double timeout_se
 
 // The built faxintake binary.
 std::string FaxintakeBinary();
+
+// Parses JSON Lines (one object per non-empty line), as `faxintake process` writes them.
+std::vector<nlohmann::json> JsonLines(const std::string& text);
 
 }  // namespace faxintake::testing
