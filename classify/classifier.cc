@@ -29,6 +29,11 @@ const RE2& PageOfPattern() {
   static const RE2 re(R"((?i)\bpage\s*(\d{1,2})\s*(?:of|/)\s*(\d{1,2})\b)");
   return re;
 }
+// "Page 2" without a total (running headers and footers of continuation pages).
+const RE2& PageNumberPattern() {
+  static const RE2 re(R"((?i)\bpage\s*[:#]?\s*(\d{1,2})\b)");
+  return re;
+}
 // The sending machine's header line (TTI): "P.002/005" style page counter.
 const RE2& TtiPattern() {
   static const RE2 re(R"((?i)\bP\s*[.,]?\s*\d{1,3}\s*/\s*\d{1,3}\b)");
@@ -132,6 +137,10 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     if (out.page_of == 0 && RE2::PartialMatch(line.text, PageOfPattern(), &i, &n) && i >= 1 && n >= i && n <= 50) {
       out.page_of = i;
       out.page_total = n;
+    } else if (out.page_of == 0 && (line.box.y < height * 0.12 || line.box.y > height * 0.9) &&
+               RE2::PartialMatch(line.text, PageNumberPattern(), &i) && i >= 1 && i <= 50) {
+      // A running header or footer "Page 2" / "Referral Request - page 2" / "LOPEZ, MARIA - Page 2".
+      out.page_of = i;
     }
   }
   out.continued = continued;

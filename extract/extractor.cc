@@ -97,7 +97,12 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
   const PageLayout& layout = r.layout(page);
   bool open = false;  // inside "( ... )" spanning words
   for (int wi : words) {
-    const std::string& text = layout.word(wi).text;
+    std::string text = layout.word(wi).text;
+    // A pound or euro sign read for a capital E ("£78.5").
+    for (const char* mark : {"\xC2\xA3", "\xE2\x82\xAC"}) {
+      const size_t at = text.find(mark);
+      if (at != std::string::npos && at <= 1) text.replace(at, std::string(mark).size(), "E");
+    }
     const bool opens = text.find_first_of("([{") != std::string::npos;
     const bool closes = text.find_first_of(")]}") != std::string::npos;
     const bool inside = opens || open;
@@ -112,6 +117,7 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '|') core += c;
       else break;
     }
+    const char after = i < text.size() ? text[i] : ' ';
     while (!core.empty() && core.back() == '.') core.pop_back();
     if (core.size() < 3 || core.size() > 8) continue;
     int digits = 0;
@@ -123,7 +129,11 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     if (!letter_first) {
       const size_t dot = core.find('.');
       if (dot != 3 && !(parenthesized || core.size() == 3)) continue;
-      if (dot == std::string::npos && digits == static_cast<int>(core.size())) continue;
+      // "110" is I10 read with a one for the I, but only as a whole code ("(110)", "110 -"),
+      // never inside "120/80".
+      const bool whole = after == ' ' || after == ')' || after == ']' || after == ',' || after == ';';
+      const bool one_for_i = core.size() == 3 && core[0] == '1' && whole;
+      if (dot == std::string::npos && digits == static_cast<int>(core.size()) && !one_for_i) continue;
     }
     const Checked c = NormalizeIcd10(core);
     if (!c.valid) continue;

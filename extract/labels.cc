@@ -201,6 +201,8 @@ struct Match {
   Label label = Label::kIgnore;
   int last = -1;          // last word position (inclusive)
   size_t tokens = 0;      // tokens matched (longest wins)
+  int fuzzy_edits = 0;    // > 0: matched as whole words within edits ("DALE OF BIRTH")
+  size_t fuzzy_length = 0;
 };
 
 // The longest phrase starting at row position `pos`, ending at a word boundary and never
@@ -251,7 +253,7 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
       if (d > allowed) continue;
       const bool better = !best || ph.tokens.size() > best->tokens || (ph.tokens.size() == best->tokens && d < best_d);
       if (better) {
-        best = Match{ph.label, last, ph.tokens.size()};
+        best = Match{ph.label, last, ph.tokens.size(), std::max(1, d), ph.joined.size()};
         best_d = d;
       }
     }
@@ -275,6 +277,14 @@ std::optional<Label> LooseLabel(const std::string& text) {
     }
   }
   return best;
+}
+
+// A word of punctuation only that OCR reads around a colon (":", ".", ";", "'", ",").
+bool IsStrayMark(const std::string& text) {
+  if (text.empty() || text.size() > 3) return false;
+  for (char c : text)
+    if (std::string(":;.,'`\"").find(c) == std::string::npos) return false;
+  return true;
 }
 
 bool EndsWithColon(const std::string& text) {
@@ -303,12 +313,29 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
       hit.last = m->last;
       const LayoutWord& last_word = page.word(row.words[static_cast<size_t>(hit.last)]);
       hit.colon = EndsWithColon(last_word.text);
-      // A colon read as a word of its own.
-      if (!hit.colon && hit.last + 1 < n) {
+      // A colon read as a word of its own, and stray marks between label and value
+      // ("Patient Name: : LOPEZ", "Gender: . Male"): they belong to the label.
+      while (hit.last + 1 < n) {
         const std::string& next = page.word(row.words[static_cast<size_t>(hit.last + 1)]).text;
-        if (next == ":" || next == "#:" || next == ";") {
+        if (next == "#:" || next == "#") {
           hit.colon = true;
           ++hit.last;
+          continue;
+        }
+        if (!IsStrayMark(next)) break;
+        if (!hit.colon && next.find_first_of(":;") == std::string::npos) break;
+        hit.colon = true;
+        ++hit.last;
+      }
+      // A loosely matched phrase is a label only when it looks like one: a colon after it,
+      // or printed in capitals and close ("Medicaid" is a payer, not "Medicare ID").
+      if (m->fuzzy_edits > 0 && !hit.colon) {
+        bool upper = true;
+        for (int q = hit.first; q <= hit.last; ++q)
+          for (char c : page.word(row.words[static_cast<size_t>(q)]).text) upper &= !(c >= 'a' && c <= 'z');
+        if (!upper || static_cast<size_t>(m->fuzzy_edits) * 6 > m->fuzzy_length) {
+          ++p;
+          continue;
         }
       }
       const bool seg_start = page.StartsSegment(row.words[static_cast<size_t>(p)]);

@@ -30,8 +30,11 @@ Candidate FromMatch(const DocReader& r, const re2::StringPiece& m, FieldValue va
 }
 
 void ReadPatient(DocReader& r) {
+  // "referring" is often misread ("relerring"); "my patient" carries the sentence. The
+  // DOB mark inside the parentheses may be misread too ("(PGB 1996-07-12)"): the date
+  // itself is validated.
   static const RE2 patient(
-      R"((?i)referring\s+(?:my\s+|our\s+|this\s+)?patient,?\s+([A-Za-z][A-Za-z.'\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born)\s*[:.]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
+      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pat[il1]ent,?\s+([A-Za-z][A-Za-z.'\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
   re2::StringPiece name, dob;
   DateOptions o = r.dates();
   o.kind = DateKind::kBirth;
@@ -69,33 +72,98 @@ void ReadPatient(DocReader& r) {
   }
 }
 
-void ReadInsurance(DocReader& r) {
-  static const RE2 covered(
-      R"((?i)covered\s+by\s+([A-Za-z][^,;]{1,60}?)\s*(?:,\s*member\s*(?:ID|I\.D\.|#|number|no\.?)\s*[:#]?\s*([^,;]{3,30}?))?\s*(?:,\s*(?:and\s+)?group\s*(?:number|no\.?|#)?\s*[:#]?\s*([^,;]{3,30}?))?\s*[.;](?:\s|$))");
-  re2::StringPiece payer, member, group;
-  if (!RE2::PartialMatch(r.flow(), covered, &payer, &member, &group)) return;
-  const std::string p = UpperSingleSpaced(std::string(payer.data(), payer.size()));
-  if (!p.empty()) r.Add("insurance.payer", FromMatch(r, payer, p));
-  if (!member.empty()) {
-    const std::string text(member.data(), member.size());
-    Checked c = NormalizeIdentifier(text);
-    const Checked m = NormalizeMbi(text);
-    if (m.valid) c = m;
-    if (!c.empty()) r.Add("insurance.member_id", FromMatch(r, member, c.value, &c));
+// An identifier printed after a lead-in ("member ID W123456789", "group 0012345",
+// "authorization number is PA-2026-123456"): the tokens of capitals, digits and dashes
+// that follow, up to a punctuation mark or a word in lower case ("... 4UT7MK8KQ37 The ...").
+// Ids printed with spaces ("U12345678 01", "ZGP 123456789") are kept whole.
+std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t pos) {
+  size_t i = pos;
+  while (i < flow.size() && (flow[i] == ' ' || flow[i] == ':' || flow[i] == '#')) ++i;
+  const size_t begin = i;
+  size_t end = i;
+  int tokens = 0;
+  while (i < flow.size() && tokens < 4) {
+    size_t j = i;
+    bool ok = true, digit = false;
+    int lower = 0;
+    while (j < flow.size() && flow[j] != ' ') {
+      const char c = flow[j];
+      if (c >= '0' && c <= '9') digit = true;
+      else if (c >= 'a' && c <= 'z') ++lower;  // OCR slips inside an id ("2WBOY", "l" for 1)
+      else if (!((c >= 'A' && c <= 'Z') || c == '-')) break;
+      ++j;
+    }
+    if (j == i) break;
+    if (lower > 0 && (!digit || lower > 2 || tokens > 0)) break;
+    // The token must end at a space, the end, or a closing mark.
+    size_t k = j;
+    bool closes = false;
+    if (k < flow.size() && flow[k] != ' ') {
+      if (std::string(",.;)").find(flow[k]) == std::string::npos) ok = false;
+      else closes = true;
+    }
+    if (!ok) break;
+    // A later token joins only when it holds digits ("U12345678 01", "ZGP 123456789").
+    if (tokens > 0 && !digit) break;
+    end = j;
+    ++tokens;
+    if (closes) break;
+    i = j;
+    while (i < flow.size() && flow[i] == ' ') ++i;
   }
-  if (!group.empty()) {
-    const Checked c = NormalizeIdentifier(std::string(group.data(), group.size()));
-    if (!c.empty()) r.Add("insurance.group_number", FromMatch(r, group, c.value, &c));
+  if (end <= begin) return std::nullopt;
+  return re2::StringPiece(flow.data() + begin, end - begin);
+}
+
+void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece& m, bool mbi_aware) {
+  const std::string text(m.data(), m.size());
+  Checked c = NormalizeIdentifier(text);
+  if (mbi_aware) {
+    const Checked mbi = NormalizeMbi(text);
+    if (mbi.valid) c = mbi;
+  }
+  if (!c.empty() && c.valid) r.Add(key, FromMatch(r, m, c.value, &c));
+}
+
+void ReadInsurance(DocReader& r) {
+  const std::string& flow = r.flow();
+  static const RE2 covered(R"((?i)\bcovered\s+(?:by|under)\s+([A-Za-z][A-Za-z&'\- ]{1,60}?)\s*(?:[,.;]|\s+(?:member|plan|with|under|policy|group|ID)\b))");
+  re2::StringPiece payer;
+  if (RE2::PartialMatch(flow, covered, &payer)) {
+    const std::string p = UpperSingleSpaced(std::string(payer.data(), payer.size()));
+    if (!p.empty()) r.Add("insurance.payer", FromMatch(r, payer, p));
+  }
+  static const RE2 member(R"((?i)\b(?:member|subscriber|policy)\s*(?:ID|I\.D\.|[1l|]D|#|number|no\.?)\s*(?:is\s+|[1l|]s\s+)?)");
+  static const RE2 group(R"((?i)\bgroup\s*(?:number|no\.?|#)?\s*(?:is\s+|[1l|]s\s+)?)");
+  re2::StringPiece in(flow), m;
+  if (RE2::FindAndConsume(&in, member)) {
+    if (auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data())))
+      AddIdentifier(r, "insurance.member_id", *id, true);
+  }
+  in = re2::StringPiece(flow);
+  while (RE2::FindAndConsume(&in, group)) {
+    auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
+    if (!id) continue;
+    const Checked c = NormalizeIdentifier(std::string(id->data(), id->size()));
+    if (!c.valid) continue;
+    AddIdentifier(r, "insurance.group_number", *id, false);
+    break;
   }
 }
 
 void ReadAuthorization(DocReader& r) {
+  const std::string& flow = r.flow();
   static const RE2 auth(
-      R"((?i)(?:authorization|auth|reference)\s*(?:number|#|no\.?)\s*(?:is\s+)?[:#]?\s*([A-Z0-9][A-Z0-9\-]{3,24}[A-Z0-9]))");
-  re2::StringPiece number;
-  if (!RE2::PartialMatch(r.flow(), auth, &number)) return;
-  const Checked c = NormalizeIdentifier(std::string(number.data(), number.size()));
-  if (!c.empty()) r.Add("authorization.number", FromMatch(r, number, c.value, &c));
+      R"((?i)\b(?:authorization|auth|reference|approval)\s*(?:number|#|no\.?)\s*(?:is\s+|was\s+|[1l|t]s\s+)?[:#]?\s*)");
+  re2::StringPiece in(flow);
+  while (RE2::FindAndConsume(&in, auth)) {
+    auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
+    if (!id) continue;
+    const Checked c = NormalizeIdentifier(std::string(id->data(), id->size()));
+    if (!c.valid) continue;
+    r.Add("authorization.number", FromMatch(r, *id, c.value, &c));
+    return;
+  }
 }
 
 void ReadPriority(DocReader& r) {
@@ -165,24 +233,42 @@ void ReadDateAndAddressee(DocReader& r) {
   }
 }
 
-// The signer: the first name with a credential after the closing ("Sincerely,").
+// The signer: the first name with a credential after the closing ("Sincerely,"); when
+// the closing is unreadable, the last short line naming a person by credential below the
+// greeting (the signature block sits above the NPI line).
 void ReadSignature(DocReader& r) {
   static const RE2 closing(
-      R"((?i)^\s*(sincerely|best\s+regards|respectfully|regards|kind\s+regards|warm\s+regards|yours\s+truly|cordially)\b.*$)");
+      R"((?i)^\s*\W?\s*(sincerely|sincere|\w*regards|\w*gards|respectfully|yours\s+truly|cordially|thank\s+you,?)\W*$)");
+  static const RE2 greeting(R"((?i)^\s*(dear|re\s*[:;])\b)");
+  auto signer = [&](int pi, int ri) -> bool {
+    const LayoutRow& row = r.layout(pi).row(ri);
+    if (row.words.size() > 7 || RE2::PartialMatch(row.text, greeting)) return false;
+    if (!HasTitleOrCredential(row.text)) return false;
+    if (auto name = NormalizeProviderName(row.text)) {
+      r.Add("referring.name", r.FromWords(pi, row.words, *name));
+      return true;
+    }
+    return false;
+  };
   for (int pi = r.page_count() - 1; pi >= 0; --pi) {
     const PageLayout& page = r.layout(pi);
     for (int ri = static_cast<int>(page.rows().size()) - 1; ri >= 0; --ri) {
       if (!RE2::FullMatch(page.row(ri).text, closing)) continue;
-      for (int k = ri + 1; k < std::min<int>(ri + 7, static_cast<int>(page.rows().size())); ++k) {
-        const LayoutRow& row = page.row(k);
-        if (!HasTitleOrCredential(row.text)) continue;
-        if (auto name = NormalizeProviderName(row.text)) {
-          r.Add("referring.name", r.FromWords(pi, row.words, *name));
-          return;
-        }
-      }
-      return;
+      for (int k = ri + 1; k < std::min<int>(ri + 7, static_cast<int>(page.rows().size())); ++k)
+        if (signer(pi, k)) return;
+      pi = -1;  // closing found: fall through to the fallback below
+      break;
     }
+  }
+  // Fallback: bottom-up over the pages, rows after the greeting on the greeting's page.
+  for (int pi = r.page_count() - 1; pi >= 0; --pi) {
+    const PageLayout& page = r.layout(pi);
+    int from = 0;
+    for (int ri = 0; ri < static_cast<int>(page.rows().size()); ++ri)
+      if (RE2::PartialMatch(page.row(ri).text, greeting)) from = ri + 1;
+    for (int ri = static_cast<int>(page.rows().size()) - 1; ri >= from; --ri)
+      if (signer(pi, ri)) return;
+    if (from > 0) return;
   }
 }
 
