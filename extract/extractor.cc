@@ -381,6 +381,20 @@ class Rules {
       if (!csz->postal_code.empty())
         r_.Add("patient.address.postal_code", r_.FromWords(page, v, csz->postal_code.value, &csz->postal_code));
     });
+    // A state cell OCR lost (a short word alone in a ruled cell is often dropped): the
+    // state the ZIP code belongs to, with less confidence than a read value.
+    if (!r_.HasValid("patient.address.state") && r_.HasValid("patient.address.postal_code")) {
+      for (const Candidate& z : r_.candidates().at("patient.address.postal_code")) {
+        if (!z.valid) continue;
+        if (auto st = StateForZip(std::get<std::string>(z.value))) {
+          Candidate c = z;
+          c.value = *st;
+          c.confidence *= 0.8;
+          r_.Add("patient.address.state", c);
+        }
+        break;
+      }
+    }
   }
 
   void Priority() {

@@ -389,6 +389,7 @@ void LabelIndex::MatchLooseColumns() {
       p = e;
     }
     if (bare < 2 && !(columns >= 2 && short_upper)) continue;
+
     // Every column of the row not yet a label, in upper case and short, is tried.
     const int n = static_cast<int>(row.words.size());
     for (int p = 0; p < n;) {
@@ -401,7 +402,22 @@ void LabelIndex::MatchLooseColumns() {
         covered |= InLabel(wi);
         for (const std::string& t : page.word(wi).tokens) text += Canon(t);
       }
-      if (!covered && e - p <= 4) {
+      // Under a row of cell labels it is a cell's value ("MEDICARE" under "INSURANCE ||
+      // MEMBER ID"), not a label.
+      bool under_label = false;
+      int above = 0;
+      for (const LabelHit& h : hits_) above += h.row == r - 1 && !h.colon ? 1 : 0;
+      if (r > 0 && above >= 2) {
+        const Box& first = page.word(row.words[static_cast<size_t>(p)]).box;
+        const int gap_limit = std::max(row.height, page.typical_height()) * 2;
+        for (const LabelHit& h : hits_) {
+          if (h.row != r - 1 || h.colon) continue;
+          if (first.y - h.box.bottom() > gap_limit) continue;
+          const int overlap = std::min(h.box.right(), first.right()) - std::max(h.box.x, first.x);
+          if (overlap > 0 || std::abs(h.box.x - first.x) < row.height * 2) under_label = true;
+        }
+      }
+      if (!covered && !under_label && e - p <= 4) {
         if (auto label = LooseLabel(text)) {
           LabelHit hit;
           hit.label = *label;

@@ -777,6 +777,31 @@ std::optional<std::string> NormalizeState(std::string_view printed) {
   return std::nullopt;
 }
 
+std::optional<std::string> StateForZip(std::string_view zip) {
+  if (zip.size() != 5 || !std::all_of(zip.begin(), zip.end(), [](char c) { return IsDigit(c); })) return std::nullopt;
+  const int p = (zip[0] - '0') * 100 + (zip[1] - '0') * 10 + (zip[2] - '0');
+  // First three digits -> state, as USPS assigns them (ranges inclusive).
+  struct Range {
+    int from, to;
+    const char* state;
+  };
+  static const Range kRanges[] = {
+      {6, 9, "PR"},     {10, 27, "MA"},   {28, 29, "RI"},   {30, 38, "NH"},   {39, 49, "ME"},   {50, 54, "VT"},
+      {55, 55, "MA"},   {56, 59, "VT"},   {60, 69, "CT"},   {70, 89, "NJ"},   {100, 149, "NY"}, {150, 196, "PA"},
+      {197, 199, "DE"}, {200, 205, "DC"}, {206, 219, "MD"}, {220, 246, "VA"}, {247, 268, "WV"}, {270, 289, "NC"},
+      {290, 299, "SC"}, {300, 319, "GA"}, {320, 339, "FL"}, {341, 349, "FL"}, {350, 369, "AL"}, {370, 385, "TN"},
+      {386, 397, "MS"}, {398, 399, "GA"}, {400, 427, "KY"}, {430, 459, "OH"}, {460, 479, "IN"}, {480, 499, "MI"},
+      {500, 528, "IA"}, {530, 549, "WI"}, {550, 567, "MN"}, {570, 577, "SD"}, {580, 588, "ND"}, {590, 599, "MT"},
+      {600, 629, "IL"}, {630, 658, "MO"}, {660, 679, "KS"}, {680, 693, "NE"}, {700, 714, "LA"}, {716, 729, "AR"},
+      {730, 749, "OK"}, {750, 799, "TX"}, {800, 816, "CO"}, {820, 831, "WY"}, {832, 838, "ID"}, {840, 847, "UT"},
+      {850, 865, "AZ"}, {870, 884, "NM"}, {885, 885, "TX"}, {889, 898, "NV"}, {900, 961, "CA"}, {967, 968, "HI"},
+      {970, 979, "OR"}, {980, 994, "WA"}, {995, 999, "AK"},
+  };
+  for (const Range& r : kRanges)
+    if (p >= r.from && p <= r.to) return std::string(r.state);
+  return std::nullopt;
+}
+
 Checked NormalizePostalCode(std::string_view printed) {
   Checked out;
   std::string digits;

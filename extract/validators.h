@@ -122,6 +122,9 @@ Checked NormalizeMbi(std::string_view printed);
 std::optional<std::string> NormalizeState(std::string_view printed);
 // The five-digit ZIP code (ZIP+4 cut), letters OCR confuses with digits mapped.
 Checked NormalizePostalCode(std::string_view printed);
+// The state a five-digit ZIP code belongs to, by its first three digits (USPS ranges);
+// nullopt for unassigned or military prefixes and for anything not five digits.
+std::optional<std::string> StateForZip(std::string_view zip);
 struct CityStateZip {
   std::string city;         // upper, single spaces
   std::string state;        // USPS code
