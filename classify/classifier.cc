@@ -150,8 +150,10 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     double score = 0;
     bool titled = false;
     for (const std::string& t : tr.titles) {
-      // A title is a whole line of the title zone that starts with the phrase.
-      if (title_zone.find("|" + t) != std::string::npos) {
+      // A title is a line of the title zone that starts with the phrase, or ends with it
+      // when it has two words or more ("VALLEY FAMILY MEDICINE   REFERRAL FORM").
+      const bool ends = t.find(' ') != std::string::npos && title_zone.find(" " + t + "|") != std::string::npos;
+      if (title_zone.find("|" + t) != std::string::npos || ends) {
         titled = true;
         break;
       }

@@ -695,6 +695,17 @@ Checked NormalizeIdentifier(std::string_view printed) {
       R"(^\W*(n\s*/?\s*a|none|not\s+required|not\s+applicable|pending|unknown|tbd|see\s+.*|on\s+file)\W*$)");
   if (RE2::FullMatch(low, placeholder)) return out;
   out.value = AlnumUpper(printed);
+  // A letter O touching a digit is a zero read wrong ("REFO717174", "KO712905"): id
+  // schemes avoid O beside digits (the MBI leaves it out altogether).
+  for (size_t i = 0; i < out.value.size(); ++i) {
+    if (out.value[i] != 'O') continue;
+    const bool before = i > 0 && IsDigit(out.value[i - 1]);
+    const bool after = i + 1 < out.value.size() && IsDigit(out.value[i + 1]);
+    if (before || after) {
+      out.value[i] = '0';
+      out.repaired = true;
+    }
+  }
   int digits = 0;
   for (char c : out.value) digits += IsDigit(c);
   out.valid = out.value.size() >= 4 && out.value.size() <= 20 && digits >= 1;

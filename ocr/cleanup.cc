@@ -12,11 +12,18 @@ PixPtr Binarize(PIX* pix) {
   return PixPtr(pixConvertTo1(pix, 140));
 }
 
-int DetectRotation(PIX* pix, double min_conf) {
+int DetectRotation(PIX* pix, double min_conf, double updown_ratio) {
   PixPtr bin = Binarize(pix);
   if (!bin) return 0;
   l_float32 upconf = 0, leftconf = 0;
   if (pixOrientDetect(bin.get(), &upconf, &leftconf, 0, 0) != 0) return 0;
+  // Upright or upside down (a sheet fed the wrong way, the common case on fax): a clear
+  // up/down signal decides even when the left/right test is not near zero. An
+  // upside-down fax page measures a left/right confidence of 4 to 8 against an up/down
+  // one of 9 to 19, which Leptonica's default ratio of 2.5 leaves undecided.
+  if (upconf != 0 && leftconf != 0 && std::abs(upconf) > min_conf &&
+      std::abs(upconf) > updown_ratio * std::abs(leftconf))
+    return upconf > 0 ? 0 : 180;
   l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
   if (makeOrientDecision(upconf, leftconf, static_cast<l_float32>(min_conf), 0.0, &orient, 0) != 0) return 0;
   switch (orient) {
@@ -73,7 +80,8 @@ PreparedPage PreparePage(const Raster& page, const CleanupOptions& options) {
   if (!pix) return out;
   out.dpi = page.xdpi > 0 ? page.xdpi : 200;
 
-  if (options.detect_orientation) out.rotation = DetectRotation(pix.get(), options.min_orientation_conf);
+  if (options.detect_orientation)
+    out.rotation = DetectRotation(pix.get(), options.min_orientation_conf, options.min_updown_ratio);
   if (out.rotation != 0) {
     PixPtr r = Rotate(pix.get(), out.rotation);
     if (r) pix = std::move(r);

@@ -12,6 +12,9 @@ namespace faxintake::ocr {
 struct CleanupOptions {
   bool detect_orientation = true;   // Leptonica's text orientation test, 90/180/270
   double min_orientation_conf = 6.0;  // below this, the page is left as it is
+  // Up/down confidence over left/right confidence needed to call a page upright or upside
+  // down (Leptonica's own default, 2.5, misses most upside-down fax pages).
+  double min_updown_ratio = 1.5;
   bool deskew = true;
   double max_skew_degrees = 6.0;    // larger measured skews are not trusted
   bool despeckle = true;            // remove isolated specks from bilevel pages
