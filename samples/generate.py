@@ -2528,7 +2528,28 @@ FORMATS = ["tiff_g4", "tiff_g3_1d", "tiff_g3_2d", "pdf_image", "pdf_text"]
 FORMAT_WEIGHTS = [0.36, 0.20, 0.24, 0.10, 0.10]
 
 
-def make_file(world, seed, index, file_seed, kind, fmt, noisy, normal, upside, out_dir):
+def page_text(page, tti_left, counter):
+    """The words printed on a page, in reading order: the TTI header line first, then the
+    page's text lines top to bottom (baselines within 2 pt are one line), each left to right.
+    For an upside-down page this is the reading order of its upright content."""
+    lines = [[(0.0, tti_left), (1.0, counter)]]
+    texts = sorted((op[2], op[1], op[3]) for op in page.ops if op[0] == "t")
+    base = None
+    for y, x, s in texts:
+        if base is None or y - base > 2.0:
+            lines.append([])
+            base = y
+        lines[-1].append((x, s))
+    out = []
+    for ln in lines:
+        words = [w for _, s in sorted(ln, key=lambda t: t[0]) for w in s.split()]
+        if words:
+            out.append(" ".join(words))
+    return "\n".join(out) + "\n"
+
+
+def make_file(world, seed, index, file_seed, kind, fmt, noisy, normal, upside, out_dir,
+              write_page_text=False):
     rng = random.Random(file_seed)
     ctx = Ctx(world, rng, noisy)
     groups, sender, recipient, re_text, cover_p = compose(ctx, kind)
@@ -2593,6 +2614,10 @@ def make_file(world, seed, index, file_seed, kind, fmt, noisy, normal, upside, o
     with open(os.path.join(out_dir, f"{stem}.truth.json"), "w") as fh:
         json.dump(truth, fh, indent=2)
         fh.write("\n")
+    if write_page_text:
+        for i, p in enumerate(pages):
+            with open(os.path.join(out_dir, f"{stem}.p{i + 1:03d}.txt"), "w") as fh:
+                fh.write(page_text(p, left, counters[i]))
     return fname, n
 
 
@@ -2605,6 +2630,8 @@ def main(argv=None):
     ap.add_argument("--normal-share", type=float, default=0.3)
     ap.add_argument("--upside-share", type=float, default=0.12,
                     help="share of image files with one page upside down")
+    ap.add_argument("--page-text", action="store_true",
+                    help="also write <stem>.pNNN.txt: the words printed on each page, in reading order")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
     if args.count < 1:
@@ -2628,7 +2655,7 @@ def main(argv=None):
     seeds = [master.getrandbits(64) for _ in range(k)]
     for i in range(k):
         fname, n = make_file(world, args.seed, i + 1, seeds[i], kinds[i], fmts[i], i in noisy,
-                             i in normal, i in upside, args.out)
+                             i in normal, i in upside, args.out, args.page_text)
         if not args.quiet:
             print(f"{fname}: {kinds[i]}, {fmts[i]}, {n} page(s)"
                   + (", noisy" if i in noisy else "") + (", normal" if i in normal else "")
