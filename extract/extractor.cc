@@ -96,8 +96,21 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
   std::vector<CodeHit> out;
   const PageLayout& layout = r.layout(page);
   bool open = false;  // inside "( ... )" spanning words
-  for (int wi : words) {
+  for (size_t k = 0; k < words.size(); ++k) {
+    const int wi = words[k];
     std::string text = layout.word(wi).text;
+    // A dot read as a space splits a code in two words ("(N39 0)", "(G56 01)"): a word of
+    // a letter and two digits followed by a short run of digits closing the code.
+    if (k + 1 < words.size()) {
+      static const RE2 head(R"(^[(\[{]?[A-Z][0-9][0-9A-Z][,.]?$)");
+      static const RE2 tail(R"(^[0-9][0-9A-Z]{0,3}[)\]},;.]*$)");
+      const std::string& next = layout.word(words[k + 1]).text;
+      if (RE2::FullMatch(text, head) && RE2::FullMatch(next, tail)) {
+        if (text.back() != '.' && text.back() != ',') text += '.';
+        text += next;
+        ++k;
+      }
+    }
     // A pound or euro sign read for a capital E ("£78.5").
     for (const char* mark : {"\xC2\xA3", "\xE2\x82\xAC"}) {
       const size_t at = text.find(mark);
@@ -115,7 +128,16 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     for (; i < text.size(); ++i) {
       const char c = text[i];
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '|') core += c;
+      // A comma read for the dot, or beside it ("G62,.9"), inside the code.
+      else if (c == ',' && i + 1 < text.size() && (text[i + 1] == '.' || std::isdigit(static_cast<unsigned char>(text[i + 1]))) && core.size() == 3) core += '.';
       else break;
+    }
+    {
+      // "G62..9" after the comma: one dot.
+      std::string single;
+      for (char c : core)
+        if (!(c == '.' && !single.empty() && single.back() == '.')) single += c;
+      core = single;
     }
     const char after = i < text.size() ? text[i] : ' ';
     while (!core.empty() && core.back() == '.') core.pop_back();
@@ -135,9 +157,12 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
       const bool one_for_i = core.size() == 3 && core[0] == '1' && whole;
       if (dot == std::string::npos && digits == static_cast<int>(core.size()) && !one_for_i) continue;
     }
+    // A J read as 3 inside parentheses, shaped like a code ("(345.909)").
+    const bool j_for_3 = parenthesized && core.size() >= 5 && core[0] == '3' && core.find('.') == 3;
+    if (j_for_3) core[0] = 'J';
     const Checked c = NormalizeIcd10(core);
     if (!c.valid) continue;
-    out.push_back({c.value, WordRef{page, wi}, c.repaired});
+    out.push_back({c.value, WordRef{page, wi}, c.repaired || j_for_3});
   }
   return out;
 }
@@ -687,6 +712,42 @@ void ReadNote(DocReader& r, DocType type) {
   }
 }
 
+// A birth date whose label OCR lost: on these documents every other date is recent (the
+// referral, service, collection or approval day), so the first date in reading order lying
+// more than two years back is the patient's birth date. Kept with less confidence.
+void BirthDateByAge(DocReader& r) {
+  DateOptions o = r.dates();
+  o.kind = DateKind::kBirth;
+  static const RE2 date_like(R"((\d{1,4}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}))");
+  for (int pi = 0; pi < r.page_count(); ++pi) {
+    const PageLayout& page = r.layout(pi);
+    for (int ri = 0; ri < static_cast<int>(page.rows().size()); ++ri) {
+      const LayoutRow& row = page.row(ri);
+      re2::StringPiece in(row.text), m;
+      while (RE2::FindAndConsume(&in, date_like, &m)) {
+        const Checked d = NormalizeDate(std::string(m.data(), m.size()), o);
+        if (d.empty() || !d.valid) continue;
+        auto ymd = ParseIsoDate(d.value);
+        if (!ymd || ymd->year > o.today.year - 2) continue;
+        // The words of the match: those whose text lies inside it.
+        std::vector<int> words;
+        size_t offset = 0;
+        const size_t mb = static_cast<size_t>(m.data() - row.text.data()), me = mb + m.size();
+        for (int wi : row.words) {
+          const size_t wb = offset, we = offset + page.word(wi).text.size();
+          if (we > mb && wb < me) words.push_back(wi);
+          offset = we + 1;
+        }
+        if (words.empty()) words = row.words;
+        Candidate c = r.FromWords(pi, words, d.value, &d);
+        c.confidence *= 0.7;
+        r.Add("patient.birth_date", c);
+        return;
+      }
+    }
+  }
+}
+
 // ------------------------------------------------------------------ choosing values
 
 struct Chosen {
@@ -755,6 +816,30 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       ReadNote(r, doc.type);
       break;
     case DocType::kOther:
+      break;
+  }
+
+  // Fallbacks for labels OCR garbled beyond matching.
+  switch (doc.type) {
+    case DocType::kReferral:
+    case DocType::kInsuranceCard:
+    case DocType::kPriorAuthorization:
+      if (!r.HasValid("insurance.member_id")) ReadMemberIdNarrative(r);
+      break;
+    default:
+      break;
+  }
+  switch (doc.type) {
+    case DocType::kReferral:
+    case DocType::kPriorAuthorization:
+    case DocType::kClinicalNote:
+    case DocType::kConsultNote:
+    case DocType::kLabResult:
+    case DocType::kImagingReport:
+    case DocType::kRecordsRequest:
+      if (!r.Has("patient.birth_date")) BirthDateByAge(r);
+      break;
+    default:
       break;
   }
 

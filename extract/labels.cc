@@ -245,6 +245,8 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
   int best_d = 1 << 30;
   for (const Phrase& ph : Phrases()) {
     if (ph.joined.size() < 6) continue;
+    // "MEDICARE" is one edit from "medicare #" but is the payer: a missing '#' is no slip.
+    if (std::find(ph.tokens.begin(), ph.tokens.end(), "#") != ph.tokens.end()) continue;
     const int allowed = static_cast<int>(ph.joined.size()) / 5;
     for (const auto& [text, last] : prefixes) {
       const int diff = std::abs(static_cast<int>(text.size()) - static_cast<int>(ph.joined.size()));
@@ -372,10 +374,16 @@ void LabelIndex::MatchLooseColumns() {
   std::vector<LabelHit> added;
   for (int r = 0; r < static_cast<int>(page.rows().size()); ++r) {
     const LayoutRow& row = page.row(r);
+    // Rows of "Label: value" pairs are not label rows; a '#' ("GROUP #") or one colon OCR
+    // put on a cell label ("ADDRESS:" among CITY, STATE) does not make them so.
     int bare = 0, other = 0;
-    for (const LabelHit& h : hits_)
-      if (h.row == r) (h.colon ? other : bare) += 1;
-    if (other > 0) continue;
+    for (const LabelHit& h : hits_) {
+      if (h.row != r) continue;
+      const std::string& last = page.word(page.WordAt(r, h.last)).text;
+      const bool colon = h.colon && last.find_first_of(":;") != std::string::npos;
+      (colon ? other : bare) += 1;
+    }
+    if (other > 0 && other >= bare) continue;
     // A row of labels: two known ones, or two or more short upper-case columns.
     int columns = 0;
     bool short_upper = true;

@@ -34,7 +34,7 @@ void ReadPatient(DocReader& r) {
   // DOB mark inside the parentheses may be misread too ("(PGB 1996-07-12)"): the date
   // itself is validated.
   static const RE2 patient(
-      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pat[il1]ent,?\s+([A-Za-z][A-Za-z.'\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
+      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pat[il1]ent,?\s+([A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
   re2::StringPiece name, dob;
   DateOptions o = r.dates();
   o.kind = DateKind::kBirth;
@@ -125,6 +125,27 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
   if (!c.empty() && c.valid) r.Add(key, FromMatch(r, m, c.value, &c));
 }
 
+}  // namespace
+
+// "member ID W123456789" in running text or on a line whose label OCR garbled ("member
+// TO 2JK6UE9AE02", "Member TT): W377056119", "member 11) PCR308088750").
+void ReadMemberIdNarrative(DocReader& r) {
+  const std::string& flow = r.flow();
+  static const RE2 member(
+      R"((?i)\b(?:member|subscriber|policy)\s*(?:ID\b|I\.D\.|[1l|]D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s)\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
+  re2::StringPiece in(flow);
+  while (RE2::FindAndConsume(&in, member)) {
+    auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
+    if (!id) continue;
+    const Checked c = NormalizeIdentifier(std::string(id->data(), id->size()));
+    if (!c.valid) continue;
+    AddIdentifier(r, "insurance.member_id", *id, true);
+    return;
+  }
+}
+
+namespace {
+
 void ReadInsurance(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 covered(R"((?i)\bcovered\s+(?:by|under)\s+([A-Za-z][A-Za-z&'\- ]{1,60}?)\s*(?:[,.;]|\s+(?:member|plan|with|under|policy|group|ID)\b))");
@@ -133,14 +154,9 @@ void ReadInsurance(DocReader& r) {
     const std::string p = UpperSingleSpaced(std::string(payer.data(), payer.size()));
     if (!p.empty()) r.Add("insurance.payer", FromMatch(r, payer, p));
   }
-  static const RE2 member(R"((?i)\b(?:member|subscriber|policy)\s*(?:ID|I\.D\.|[1l|]D|#|number|no\.?)\s*(?:is\s+|[1l|]s\s+)?)");
+  ReadMemberIdNarrative(r);
   static const RE2 group(R"((?i)\bgroup\s*(?:number|no\.?|#)?\s*(?:is\s+|[1l|]s\s+)?)");
-  re2::StringPiece in(flow), m;
-  if (RE2::FindAndConsume(&in, member)) {
-    if (auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data())))
-      AddIdentifier(r, "insurance.member_id", *id, true);
-  }
-  in = re2::StringPiece(flow);
+  re2::StringPiece in(flow);
   while (RE2::FindAndConsume(&in, group)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
     if (!id) continue;

@@ -99,6 +99,9 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
 // sentence, authorization, priority words, date line, inside address, signature.
 bool LooksLikeLetter(const DocReader& r);
 void ReadReferralLetter(DocReader& r);
+// "member ID W123456789" in running text, or after a garbled label; for documents whose
+// labeled member id was not read.
+void ReadMemberIdNarrative(DocReader& r);
 // "has been approved" / "denied" / "is pending" in a determination letter.
 void ReadAuthorizationNarrative(DocReader& r);
 
