@@ -1,0 +1,106 @@
+// Packet checklists over a two-patient fax: only the referral's own patient's documents
+// supply its items.
+#include "extract/checklist.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace faxintake::extract {
+namespace {
+
+constexpr const char* kYaml = R"(
+checklists:
+  - name: prior_auth_payer
+    extends: standard
+    when: {payer: [AETNA, CIGNA]}
+    required_fields: [authorization.number]
+  - name: standard
+    required_fields: [patient.birth_date, insurance.member_id, referring.npi, referral.diagnosis_codes]
+)";
+
+Document Doc(DocType type, std::vector<int> pages, std::vector<std::pair<std::string, FieldValue>> fields) {
+  Document d;
+  d.type = type;
+  d.pages = std::move(pages);
+  for (auto& [k, v] : fields) d.fields[k] = Field{v, 0.9, d.pages.front(), Box{}, true};
+  return d;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+TEST(Checklist, TwoPatientPacketTakesItemsOnlyFromTheSamePatient) {
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  std::vector<Document> docs;
+  docs.push_back(Doc(DocType::kFaxCover, {1}, {{"fax_cover.page_count", int64_t{5}}}));
+  // Patient A: referral without member id or authorization number; A's card has the id.
+  docs.push_back(Doc(DocType::kReferral, {2},
+                     {{"patient.family_name", std::string("LOPEZ")},
+                      {"patient.given_name", std::string("MARIA")},
+                      {"patient.birth_date", std::string("1956-03-04")},
+                      {"insurance.payer", std::string("AETNA")},
+                      {"referring.npi", std::string("1234567893")},
+                      {"referral.diagnosis_codes", std::vector<std::string>{"M17.11"}}}));
+  docs.push_back(Doc(DocType::kInsuranceCard, {3},
+                     {{"patient.family_name", std::string("LOPEZ")},
+                      {"patient.given_name", std::string("MARIA")},
+                      {"insurance.payer", std::string("AETNA")},
+                      {"insurance.member_id", std::string("W123456789")}}));
+  // Patient B: complete referral, and an authorization letter that must not count for A.
+  docs.push_back(Doc(DocType::kReferral, {4},
+                     {{"patient.family_name", std::string("NGUYEN")},
+                      {"patient.given_name", std::string("DAVID")},
+                      {"patient.birth_date", std::string("1970-01-02")},
+                      {"insurance.payer", std::string("MEDICARE")},
+                      {"insurance.member_id", std::string("1EG4TE5MK73")},
+                      {"referring.npi", std::string("1234567893")},
+                      {"referral.diagnosis_codes", std::vector<std::string>{"I10"}}}));
+  docs.push_back(Doc(DocType::kPriorAuthorization, {5},
+                     {{"patient.family_name", std::string("NGUYEN")},
+                      {"patient.given_name", std::string("DAVID")},
+                      {"patient.birth_date", std::string("1970-01-02")},
+                      {"authorization.number", std::string("PA2026123456")}}));
+  set->Evaluate(docs);
+
+  const Document& a = docs[1];
+  EXPECT_EQ(a.checklist.name, "prior_auth_payer");
+  EXPECT_TRUE(Has(a.checklist.satisfied, "insurance.member_id"));  // from A's card
+  EXPECT_TRUE(Has(a.checklist.missing, "authorization.number"));   // B's letter does not count
+  EXPECT_TRUE(a.needs_review);
+  EXPECT_TRUE(Has(a.review_reasons, "missing:authorization.number"));
+
+  const Document& b = docs[3];
+  EXPECT_EQ(b.checklist.name, "standard");
+  EXPECT_TRUE(b.checklist.missing.empty());
+  EXPECT_TRUE(docs[2].checklist.name.empty());  // not a referral
+}
+
+TEST(Checklist, OnePatientFaxDocumentWithoutNameSupplies) {
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs;
+  docs.push_back(Doc(DocType::kReferral, {1},
+                     {{"patient.family_name", std::string("LOPEZ")},
+                      {"insurance.payer", std::string("CIGNA")},
+                      {"patient.birth_date", std::string("1956-03-04")},
+                      {"referring.npi", std::string("1234567893")},
+                      {"referral.diagnosis_codes", std::vector<std::string>{"M17.11"}}}));
+  // A determination letter whose member line OCR lost the name: one patient in the fax.
+  docs.push_back(Doc(DocType::kPriorAuthorization, {2},
+                     {{"insurance.member_id", std::string("U1234567801")},
+                      {"authorization.number", std::string("UM50515661")}}));
+  set->Evaluate(docs);
+  EXPECT_EQ(docs[0].checklist.name, "prior_auth_payer");
+  EXPECT_TRUE(docs[0].checklist.missing.empty());
+}
+
+TEST(Checklist, RejectsUnknownFieldKey) {
+  auto set = ChecklistSet::LoadYaml("checklists:\n  - name: x\n    required_fields: [shoe.size]\n");
+  EXPECT_FALSE(set.has_value());
+}
+
+}  // namespace
+}  // namespace faxintake::extract

@@ -1,0 +1,182 @@
+// The extract stage on hand-built OCR pages: words with boxes as Tesseract returns them,
+// including the slips seen on real fax pages (stray colons, garbled labels, split codes).
+#include "extract/extractor.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace faxintake::extract {
+namespace {
+
+// One printed line: words at x positions (left edges), on a row at `y`.
+struct Printed {
+  int y;
+  std::vector<std::pair<int, std::string>> words;  // x, text
+  int height = 24;
+};
+
+PageResult MakePage(const std::vector<Printed>& lines, int number = 1) {
+  PageResult p;
+  p.number = number;
+  p.width = 1728;
+  p.height = 2200;
+  p.xdpi = p.ydpi = 204;
+  for (const Printed& l : lines) {
+    Line line;
+    line.first_word = static_cast<int>(p.text.words.size());
+    for (const auto& [x, text] : l.words) {
+      Word w;
+      w.text = text;
+      w.box = Box{x, l.y, static_cast<int>(text.size()) * 14, l.height};
+      w.confidence = 0.9f;
+      w.line = static_cast<int>(p.text.lines.size());
+      line.box = Union(line.box, w.box);
+      if (!line.text.empty()) line.text += ' ';
+      line.text += text;
+      p.text.words.push_back(w);
+      ++line.word_count;
+    }
+    p.text.lines.push_back(line);
+  }
+  return p;
+}
+
+// Words of a sentence laid out left to right from x, one space (14 px) apart.
+std::vector<std::pair<int, std::string>> Sentence(int x, const std::string& text) {
+  std::vector<std::pair<int, std::string>> out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t j = std::min(text.find(' ', i), text.size());
+    const std::string w = text.substr(i, j - i);
+    if (!w.empty()) {
+      out.emplace_back(x, w);
+      x += static_cast<int>(w.size()) * 14 + 14;
+    }
+    i = j + 1;
+  }
+  return out;
+}
+
+Document Extract(DocType type, const std::vector<PageResult>& pages) {
+  ExtractorOptions o;
+  o.today = "2026-03-16";
+  auto ex = Extractor::Create(o);
+  EXPECT_TRUE(ex.has_value());
+  Document doc;
+  doc.type = type;
+  std::vector<const PageResult*> ptrs;
+  for (const PageResult& p : pages) {
+    ptrs.push_back(&p);
+    doc.pages.push_back(p.number);
+  }
+  (*ex)->Extract(ptrs, doc);
+  return doc;
+}
+
+std::string Str(const Document& d, const std::string& key) {
+  auto it = d.fields.find(key);
+  if (it == d.fields.end()) return "<none>";
+  if (auto* s = std::get_if<std::string>(&it->second.value)) return *s;
+  if (auto* n = std::get_if<int64_t>(&it->second.value)) return std::to_string(*n);
+  std::string out;
+  for (const std::string& c : std::get<std::vector<std::string>>(it->second.value)) out += (out.empty() ? "" : ",") + c;
+  return out;
+}
+
+TEST(ExtractorLines, StrayMarksBetweenLabelAndValueBelongToTheLabel) {
+  const PageResult page = MakePage({
+      {300, {{150, "Referral"}, {300, "Request"}}, 40},
+      {400, {{150, "Patient"}, {270, "Name:"}, {380, ":"}, {420, "LOPEZ,"}, {530, "MARIA"}}},
+      {450, {{150, "Gender:"}, {270, "."}, {420, "Female"}}},
+      {500, {{150, "Date:"}, {270, "."}, {420, "03-15-2026"}}},
+      {550, {{150, "Auth"}, {230, "#:"}, {420, "REFO717174"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "LOPEZ");
+  EXPECT_EQ(Str(d, "patient.given_name"), "MARIA");
+  EXPECT_EQ(Str(d, "patient.sex"), "female");
+  EXPECT_EQ(Str(d, "referral.date"), "2026-03-15");
+  // A letter O touching digits in an id is a zero.
+  EXPECT_EQ(Str(d, "authorization.number"), "REF0717174");
+}
+
+TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
+  // A boxed form: small capital labels, the value below in each cell. OCR lost the
+  // STATE cell; MEDICARE under INSURANCE is the payer, not a "Medicare #" label.
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {300, {{120, "ADDRESS"}, {700, "CITY"}, {1300, "ZIP"}}, 16},
+      {330, {{126, "12"}, {170, "Main"}, {240, "St"}, {706, "Austin"}, {1306, "78701-1234"}}},
+      {400, {{120, "INSURANCE"}, {700, "MEMBER"}, {810, "ID"}, {1300, "GROUP"}, {1390, "#"}}, 16},
+      {430, {{126, "MEDICARE"}, {706, "1EG4-TE5-MK73"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "MEDICARE");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "1EG4TE5MK73");
+  EXPECT_EQ(Str(d, "patient.address.city"), "AUSTIN");
+  EXPECT_EQ(Str(d, "patient.address.postal_code"), "78701");
+  EXPECT_EQ(Str(d, "patient.address.state"), "TX");
+  EXPECT_LT(d.fields.at("patient.address.state").confidence, d.fields.at("patient.address.postal_code").confidence);
+}
+
+TEST(ExtractorBoxed, MixedCaseValueIsNotALooseLabel) {
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {400, {{120, "INSURANCE"}, {700, "MEMBER"}, {810, "ID"}}, 16},
+      {430, {{126, "Medicaid"}, {706, "538519330"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "MEDICAID");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "538519330");
+}
+
+TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
+  const PageResult page = MakePage({
+      {150, Sentence(150, "Valley Family Medicine"), 30},
+      {300, Sentence(150, "January 24, 2026")},
+      {360, Sentence(150, "Dr. Gregory Castillo")},
+      {400, Sentence(150, "Prairie View Lung Center")},
+      {480, Sentence(150, "Dear Dr. Castillo,")},
+      {540, Sentence(150, "lam relerring my patient Maria Lopez (PGB 03/04/1956) to your Pulmonology clinic for")},
+      {580, Sentence(150, "evaluation and treatment of cough. Her diagnoses include cough (R05 9), hypertension (110)")},
+      {620, Sentence(150, "and asthma (345.909). She is covered by Medicare, member TO 1EG4TE5MK73 The authorization")},
+      {660, Sentence(150, "number 1s REF6972551. This is urgent; please see her as soon as possible.")},
+      {760, Sentence(150, "Bestyegards,")},
+      {860, Sentence(150, "John A. Smith, MD")},
+      {900, Sentence(150, "NPI 1234567893")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "LOPEZ");
+  EXPECT_EQ(Str(d, "patient.given_name"), "MARIA");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1956-03-04");
+  EXPECT_EQ(Str(d, "insurance.payer"), "MEDICARE");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "1EG4TE5MK73");
+  EXPECT_EQ(Str(d, "authorization.number"), "REF6972551");
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "R05.9,I10,J45.909");
+  EXPECT_EQ(Str(d, "referral.priority"), "urgent");
+  EXPECT_EQ(Str(d, "referral.specialty"), "PULMONOLOGY");
+  EXPECT_EQ(Str(d, "referring.name"), "JOHN SMITH");
+  EXPECT_EQ(Str(d, "referring.npi"), "1234567893");
+  EXPECT_EQ(Str(d, "referred_to.name"), "GREGORY CASTILLO");
+}
+
+TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "PROGRESS NOTE"), 36},
+      {300, {{150, "Patient:"}, {300, "LOPEZ,"}, {420, "MARIA"}}},
+      {340, {{150, "DGB"}, {230, "03/04/1956"}}},  // label unreadable
+      {380, {{150, "Date"}, {230, "of"}, {270, "Service:"}, {420, "03/10/2026"}}},
+      {500, Sentence(150, "ASSESSMENT/PLAN")},
+      {540, Sentence(150, "1. Urinary tract infection (N39 0) - culture sent.")},
+      {580, Sentence(150, "2. Polyneuropathy (G62,.9) - refer to Neurology. BP (120/80) stable.")},
+  });
+  const Document d = Extract(DocType::kClinicalNote, {page});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "N39.0,G62.9");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1956-03-04");
+}
+
+}  // namespace
+}  // namespace faxintake::extract
