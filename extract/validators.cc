@@ -219,6 +219,13 @@ bool IsInitial(const std::string& w) { return w.size() == 1; }
 std::optional<PersonName> NameFromParts(const std::vector<std::vector<std::string>>& parts) {
   if (parts.empty()) return std::nullopt;
   PersonName name;
+  // "Sandra M, Alvarez": a middle initial before the comma means the comma is a period
+  // OCR misread ("Sandra M. Alvarez"); no family name ends with an initial.
+  if (parts.size() == 2 && parts[0].size() >= 2 && IsInitial(parts[0].back()) && !IsInitial(parts[0].front())) {
+    std::vector<std::vector<std::string>> joined = {parts[0]};
+    joined[0].insert(joined[0].end(), parts[1].begin(), parts[1].end());
+    return NameFromParts(joined);
+  }
   if (parts.size() >= 2) {
     // LAST, FIRST [MIDDLE]
     std::string family;

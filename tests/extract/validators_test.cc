@@ -404,3 +404,36 @@ TEST(Text, NormalizesCaseAndSpaces) {
 
 }  // namespace
 }  // namespace faxintake::extract
+
+namespace faxintake::extract {
+namespace {
+
+TEST(Names, PeriodReadAsCommaAfterMiddleInitial) {
+  auto n = ParsePersonName("Sandra M, Alvarez");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->family, "ALVAREZ");
+  EXPECT_EQ(n->given, "SANDRA");
+  auto m = ParsePersonName("ALVAREZ, SANDRA M");
+  ASSERT_TRUE(m.has_value());
+  EXPECT_EQ(m->family, "ALVAREZ");
+  EXPECT_EQ(m->given, "SANDRA");
+}
+
+TEST(Zip, StateForZipByPrefix) {
+  EXPECT_EQ(StateForZip("78701"), "TX");
+  EXPECT_EQ(StateForZip("33625"), "FL");
+  EXPECT_EQ(StateForZip("80230"), "CO");
+  EXPECT_EQ(StateForZip("85008"), "AZ");
+  EXPECT_FALSE(StateForZip("09001").has_value());  // military
+  EXPECT_FALSE(StateForZip("7870").has_value());
+}
+
+TEST(Identifiers, LetterOBesideDigitsIsZero) {
+  const Checked c = NormalizeIdentifier("REFO717174");
+  EXPECT_EQ(c.value, "REF0717174");
+  EXPECT_TRUE(c.repaired);
+  EXPECT_EQ(NormalizeIdentifier("ROBO-12").value, "ROB012");
+}
+
+}  // namespace
+}  // namespace faxintake::extract
