@@ -69,11 +69,15 @@ TEST_F(PipelineTest, SamplesGiveContractResultsAndAStoreThatReprocessingLeavesUn
     EXPECT_NE(first.err.find("[" + std::to_string(i + 1) + "/20] " + files[i]), std::string::npos);
     EXPECT_EQ(results[i]["input"], files[i]);
   }
-  for (const auto& r : results)
-    for (const auto& d : r["documents"])
-      for (const auto& [key, f] : d["fields"].items())
-        if (f["value"].is_string() && f["value"].get<std::string>().size() >= 6)
+  for (const auto& r : results) {
+    for (const auto& d : r["documents"]) {
+      for (const auto& [key, f] : d["fields"].items()) {
+        if (f["value"].is_string() && f["value"].get<std::string>().size() >= 6) {
           EXPECT_EQ(first.err.find(f["value"].get<std::string>()), std::string::npos) << key << " leaked to stderr";
+        }
+      }
+    }
+  }
 
   // Valid against the contract's schema, documents covering every page once.
   const fs::path jsonl = tmp_.path() / "results.jsonl";
