@@ -191,6 +191,9 @@ OutboxEvent OutboxEventFrom(const json& j) {
   e.state = StateFrom(Get<std::string>(j, "state"));
   e.revision = Get<uint32_t>(j, "revision");
   e.at_us = Get<int64_t>(j, "at_us");
+  e.patient_id = GetOr<std::string>(j, "patient_id", "");
+  e.referral_id = GetOr<std::string>(j, "referral_id", "");
+  e.referral_state = GetOr<std::string>(j, "referral_state", "");
   return e;
 }
 
@@ -309,8 +312,13 @@ Result<FaxRecord> FaxRecordFromJson(const nlohmann::json& j) {
 }
 
 nlohmann::json OutboxEventToJson(const OutboxEvent& e) {
-  return {{"seq", e.seq},       {"type", e.type},         {"fax_id", e.fax_id},
-          {"state", FaxStateName(e.state)}, {"revision", e.revision}, {"at_us", e.at_us}};
+  json j = {{"seq", e.seq},       {"type", e.type},         {"fax_id", e.fax_id},
+            {"state", FaxStateName(e.state)}, {"revision", e.revision}, {"at_us", e.at_us}};
+  // Added keys only when set, so fax events keep their original form.
+  if (!e.patient_id.empty()) j["patient_id"] = e.patient_id;
+  if (!e.referral_id.empty()) j["referral_id"] = e.referral_id;
+  if (!e.referral_state.empty()) j["referral_state"] = e.referral_state;
+  return j;
 }
 
 Result<OutboxEvent> OutboxEventFromJson(const nlohmann::json& j) {
@@ -357,6 +365,216 @@ Result<FaxRecord> DecodeFaxRecord(std::string_view bytes) { return DecodeWith<Fa
 std::string EncodeOutboxEvent(const OutboxEvent& e) { return EncodeRecord(OutboxEventToJson(e)); }
 Result<OutboxEvent> DecodeOutboxEvent(std::string_view bytes) {
   return DecodeWith<OutboxEvent>(bytes, OutboxEventFromJson);
+}
+
+// ---------------------------------------------------------------- patients and referrals
+
+namespace {
+
+json IdentityToJson(const match::Identity& id) {
+  json j = json::object();
+  auto put = [&](const char* key, const std::string& v) {
+    if (!v.empty()) j[key] = v;
+  };
+  put("family_name", id.family_name);
+  put("given_name", id.given_name);
+  put("birth_date", id.birth_date);
+  put("member_id", id.member_id);
+  put("phone", id.phone);
+  put("address_line", id.address_line);
+  put("postal_code", id.postal_code);
+  put("sex", id.sex);
+  return j;
+}
+
+match::Identity IdentityFrom(const json& j) {
+  match::Identity id;
+  id.family_name = GetOr<std::string>(j, "family_name", "");
+  id.given_name = GetOr<std::string>(j, "given_name", "");
+  id.birth_date = GetOr<std::string>(j, "birth_date", "");
+  id.member_id = GetOr<std::string>(j, "member_id", "");
+  id.phone = GetOr<std::string>(j, "phone", "");
+  id.address_line = GetOr<std::string>(j, "address_line", "");
+  id.postal_code = GetOr<std::string>(j, "postal_code", "");
+  id.sex = GetOr<std::string>(j, "sex", "");
+  return id;
+}
+
+json BinaryList(const std::vector<std::string>& keys) {
+  json out = json::array();
+  for (const std::string& k : keys) out.push_back(Binary(k));
+  return out;
+}
+
+std::vector<std::string> BinaryListFrom(const json& j) {
+  std::vector<std::string> out;
+  for (const json& k : j) out.push_back(std::string(k.get_binary().begin(), k.get_binary().end()));
+  return out;
+}
+
+ReferralState ReferralStateFrom(const std::string& s) {
+  auto st = ParseReferralState(s);
+  if (!st) throw Malformed{"referral state"};
+  return *st;
+}
+
+DocType DocTypeFrom(const std::string& s) {
+  auto t = ParseDocType(s);
+  if (!t) throw Malformed{"document type"};
+  return *t;
+}
+
+PatientRecord PatientFrom(const json& j) {
+  PatientRecord p;
+  p.id = Get<std::string>(j, "id");
+  p.created_at_us = Get<int64_t>(j, "created_at_us");
+  for (const json& s : j.at("sightings"))
+    p.sightings.push_back(PatientSighting{Get<std::string>(s, "fax_id"), Get<uint32_t>(s, "document"),
+                                          Get<int64_t>(s, "at_us"), IdentityFrom(s.at("identity"))});
+  p.index_keys = BinaryListFrom(j.at("index_keys"));
+  return p;
+}
+
+ReferralRecord ReferralFrom(const json& j) {
+  ReferralRecord r;
+  r.id = Get<std::string>(j, "id");
+  r.patient_id = Get<std::string>(j, "patient_id");
+  r.opened_by_fax = Get<std::string>(j, "opened_by_fax");
+  r.opened_by_document = Get<uint32_t>(j, "opened_by_document");
+  r.opened_at_us = Get<int64_t>(j, "opened_at_us");
+  r.checklist = GetOr<std::string>(j, "checklist", "");
+  r.required_missing = Get<std::vector<std::string>>(j, "required_missing");
+  r.missing = Get<std::vector<std::string>>(j, "missing");
+  r.priority = GetOr<std::string>(j, "priority", "");
+  r.specialty = GetOr<std::string>(j, "specialty", "");
+  r.referring_npi = GetOr<std::string>(j, "referring_npi", "");
+  for (const json& d : j.at("documents"))
+    r.documents.push_back(ReferralDocument{Get<std::string>(d, "fax_id"), Get<uint32_t>(d, "document"),
+                                           DocTypeFrom(Get<std::string>(d, "type")), Get<int64_t>(d, "at_us"),
+                                           Get<std::vector<std::string>>(d, "provides"),
+                                           GetOr<std::string>(d, "authorization_status", "")});
+  r.state = ReferralStateFrom(Get<std::string>(j, "state"));
+  r.state_since_us = Get<int64_t>(j, "state_since_us");
+  r.ready_at_us = GetOr<int64_t>(j, "ready_at_us", 0);
+  for (const json& h : j.at("history"))
+    r.history.push_back(ReferralTransition{ReferralStateFrom(Get<std::string>(h, "state")), Get<int64_t>(h, "at_us"),
+                                           GetOr<std::string>(h, "fax_id", "")});
+  r.closed = GetOr<bool>(j, "closed", false);
+  r.index_keys = BinaryListFrom(j.at("index_keys"));
+  return r;
+}
+
+match::Decision DecisionFrom(const std::string& s) {
+  for (match::Decision d : {match::Decision::kSamePatient, match::Decision::kPossibleMatch,
+                            match::Decision::kPossibleDuplicate, match::Decision::kNewPatient})
+    if (s == match::DecisionName(d)) return d;
+  throw Malformed{"match decision"};
+}
+
+MatchReview MatchReviewFrom(const json& j) {
+  MatchReview m;
+  m.fax_id = Get<std::string>(j, "fax_id");
+  m.document = Get<uint32_t>(j, "document");
+  m.decision = DecisionFrom(Get<std::string>(j, "decision"));
+  for (const json& c : j.at("candidates")) {
+    match::ScoredCandidate sc;
+    sc.patient_id = Get<std::string>(c, "patient_id");
+    sc.score.total = Get<double>(c, "score");
+    sc.score.auto_eligible = GetOr<bool>(c, "auto_eligible", false);
+    for (const json& e : c.at("evidence"))
+      sc.score.evidence.push_back(
+          match::FieldEvidence{Get<std::string>(e, "field"), Get<std::string>(e, "verdict"), Get<double>(e, "weight")});
+    m.candidates.push_back(std::move(sc));
+  }
+  return m;
+}
+
+}  // namespace
+
+nlohmann::json PatientRecordToJson(const PatientRecord& p) {
+  json sightings = json::array();
+  for (const PatientSighting& s : p.sightings)
+    sightings.push_back({{"fax_id", s.fax_id},
+                         {"document", s.document},
+                         {"at_us", s.at_us},
+                         {"identity", IdentityToJson(s.identity)}});
+  return {{"id", p.id},
+          {"created_at_us", p.created_at_us},
+          {"sightings", std::move(sightings)},
+          {"index_keys", BinaryList(p.index_keys)}};
+}
+
+Result<PatientRecord> PatientRecordFromJson(const nlohmann::json& j) {
+  return Guard("patient", [&] { return PatientFrom(j); });
+}
+
+nlohmann::json ReferralRecordToJson(const ReferralRecord& r) {
+  json documents = json::array();
+  for (const ReferralDocument& d : r.documents) {
+    json dj = {{"fax_id", d.fax_id}, {"document", d.document}, {"type", DocTypeName(d.type)},
+               {"at_us", d.at_us},   {"provides", d.provides}};
+    if (!d.authorization_status.empty()) dj["authorization_status"] = d.authorization_status;
+    documents.push_back(std::move(dj));
+  }
+  json history = json::array();
+  for (const ReferralTransition& h : r.history)
+    history.push_back({{"state", ReferralStateName(h.state)}, {"at_us", h.at_us}, {"fax_id", h.fax_id}});
+  return {{"id", r.id},
+          {"patient_id", r.patient_id},
+          {"opened_by_fax", r.opened_by_fax},
+          {"opened_by_document", r.opened_by_document},
+          {"opened_at_us", r.opened_at_us},
+          {"checklist", r.checklist},
+          {"required_missing", r.required_missing},
+          {"missing", r.missing},
+          {"priority", r.priority},
+          {"specialty", r.specialty},
+          {"referring_npi", r.referring_npi},
+          {"documents", std::move(documents)},
+          {"state", ReferralStateName(r.state)},
+          {"state_since_us", r.state_since_us},
+          {"ready_at_us", r.ready_at_us},
+          {"history", std::move(history)},
+          {"closed", r.closed},
+          {"index_keys", BinaryList(r.index_keys)}};
+}
+
+Result<ReferralRecord> ReferralRecordFromJson(const nlohmann::json& j) {
+  return Guard("referral", [&] { return ReferralFrom(j); });
+}
+
+nlohmann::json MatchReviewToJson(const MatchReview& m) {
+  json candidates = json::array();
+  for (const match::ScoredCandidate& c : m.candidates) {
+    json evidence = json::array();
+    for (const match::FieldEvidence& e : c.score.evidence)
+      evidence.push_back({{"field", e.field}, {"verdict", e.verdict}, {"weight", e.weight}});
+    candidates.push_back({{"patient_id", c.patient_id},
+                          {"score", c.score.total},
+                          {"auto_eligible", c.score.auto_eligible},
+                          {"evidence", std::move(evidence)}});
+  }
+  return {{"fax_id", m.fax_id},
+          {"document", m.document},
+          {"decision", match::DecisionName(m.decision)},
+          {"candidates", std::move(candidates)}};
+}
+
+Result<MatchReview> MatchReviewFromJson(const nlohmann::json& j) {
+  return Guard("match review", [&] { return MatchReviewFrom(j); });
+}
+
+std::string EncodePatientRecord(const PatientRecord& p) { return EncodeRecord(PatientRecordToJson(p)); }
+Result<PatientRecord> DecodePatientRecord(std::string_view bytes) {
+  return DecodeWith<PatientRecord>(bytes, PatientRecordFromJson);
+}
+std::string EncodeReferralRecord(const ReferralRecord& r) { return EncodeRecord(ReferralRecordToJson(r)); }
+Result<ReferralRecord> DecodeReferralRecord(std::string_view bytes) {
+  return DecodeWith<ReferralRecord>(bytes, ReferralRecordFromJson);
+}
+std::string EncodeMatchReview(const MatchReview& m) { return EncodeRecord(MatchReviewToJson(m)); }
+Result<MatchReview> DecodeMatchReview(std::string_view bytes) {
+  return DecodeWith<MatchReview>(bytes, MatchReviewFromJson);
 }
 
 }  // namespace faxintake::store

@@ -49,4 +49,18 @@ Result<FaxRecord> DecodeFaxRecord(std::string_view bytes);
 std::string EncodeOutboxEvent(const OutboxEvent& e);
 Result<OutboxEvent> DecodeOutboxEvent(std::string_view bytes);
 
+// Patients, referrals and match reviews (store/records.h).
+nlohmann::json PatientRecordToJson(const PatientRecord& p);
+Result<PatientRecord> PatientRecordFromJson(const nlohmann::json& j);
+nlohmann::json ReferralRecordToJson(const ReferralRecord& r);
+Result<ReferralRecord> ReferralRecordFromJson(const nlohmann::json& j);
+nlohmann::json MatchReviewToJson(const MatchReview& m);
+Result<MatchReview> MatchReviewFromJson(const nlohmann::json& j);
+std::string EncodePatientRecord(const PatientRecord& p);
+Result<PatientRecord> DecodePatientRecord(std::string_view bytes);
+std::string EncodeReferralRecord(const ReferralRecord& r);
+Result<ReferralRecord> DecodeReferralRecord(std::string_view bytes);
+std::string EncodeMatchReview(const MatchReview& m);
+Result<MatchReview> DecodeMatchReview(std::string_view bytes);
+
 }  // namespace faxintake::store

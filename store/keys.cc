@@ -187,4 +187,85 @@ std::optional<int64_t> ParseRfc3339Micros(std::string_view s) {
   return seconds * 1000000 + micros;
 }
 
+// ---------------------------------------------------------------- patients and referrals
+
+std::string PatientTermPrefix(std::string_view hash) {
+  std::string k(1, kPatientTermTag);
+  k.append(hash);
+  return k;
+}
+
+std::string PatientTermKey(std::string_view hash, std::string_view patient_id) {
+  std::string k = PatientTermPrefix(hash);
+  k.append(patient_id);
+  return k;
+}
+
+std::optional<std::string> PatientIdFromTermKey(std::string_view key, size_t prefix_size) {
+  if (key.size() != prefix_size + kRecordIdLength || key.empty() || key[0] != kPatientTermTag) return std::nullopt;
+  return std::string(key.substr(prefix_size));
+}
+
+std::string OpenReferralPrefix(std::string_view patient_id) {
+  std::string k(1, kOpenReferralTag);
+  k.append(patient_id);
+  return k;
+}
+
+std::string OpenReferralKey(std::string_view patient_id, int64_t opened_at_us, std::string_view referral_id) {
+  std::string k = OpenReferralPrefix(patient_id);
+  PutBigEndian64(&k, OrderedFromSigned(opened_at_us));
+  k.append(referral_id);
+  return k;
+}
+
+std::string ReferralStatePrefix(ReferralState state) {
+  std::string k(1, kReferralStateTag);
+  k.push_back(static_cast<char>(state));
+  return k;
+}
+
+std::string ReferralStateKey(ReferralState state, int64_t since_us, std::string_view referral_id) {
+  std::string k = ReferralStatePrefix(state);
+  PutBigEndian64(&k, OrderedFromSigned(since_us));
+  k.append(referral_id);
+  return k;
+}
+
+std::string ReferrerPrefix() { return std::string(1, kReferrerTag); }
+
+std::string ReferrerKey(std::string_view npi, int64_t opened_at_us, std::string_view referral_id) {
+  std::string k = ReferrerPrefix();
+  k.append(npi);
+  k.push_back('\0');
+  PutBigEndian64(&k, OrderedFromSigned(opened_at_us));
+  k.append(referral_id);
+  return k;
+}
+
+std::optional<std::pair<int64_t, std::string>> ReferralTail(std::string_view key) {
+  if (key.size() < 1 + 8 + kRecordIdLength) return std::nullopt;
+  const std::string_view tail = key.substr(key.size() - 8 - kRecordIdLength);
+  return std::make_pair(SignedFromOrdered(ReadBigEndian64(tail)), std::string(tail.substr(8)));
+}
+
+std::optional<std::string> NpiFromReferrerKey(std::string_view key) {
+  if (key.size() < 2 + 8 + kRecordIdLength || key[0] != kReferrerTag) return std::nullopt;
+  const std::string_view npi = key.substr(1, key.size() - 1 - 1 - 8 - kRecordIdLength);
+  if (key[1 + npi.size()] != '\0') return std::nullopt;
+  return std::string(npi);
+}
+
+std::string MatchReviewPrefix(std::string_view fax_id) {
+  std::string k = "mr";
+  k.append(fax_id);
+  return k;
+}
+
+std::string MatchReviewKey(std::string_view fax_id, uint32_t document) {
+  std::string k = MatchReviewPrefix(fax_id);
+  PutBigEndian32(&k, document);
+  return k;
+}
+
 }  // namespace faxintake::store::keys

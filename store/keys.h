@@ -14,11 +14,16 @@
 // pages         | fax_id | be32 page number                        | page image bytes (blob files)
 // ocr           | fax_id | be32 page number                        | PageResult (with words, lines)
 // documents     | fax_id | be32 document index (0-based)           | Document
-// patients      | (reserved for patient records)                   |
-// referrals     | (reserved for referral records)                  |
+// patients      | patient_id ("pt_" + 32 hex)                      | PatientRecord
+//               | "mr" | fax_id | be32 document                  | MatchReview (left for a person)
+// referrals     | referral_id ("rf_" + 32 hex)                     | ReferralRecord
 // index         | 's' | state u8 | be64 accept_seq | fax_id         | empty: faxes by state, oldest first
 //               | 'r' | priority u8 | be64 received | fax_id | be32 document | empty: review queue
 //               | 'g' | 16-byte keyed hash of (source, gateway id)  | plaintext fax_id
+//               | 'p' | 16-byte keyed hash of a match term | patient_id | empty: patient blocking
+//               | 'o' | patient_id | be64 opened | referral_id     | empty: a patient's open referrals
+//               | 'f' | state u8 | be64 since | referral_id        | empty: referrals by state, oldest first
+//               | 'n' | npi | 0 | be64 opened | referral_id        | empty: referrals per referring NPI
 // outbox        | be64 seq                                         | OutboxEvent
 // audit         | (reserved for the audit log)                     |
 #pragma once
@@ -60,6 +65,13 @@ std::string CounterKey(std::string_view name);  // "count/<name>"
 inline constexpr char kStateTag = 's';
 inline constexpr char kReviewTag = 'r';
 inline constexpr char kGatewayTag = 'g';
+inline constexpr char kPatientTermTag = 'p';
+inline constexpr char kOpenReferralTag = 'o';
+inline constexpr char kReferralStateTag = 'f';
+inline constexpr char kReferrerTag = 'n';
+
+// Patient and referral ids: a prefix and 32 hex digits.
+inline constexpr size_t kRecordIdLength = 35;
 
 void PutBigEndian32(std::string* out, uint32_t v);
 void PutBigEndian64(std::string* out, uint64_t v);
@@ -85,6 +97,26 @@ std::optional<ReviewItem> ParseReviewIndexKey(std::string_view key);
 // `hash` is Sealer::IndexHash of GatewayIdentity(source, gateway_fax_id).
 std::string GatewayIndexKey(std::string_view hash);
 std::string GatewayIdentity(std::string_view source, std::string_view gateway_fax_id);
+
+// Patient blocking: `hash` is Sealer::IndexHash of a match term (store/match.h IndexTerms).
+std::string PatientTermPrefix(std::string_view hash);
+std::string PatientTermKey(std::string_view hash, std::string_view patient_id);
+// The patient id of a blocking key under `prefix`; nullopt when malformed.
+std::optional<std::string> PatientIdFromTermKey(std::string_view key, size_t prefix_size);
+
+std::string OpenReferralPrefix(std::string_view patient_id);
+std::string OpenReferralKey(std::string_view patient_id, int64_t opened_at_us, std::string_view referral_id);
+std::string ReferralStatePrefix(ReferralState state);
+std::string ReferralStateKey(ReferralState state, int64_t since_us, std::string_view referral_id);
+std::string ReferrerPrefix();
+std::string ReferrerKey(std::string_view npi, int64_t opened_at_us, std::string_view referral_id);
+// The referral id and time of an 'o', 'f' or 'n' key (the last 8 + kRecordIdLength bytes).
+std::optional<std::pair<int64_t, std::string>> ReferralTail(std::string_view key);
+// The NPI of a referrer key; nullopt when malformed.
+std::optional<std::string> NpiFromReferrerKey(std::string_view key);
+
+std::string MatchReviewKey(std::string_view fax_id, uint32_t document);
+std::string MatchReviewPrefix(std::string_view fax_id);
 
 // The smallest key greater than every key starting with `prefix` (empty: no bound).
 std::string PrefixSuccessor(std::string_view prefix);

@@ -192,7 +192,13 @@ class RecordStore::Impl {
   Result<AcceptOutcome> AcceptFax(std::string_view bytes, const FaxMetadata& meta);
   Result<std::string> GetRawFax(const std::string& fax_id);
   Result<FaxRecord> GetFaxRecord(const std::string& fax_id);
-  Result<void> CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images);
+  Result<void> CommitResult(IntakeResult& result, const std::vector<std::string>& page_images);
+  Result<PatientRecord> GetPatient(const std::string& id);
+  Result<ReferralRecord> GetReferral(const std::string& id);
+  Result<std::optional<MatchReview>> GetMatchReview(const std::string& fax_id, uint32_t document);
+  Result<std::vector<ReferralSummary>> ReferralsInState(ReferralState state, size_t limit);
+  Result<std::vector<ReferrerVolume>> ReferrerVolumes();
+  Result<void> CloseReferral(const std::string& id, const std::string& actor, const std::string& reason);
   Result<std::optional<IntakeResult>> GetResult(const std::string& fax_id);
   Result<std::string> GetPageImage(const std::string& fax_id, int page);
   Result<std::vector<std::string>> FaxIdsInState(FaxState state, size_t limit);
@@ -226,13 +232,37 @@ class RecordStore::Impl {
 
   Result<AcceptOutcome> AddGatewayAlias(const std::string& fax_id, FaxRecord record, const std::string& gateway_key);
 
+  // ---- patients and referrals (record_store.cc, "linking")
+  struct LinkSet;
+  struct LinkEvent {
+    OutboxEvent event;  // seq, fax state and revision filled in when written
+    std::string actor;
+    std::string reason;
+  };
+  Result<void> LinkDocuments(const FaxRecord& previous, const FaxRecord& record, IntakeResult& result,
+                             rdb::WriteBatch& batch, std::vector<LinkEvent>& events);
+  Result<void> DetachPrevious(LinkSet& set, const std::string& fax_id, rdb::WriteBatch& batch);
+  Result<PatientRecord*> LoadPatient(LinkSet& set, const std::string& id);
+  Result<ReferralRecord*> LoadReferral(LinkSet& set, const std::string& id);
+  Result<std::vector<match::Candidate>> FindCandidates(LinkSet& set, const match::Identity& id);
+  Result<std::string> OpenReferralFor(LinkSet& set, const std::string& patient_id, DocType type);
+  void UpdateReferralStates(LinkSet& set, int64_t at_us, const std::string& fax_id, std::vector<LinkEvent>& events);
+  Result<void> WriteLinkSet(LinkSet& set, rdb::WriteBatch& batch);
+  std::string TermHash(const std::string& term) const;
+  std::string DerivedId(std::string_view prefix, std::string_view what, const std::string& fax_id, size_t document) const;
+  Result<void> PutLinkEvents(rdb::WriteBatch& batch, std::vector<LinkEvent>& events, const FaxRecord& record,
+                             std::vector<std::unique_ptr<SeqGuard>>& seqs);
+
   StoreOptions options_;
   Sealer sealer_;
   rdb::DB* db_ = nullptr;
   std::vector<rdb::ColumnFamilyHandle*> handles_;
   std::shared_ptr<rdb::Cache> cache_;
   std::map<std::string, Family> families_;
-  Family meta_, raw_, faxes_, pages_, ocr_, documents_, index_, outbox_;
+  Family meta_, raw_, faxes_, pages_, ocr_, documents_, index_, outbox_, patients_, referrals_, audit_;
+  // Serializes every change to patients and referrals: matching reads the patients on file and
+  // must see every earlier commit's new patients. Taken after a fax stripe, never before.
+  std::mutex link_mu_;
 
   std::array<std::mutex, kStripes> stripes_;
   std::atomic<uint64_t> next_accept_seq_{1};
@@ -298,6 +328,9 @@ Result<void> RecordStore::Impl::OpenDb() {
   documents_ = families_[keys::kDocuments];
   index_ = families_[keys::kIndex];
   outbox_ = families_[keys::kOutbox];
+  patients_ = families_[keys::kPatients];
+  referrals_ = families_[keys::kReferrals];
+  audit_ = families_[keys::kAudit];
   return {};
 }
 
@@ -576,7 +609,7 @@ Result<void> ValidateCommit(const IntakeResult& result, const std::vector<std::s
 
 }  // namespace
 
-Result<void> RecordStore::Impl::CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images) {
+Result<void> RecordStore::Impl::CommitResult(IntakeResult& result, const std::vector<std::string>& page_images) {
   if (auto r = ValidateCommit(result, page_images); !r) return r;
   const std::string& fax_id = result.fax_id;
   std::lock_guard lock(Stripe(fax_id));
@@ -599,6 +632,10 @@ Result<void> RecordStore::Impl::CommitResult(const IntakeResult& result, const s
     if (!scanned) return scanned;
   }
   for (const std::string& k : previous.index_keys) batch.Delete(index_.handle, k);
+
+  std::unique_lock link_lock(link_mu_);
+  std::vector<LinkEvent> link_events;
+  if (auto r = LinkDocuments(previous, record, result, batch, link_events); !r) return r;
 
   record.state = StateForStatus(result.status);
   record.revision = previous.revision + 1;
@@ -634,6 +671,8 @@ Result<void> RecordStore::Impl::CommitResult(const IntakeResult& result, const s
   OutboxEvent event{seq.seq(), std::string(kEventFaxProcessed), fax_id, record.state, record.revision,
                     record.committed_at_us};
   if (auto r = PutOutboxEvent(batch, event); !r) return r;
+  std::vector<std::unique_ptr<SeqGuard>> link_seqs;
+  if (auto r = PutLinkEvents(batch, link_events, record, link_seqs); !r) return r;
   if (previous.state != record.state) {
     AddToCounter(batch, StateCounter(previous.state), -1);
     AddToCounter(batch, StateCounter(record.state), 1);
@@ -644,6 +683,580 @@ Result<void> RecordStore::Impl::CommitResult(const IntakeResult& result, const s
   log::Info("result_committed", "fax_id={} revision={} state={} pages={} documents={} review_entries={} outbox_seq={}",
             fax_id, record.revision, FaxStateName(record.state), record.page_count, record.document_count,
             record.index_keys.size() - 1, seq.seq());
+  return {};
+}
+
+// ---------------------------------------------------------------------- patients and referrals
+
+namespace {
+
+// Patient documents that join the patient's open referral.
+bool AttachesToReferral(DocType t) {
+  switch (t) {
+    case DocType::kInsuranceCard:
+    case DocType::kPriorAuthorization:
+    case DocType::kClinicalNote:
+    case DocType::kConsultNote:
+    case DocType::kLabResult:
+    case DocType::kImagingReport:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Documents that may be filed to a patient without identity of their own (same fax, same name).
+bool PatientDocument(DocType t) { return t == DocType::kReferral || AttachesToReferral(t); }
+
+std::string StringField(const Document& d, const char* key) {
+  auto it = d.fields.find(key);
+  if (it == d.fields.end() || !it->second.valid) return {};
+  const auto* s = std::get_if<std::string>(&it->second.value);
+  return s == nullptr ? std::string() : *s;
+}
+
+ReferralDocument ReferralEntry(const std::string& fax_id, size_t index, const Document& d, int64_t at_us) {
+  ReferralDocument e;
+  e.fax_id = fax_id;
+  e.document = static_cast<uint32_t>(index);
+  e.type = d.type;
+  e.at_us = at_us;
+  for (const auto& [key, field] : d.fields)
+    if (field.valid) e.provides.push_back(key);
+  e.provides.push_back(std::string("document.") + DocTypeName(d.type));
+  if (d.type == DocType::kPriorAuthorization) e.authorization_status = StringField(d, "authorization.status");
+  return e;
+}
+
+// The state a referral's documents put it in, and its still-missing items.
+ReferralState ComputeReferralState(ReferralRecord& r) {
+  std::set<std::string> provided;
+  bool consult = false;
+  const ReferralDocument* latest_auth = nullptr;
+  for (const ReferralDocument& d : r.documents) {
+    provided.insert(d.provides.begin(), d.provides.end());
+    consult = consult || d.type == DocType::kConsultNote;
+    if (!d.authorization_status.empty() && (latest_auth == nullptr || d.at_us >= latest_auth->at_us)) latest_auth = &d;
+  }
+  r.missing.clear();
+  for (const std::string& item : r.required_missing)
+    if (!provided.count(item)) r.missing.push_back(item);
+  const std::string auth = latest_auth == nullptr ? "" : latest_auth->authorization_status;
+  if (r.closed) return ReferralState::kClosed;
+  if (consult) return ReferralState::kConsultReceived;
+  if (auth == "denied") return ReferralState::kAuthorizationDenied;
+  if (!r.missing.empty()) return ReferralState::kIncomplete;
+  if (auth == "pending") return ReferralState::kAuthorizationPending;
+  if (auth == "approved") return ReferralState::kAuthorizationApproved;
+  return ReferralState::kReady;
+}
+
+bool ReferralOpen(const ReferralRecord& r) { return !r.closed && r.state != ReferralState::kConsultReceived; }
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+bool IsRecordId(const std::string& id, std::string_view prefix) {
+  if (id.size() != keys::kRecordIdLength || !id.starts_with(prefix)) return false;
+  return std::all_of(id.begin() + 3, id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+constexpr std::string_view kPossibleMatch = "possible_match";
+constexpr std::string_view kPossibleDuplicate = "possible_duplicate";
+
+// At most this many patients are scored for one document (blocking terms shared by very many
+// patients, e.g. a common surname and birth year, should not turn a commit into a scan).
+constexpr size_t kMaxCandidates = 400;
+
+}  // namespace
+
+// Everything one commit reads and changes of patients and referrals.
+struct RecordStore::Impl::LinkSet {
+  std::map<std::string, PatientRecord> patients;             // touched: loaded or created
+  std::set<std::string> new_patients;
+  std::map<std::string, std::vector<std::string>> patient_old_keys;
+  std::map<std::string, ReferralRecord> referrals;
+  std::map<std::string, ReferralState> referral_old_state;   // absent: opened by this commit
+  std::map<std::string, std::vector<std::string>> referral_old_keys;
+  std::vector<MatchReview> reviews;
+};
+
+std::string RecordStore::Impl::TermHash(const std::string& term) const {
+  return sealer_.IndexHash("patient-term\n" + term);
+}
+
+std::string RecordStore::Impl::DerivedId(std::string_view prefix, std::string_view what, const std::string& fax_id,
+                                         size_t document) const {
+  return std::string(prefix) + Hex(sealer_.IndexHash(std::string(what) + "\n" + fax_id + "\n" + std::to_string(document)));
+}
+
+Result<PatientRecord*> RecordStore::Impl::LoadPatient(LinkSet& set, const std::string& id) {
+  if (auto it = set.patients.find(id); it != set.patients.end()) return &it->second;
+  auto bytes = GetSealed(rdb::ReadOptions(), patients_, id);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return static_cast<PatientRecord*>(nullptr);
+  auto record = DecodePatientRecord(**bytes);
+  if (!record) return std::unexpected(record.error());
+  set.patient_old_keys[id] = record->index_keys;
+  return &(set.patients[id] = std::move(*record));
+}
+
+Result<ReferralRecord*> RecordStore::Impl::LoadReferral(LinkSet& set, const std::string& id) {
+  if (auto it = set.referrals.find(id); it != set.referrals.end()) return &it->second;
+  auto bytes = GetSealed(rdb::ReadOptions(), referrals_, id);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return static_cast<ReferralRecord*>(nullptr);
+  auto record = DecodeReferralRecord(**bytes);
+  if (!record) return std::unexpected(record.error());
+  set.referral_old_keys[id] = record->index_keys;
+  set.referral_old_state[id] = record->state;
+  return &(set.referrals[id] = std::move(*record));
+}
+
+// Takes back what the fax's previous commit filed: its sightings, its referral documents and
+// its match reviews. Records left empty are deleted when the set is written.
+Result<void> RecordStore::Impl::DetachPrevious(LinkSet& set, const std::string& fax_id, rdb::WriteBatch& batch) {
+  std::set<std::string> patient_ids, referral_ids;
+  std::optional<Error> failure;
+  auto scanned = ScanPrefix(rdb::ReadOptions(), documents_, fax_id, [&](std::string_view key, std::string_view value) {
+    auto plain = sealer_.Unseal(value, Aad(documents_, key));
+    auto doc = plain ? DecodeDocument(*plain) : Result<Document>(std::unexpected(plain.error()));
+    if (!doc) {
+      failure = doc.error();
+      return false;
+    }
+    if (doc->patient_id) patient_ids.insert(*doc->patient_id);
+    if (doc->referral_id) referral_ids.insert(*doc->referral_id);
+    return true;
+  });
+  if (!scanned) return scanned;
+  if (failure) return std::unexpected(*failure);
+  for (const std::string& id : patient_ids) {
+    auto p = LoadPatient(set, id);
+    if (!p) return std::unexpected(p.error());
+    if (*p == nullptr) continue;
+    std::erase_if((*p)->sightings, [&](const PatientSighting& s) { return s.fax_id == fax_id; });
+  }
+  for (const std::string& id : referral_ids) {
+    auto r = LoadReferral(set, id);
+    if (!r) return std::unexpected(r.error());
+    if (*r == nullptr) continue;
+    std::erase_if((*r)->documents, [&](const ReferralDocument& d) { return d.fax_id == fax_id; });
+  }
+  return ScanPrefix(rdb::ReadOptions(), patients_, keys::MatchReviewPrefix(fax_id), [&](std::string_view key, std::string_view) {
+    batch.Delete(patients_.handle, rdb::Slice(key.data(), key.size()));
+    return true;
+  });
+}
+
+Result<std::vector<match::Candidate>> RecordStore::Impl::FindCandidates(LinkSet& set, const match::Identity& id) {
+  std::set<std::string> ids;
+  std::set<std::string> hashes;
+  for (const std::string& term : match::QueryTerms(id)) hashes.insert(TermHash(term));
+  for (const std::string& hash : hashes) {
+    const std::string prefix = keys::PatientTermPrefix(hash);
+    bool malformed = false;
+    auto scanned = ScanPrefix(rdb::ReadOptions(), index_, prefix, [&](std::string_view key, std::string_view) {
+      auto pid = keys::PatientIdFromTermKey(key, prefix.size());
+      if (!pid) {
+        malformed = true;
+        return false;
+      }
+      ids.insert(std::move(*pid));
+      return ids.size() < kMaxCandidates;
+    });
+    if (!scanned) return std::unexpected(scanned.error());
+    if (malformed) return MakeError(ErrorCode::kDataLoss, "index_corrupt", "malformed patient index key");
+  }
+  // Patients this commit created or changed are not in the index yet.
+  for (const auto& [pid, patient] : set.patients) {
+    if (ids.count(pid)) continue;
+    for (const PatientSighting& s : patient.sightings) {
+      const auto terms = match::IndexTerms(s.identity);
+      if (std::any_of(terms.begin(), terms.end(), [&](const std::string& t) { return hashes.count(TermHash(t)) > 0; })) {
+        ids.insert(pid);
+        break;
+      }
+    }
+  }
+  std::vector<match::Candidate> candidates;
+  for (const std::string& pid : ids) {
+    auto p = LoadPatient(set, pid);
+    if (!p) return std::unexpected(p.error());
+    if (*p == nullptr || (*p)->sightings.empty()) continue;  // stale index entry, or detached above
+    candidates.push_back(match::Candidate{pid, (*p)->Profile()});
+  }
+  return candidates;
+}
+
+// The referral a patient's document joins outside its own fax: the most recently opened one
+// still open (a consult note may also join one whose loop is already closed). Empty: none.
+Result<std::string> RecordStore::Impl::OpenReferralFor(LinkSet& set, const std::string& patient_id, DocType type) {
+  std::set<std::string> ids;
+  auto scanned = ScanPrefix(rdb::ReadOptions(), index_, keys::OpenReferralPrefix(patient_id),
+                            [&](std::string_view key, std::string_view) {
+                              if (auto tail = keys::ReferralTail(key)) ids.insert(tail->second);
+                              return true;
+                            });
+  if (!scanned) return std::unexpected(scanned.error());
+  for (const auto& [rid, r] : set.referrals)
+    if (r.patient_id == patient_id) ids.insert(rid);
+  std::string best;
+  int64_t best_opened = 0;
+  for (const std::string& rid : ids) {
+    auto r = LoadReferral(set, rid);
+    if (!r) return std::unexpected(r.error());
+    if (*r == nullptr || (*r)->patient_id != patient_id || (*r)->documents.empty() || (*r)->closed) continue;
+    if (!ReferralOpen(**r) && type != DocType::kConsultNote) continue;
+    if (best.empty() || (*r)->opened_at_us > best_opened || ((*r)->opened_at_us == best_opened && rid > best)) {
+      best = rid;
+      best_opened = (*r)->opened_at_us;
+    }
+  }
+  return best;
+}
+
+Result<void> RecordStore::Impl::LinkDocuments(const FaxRecord& previous, const FaxRecord& record, IntakeResult& result,
+                                              rdb::WriteBatch& batch, std::vector<LinkEvent>& events) {
+  const std::string& fax_id = result.fax_id;
+  const int64_t at = record.received_at_us;
+  LinkSet set;
+  if (previous.revision > 0)
+    if (auto r = DetachPrevious(set, fax_id, batch); !r) return r;
+
+  // The store decides the ids; reasons from an earlier commit of this result are recomputed.
+  for (Document& d : result.documents) {
+    d.patient_id.reset();
+    d.referral_id.reset();
+    const size_t before = d.review_reasons.size();
+    std::erase_if(d.review_reasons, [](const std::string& r) { return r == kPossibleMatch || r == kPossibleDuplicate; });
+    if (before != d.review_reasons.size() && d.review_reasons.empty()) d.needs_review = false;
+  }
+
+  // 1. Match every document that names a patient.
+  std::vector<match::Identity> identities(result.documents.size());
+  for (size_t i = 0; i < result.documents.size(); ++i) {
+    Document& d = result.documents[i];
+    identities[i] = match::IdentityFromDocument(d);
+    if (!match::HasIdentity(identities[i])) continue;
+    auto candidates = FindCandidates(set, identities[i]);
+    if (!candidates) return std::unexpected(candidates.error());
+    match::MatchOutcome outcome = match::Decide(identities[i], *candidates, options_.match);
+    std::string pid;
+    switch (outcome.decision) {
+      case match::Decision::kSamePatient:
+        pid = outcome.patient_id;
+        break;
+      case match::Decision::kNewPatient: {
+        pid = DerivedId("pt_", "patient", fax_id, i);
+        auto existing = LoadPatient(set, pid);
+        if (!existing) return std::unexpected(existing.error());
+        if (*existing == nullptr) {
+          PatientRecord p;
+          p.id = pid;
+          p.created_at_us = at;
+          set.patients[pid] = std::move(p);
+          set.new_patients.insert(pid);
+        }
+        break;
+      }
+      case match::Decision::kPossibleMatch:
+      case match::Decision::kPossibleDuplicate:
+        d.AddReason(std::string(outcome.decision == match::Decision::kPossibleMatch ? kPossibleMatch : kPossibleDuplicate));
+        set.reviews.push_back(MatchReview{fax_id, static_cast<uint32_t>(i), outcome.decision, std::move(outcome.candidates)});
+        continue;
+    }
+    auto p = LoadPatient(set, pid);
+    if (!p) return std::unexpected(p.error());
+    if (*p == nullptr) return MakeError(ErrorCode::kInternal, "patient_vanished", "matched patient not loaded");
+    (*p)->sightings.push_back(PatientSighting{fax_id, static_cast<uint32_t>(i), at, identities[i]});
+    d.patient_id = pid;
+  }
+
+  // 2. Documents of the fax's only patient that print the name but no birth date or member id.
+  std::set<std::string> fax_patients;
+  for (const Document& d : result.documents)
+    if (d.patient_id) fax_patients.insert(*d.patient_id);
+  if (fax_patients.size() == 1) {
+    const std::string& pid = *fax_patients.begin();
+    auto p = LoadPatient(set, pid);
+    if (!p) return std::unexpected(p.error());
+    for (size_t i = 0; i < result.documents.size(); ++i) {
+      Document& d = result.documents[i];
+      if (d.patient_id || !PatientDocument(d.type) || identities[i].family_name.empty()) continue;
+      if (std::find(d.review_reasons.begin(), d.review_reasons.end(), kPossibleMatch) != d.review_reasons.end() ||
+          std::find(d.review_reasons.begin(), d.review_reasons.end(), kPossibleDuplicate) != d.review_reasons.end())
+        continue;
+      const match::Score s = match::ScoreCandidate(identities[i], (*p)->Profile());
+      const bool conflict = std::any_of(s.evidence.begin(), s.evidence.end(),
+                                        [](const match::FieldEvidence& e) { return e.verdict == "mismatch"; });
+      if (conflict) continue;
+      (*p)->sightings.push_back(PatientSighting{fax_id, static_cast<uint32_t>(i), at, identities[i]});
+      d.patient_id = pid;
+    }
+  }
+
+  // 3. Referral documents open (or, re-committed, re-open) their episodes.
+  std::map<std::string, std::string> fax_referral;  // patient id -> referral opened in this fax
+  for (size_t i = 0; i < result.documents.size(); ++i) {
+    Document& d = result.documents[i];
+    if (d.type != DocType::kReferral || !d.patient_id) continue;
+    const std::string rid = DerivedId("rf_", "referral", fax_id, i);
+    auto loaded = LoadReferral(set, rid);
+    if (!loaded) return std::unexpected(loaded.error());
+    ReferralRecord* r = *loaded;
+    if (r == nullptr) {
+      r = &set.referrals[rid];
+      r->id = rid;
+      r->state = ReferralState::kReceived;
+      r->state_since_us = at;
+      r->history.push_back(ReferralTransition{ReferralState::kReceived, at, fax_id});
+    }
+    r->patient_id = *d.patient_id;
+    r->opened_by_fax = fax_id;
+    r->opened_by_document = static_cast<uint32_t>(i);
+    r->opened_at_us = at;
+    r->checklist = d.checklist.name;
+    r->required_missing = d.checklist.missing;
+    r->priority = StringField(d, "referral.priority");
+    r->specialty = StringField(d, "referral.specialty");
+    r->referring_npi = StringField(d, "referring.npi");
+    r->documents.push_back(ReferralEntry(fax_id, i, d, at));
+    d.referral_id = rid;
+    fax_referral.emplace(*d.patient_id, rid);
+  }
+
+  // 4. The patient's other documents join the referral of this fax, else their open referral.
+  for (size_t i = 0; i < result.documents.size(); ++i) {
+    Document& d = result.documents[i];
+    if (!d.patient_id || !AttachesToReferral(d.type)) continue;
+    std::string rid;
+    if (auto it = fax_referral.find(*d.patient_id); it != fax_referral.end()) {
+      rid = it->second;
+    } else {
+      auto open = OpenReferralFor(set, *d.patient_id, d.type);
+      if (!open) return std::unexpected(open.error());
+      rid = *open;
+    }
+    if (rid.empty()) continue;
+    auto r = LoadReferral(set, rid);
+    if (!r) return std::unexpected(r.error());
+    (*r)->documents.push_back(ReferralEntry(fax_id, i, d, at));
+    d.referral_id = rid;
+  }
+
+  UpdateReferralStates(set, at, fax_id, events);
+  for (const std::string& pid : set.new_patients) {
+    if (set.patients[pid].sightings.empty()) continue;
+    OutboxEvent e;
+    e.type = std::string(kEventPatientCreated);
+    e.patient_id = pid;
+    events.push_back(LinkEvent{std::move(e), "pipeline", "matching"});
+  }
+  for (LinkEvent& e : events) e.event.fax_id = fax_id;
+  for (const MatchReview& review : set.reviews)
+    if (auto r = PutSealed(batch, patients_, keys::MatchReviewKey(fax_id, review.document), EncodeMatchReview(review)); !r)
+      return r;
+  if (auto r = WriteLinkSet(set, batch); !r) return r;
+
+  if (result.status == IntakeStatus::kFiled &&
+      std::any_of(result.documents.begin(), result.documents.end(), [](const Document& d) { return d.needs_review; }))
+    result.status = IntakeStatus::kNeedsReview;
+  return {};
+}
+
+void RecordStore::Impl::UpdateReferralStates(LinkSet& set, int64_t at_us, const std::string& fax_id,
+                                             std::vector<LinkEvent>& events) {
+  for (auto& [rid, r] : set.referrals) {
+    if (r.documents.empty()) continue;  // deleted when written
+    const bool opened = !set.referral_old_state.count(rid);
+    const ReferralState before = opened ? ReferralState::kReceived : set.referral_old_state[rid];
+    const ReferralState now = ComputeReferralState(r);
+    if (opened) {
+      OutboxEvent e;
+      e.type = std::string(kEventReferralOpened);
+      e.patient_id = r.patient_id;
+      e.referral_id = rid;
+      e.referral_state = ReferralStateName(ReferralState::kReceived);
+      events.push_back(LinkEvent{std::move(e), "pipeline", "referral document"});
+    }
+    if (now != r.state) {
+      r.history.push_back(ReferralTransition{now, at_us, fax_id});
+      r.state = now;
+      r.state_since_us = at_us;
+    }
+    if (r.ready_at_us == 0 && (now == ReferralState::kReady || now == ReferralState::kAuthorizationApproved))
+      r.ready_at_us = at_us;
+    if (now == before) continue;
+    OutboxEvent e;
+    e.type = std::string(kEventReferralState);
+    e.patient_id = r.patient_id;
+    e.referral_id = rid;
+    e.referral_state = ReferralStateName(now);
+    events.push_back(LinkEvent{std::move(e), "pipeline", "documents attached"});
+  }
+}
+
+Result<void> RecordStore::Impl::WriteLinkSet(LinkSet& set, rdb::WriteBatch& batch) {
+  auto replace_keys = [&](const std::vector<std::string>& old_keys, const std::vector<std::string>& new_keys) {
+    const std::set<std::string> keep(new_keys.begin(), new_keys.end());
+    for (const std::string& k : old_keys)
+      if (!keep.count(k)) batch.Delete(index_.handle, k);
+    for (const std::string& k : new_keys) batch.Put(index_.handle, k, rdb::Slice());
+  };
+  for (auto& [pid, p] : set.patients) {
+    const std::vector<std::string>& old_keys = set.patient_old_keys[pid];
+    if (p.sightings.empty()) {
+      replace_keys(old_keys, {});
+      batch.Delete(patients_.handle, pid);
+      continue;
+    }
+    std::set<std::string> keys;
+    for (const PatientSighting& s : p.sightings)
+      for (const std::string& term : match::IndexTerms(s.identity)) keys.insert(keys::PatientTermKey(TermHash(term), pid));
+    p.index_keys.assign(keys.begin(), keys.end());
+    replace_keys(old_keys, p.index_keys);
+    if (auto r = PutSealed(batch, patients_, pid, EncodePatientRecord(p)); !r) return r;
+  }
+  for (auto& [rid, r] : set.referrals) {
+    const std::vector<std::string>& old_keys = set.referral_old_keys[rid];
+    if (r.documents.empty()) {
+      replace_keys(old_keys, {});
+      batch.Delete(referrals_.handle, rid);
+      continue;
+    }
+    r.index_keys = {keys::ReferralStateKey(r.state, r.state_since_us, rid)};
+    if (!r.closed) r.index_keys.push_back(keys::OpenReferralKey(r.patient_id, r.opened_at_us, rid));
+    if (!r.referring_npi.empty()) r.index_keys.push_back(keys::ReferrerKey(r.referring_npi, r.opened_at_us, rid));
+    replace_keys(old_keys, r.index_keys);
+    if (auto w = PutSealed(batch, referrals_, rid, EncodeReferralRecord(r)); !w) return w;
+  }
+  return {};
+}
+
+// Each event goes to the outbox and, with who did it and why, to the audit log.
+Result<void> RecordStore::Impl::PutLinkEvents(rdb::WriteBatch& batch, std::vector<LinkEvent>& events,
+                                              const FaxRecord& record, std::vector<std::unique_ptr<SeqGuard>>& seqs) {
+  for (LinkEvent& le : events) {
+    seqs.push_back(std::make_unique<SeqGuard>(outbox_seqs_));
+    OutboxEvent& e = le.event;
+    e.seq = seqs.back()->seq();
+    e.state = record.state;
+    e.revision = record.revision;
+    e.at_us = NowMicros();
+    if (auto r = PutOutboxEvent(batch, e); !r) return r;
+    std::string key;
+    keys::PutBigEndian64(&key, keys::OrderedFromSigned(e.at_us));
+    keys::PutBigEndian64(&key, e.seq);
+    nlohmann::json audit = {{"actor", le.actor}, {"reason", le.reason}, {"event", OutboxEventToJson(e)}};
+    if (auto r = PutSealed(batch, audit_, key, EncodeRecord(audit)); !r) return r;
+  }
+  return {};
+}
+
+// ---------------------------------------------------------------------- patient and referral reads
+
+Result<PatientRecord> RecordStore::Impl::GetPatient(const std::string& id) {
+  if (!IsRecordId(id, "pt_")) return MakeError(ErrorCode::kInvalidArgument, "bad_patient_id", "not a patient id");
+  auto bytes = GetSealed(rdb::ReadOptions(), patients_, id);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return MakeError(ErrorCode::kNotFound, "patient_not_found", "no such patient: " + id);
+  return DecodePatientRecord(**bytes);
+}
+
+Result<ReferralRecord> RecordStore::Impl::GetReferral(const std::string& id) {
+  if (!IsRecordId(id, "rf_")) return MakeError(ErrorCode::kInvalidArgument, "bad_referral_id", "not a referral id");
+  auto bytes = GetSealed(rdb::ReadOptions(), referrals_, id);
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return MakeError(ErrorCode::kNotFound, "referral_not_found", "no such referral: " + id);
+  return DecodeReferralRecord(**bytes);
+}
+
+Result<std::optional<MatchReview>> RecordStore::Impl::GetMatchReview(const std::string& fax_id, uint32_t document) {
+  if (auto r = CheckFaxId(fax_id); !r) return std::unexpected(r.error());
+  auto bytes = GetSealed(rdb::ReadOptions(), patients_, keys::MatchReviewKey(fax_id, document));
+  if (!bytes) return std::unexpected(bytes.error());
+  if (!*bytes) return std::optional<MatchReview>();
+  auto review = DecodeMatchReview(**bytes);
+  if (!review) return std::unexpected(review.error());
+  return std::optional<MatchReview>(std::move(*review));
+}
+
+Result<std::vector<ReferralSummary>> RecordStore::Impl::ReferralsInState(ReferralState state, size_t limit) {
+  std::vector<ReferralSummary> out;
+  if (limit == 0) return out;
+  bool malformed = false;
+  auto scanned = ScanPrefix(rdb::ReadOptions(), index_, keys::ReferralStatePrefix(state),
+                            [&](std::string_view key, std::string_view) {
+                              auto tail = keys::ReferralTail(key);
+                              if (!tail || key.size() != 2 + 8 + keys::kRecordIdLength) {
+                                malformed = true;
+                                return false;
+                              }
+                              out.push_back(ReferralSummary{tail->second, state, tail->first});
+                              return out.size() < limit;
+                            });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (malformed) return MakeError(ErrorCode::kDataLoss, "index_corrupt", "malformed referral state key");
+  return out;
+}
+
+Result<std::vector<ReferrerVolume>> RecordStore::Impl::ReferrerVolumes() {
+  std::map<std::string, uint64_t> counts;
+  bool malformed = false;
+  auto scanned = ScanPrefix(rdb::ReadOptions(), index_, keys::ReferrerPrefix(), [&](std::string_view key, std::string_view) {
+    auto npi = keys::NpiFromReferrerKey(key);
+    if (!npi) {
+      malformed = true;
+      return false;
+    }
+    ++counts[*npi];
+    return true;
+  });
+  if (!scanned) return std::unexpected(scanned.error());
+  if (malformed) return MakeError(ErrorCode::kDataLoss, "index_corrupt", "malformed referrer key");
+  std::vector<ReferrerVolume> out;
+  for (auto& [npi, n] : counts) out.push_back(ReferrerVolume{npi, n});
+  std::stable_sort(out.begin(), out.end(), [](const ReferrerVolume& a, const ReferrerVolume& b) { return a.referrals > b.referrals; });
+  return out;
+}
+
+Result<void> RecordStore::Impl::CloseReferral(const std::string& id, const std::string& actor, const std::string& reason) {
+  if (!IsRecordId(id, "rf_")) return MakeError(ErrorCode::kInvalidArgument, "bad_referral_id", "not a referral id");
+  if (actor.empty()) return MakeError(ErrorCode::kInvalidArgument, "actor_missing", "a staff action names its actor");
+  std::lock_guard lock(link_mu_);
+  LinkSet set;
+  auto loaded = LoadReferral(set, id);
+  if (!loaded) return std::unexpected(loaded.error());
+  if (*loaded == nullptr) return MakeError(ErrorCode::kNotFound, "referral_not_found", "no such referral: " + id);
+  ReferralRecord& r = **loaded;
+  if (r.closed) return {};
+  r.closed = true;
+  const int64_t now = NowMicros();
+  r.state = ReferralState::kClosed;
+  r.state_since_us = now;
+  r.history.push_back(ReferralTransition{ReferralState::kClosed, now, ""});
+  rdb::WriteBatch batch;
+  if (auto w = WriteLinkSet(set, batch); !w) return w;
+  OutboxEvent e;
+  e.type = std::string(kEventReferralState);
+  e.patient_id = r.patient_id;
+  e.referral_id = id;
+  e.referral_state = ReferralStateName(ReferralState::kClosed);
+  std::vector<LinkEvent> events = {LinkEvent{std::move(e), actor, reason}};
+  FaxRecord none;
+  none.state = FaxState::kFiled;
+  std::vector<std::unique_ptr<SeqGuard>> seqs;
+  if (auto w = PutLinkEvents(batch, events, none, seqs); !w) return w;
+  if (auto w = Write(batch, /*sync=*/true, "close referral"); !w) return w;
+  log::Info("referral_closed", "referral_id={}", id);
   return {};
 }
 
@@ -923,8 +1536,27 @@ Result<FaxMetadata> RecordStore::GetMetadata(const std::string& fax_id) {
   return std::move(record->metadata);
 }
 Result<FaxRecord> RecordStore::GetFaxRecord(const std::string& fax_id) { return impl_->GetFaxRecord(fax_id); }
-Result<void> RecordStore::CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images) {
+Result<void> RecordStore::CommitResult(IntakeResult& result, const std::vector<std::string>& page_images) {
   return impl_->CommitResult(result, page_images);
+}
+Result<void> RecordStore::CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images) {
+  IntakeResult copy = result;
+  return impl_->CommitResult(copy, page_images);
+}
+Result<PatientRecord> RecordStore::GetPatient(const std::string& patient_id) { return impl_->GetPatient(patient_id); }
+Result<ReferralRecord> RecordStore::GetReferral(const std::string& referral_id) {
+  return impl_->GetReferral(referral_id);
+}
+Result<std::optional<MatchReview>> RecordStore::GetMatchReview(const std::string& fax_id, uint32_t document) {
+  return impl_->GetMatchReview(fax_id, document);
+}
+Result<std::vector<ReferralSummary>> RecordStore::ReferralsInState(ReferralState state, size_t limit) {
+  return impl_->ReferralsInState(state, limit);
+}
+Result<std::vector<ReferrerVolume>> RecordStore::ReferrerVolumes() { return impl_->ReferrerVolumes(); }
+Result<void> RecordStore::CloseReferral(const std::string& referral_id, const std::string& actor,
+                                        const std::string& reason) {
+  return impl_->CloseReferral(referral_id, actor, reason);
 }
 Result<std::optional<IntakeResult>> RecordStore::GetResult(const std::string& fax_id) {
   return impl_->GetResult(fax_id);

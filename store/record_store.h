@@ -27,6 +27,7 @@
 #include "pipeline/status.h"
 #include "store/crypto.h"
 #include "store/fax_id.h"
+#include "store/match.h"
 #include "store/records.h"
 
 namespace faxintake::store {
@@ -51,6 +52,8 @@ struct StoreOptions {
   // Sync the write-ahead log on CommitResult too. Acceptance is always synced; a lost commit is
   // recomputed from the raw fax, but syncing keeps exported outbox events from being lost.
   bool sync_commits = true;
+  // Patient matching thresholds (store/match.h).
+  match::MatchOptions match;
 };
 
 struct AcceptOutcome {
@@ -123,6 +126,26 @@ class RecordStore {
   // Errors: kInvalidArgument for a malformed fax id, page numbers that are not distinct and
   // positive, or a page_images size that is neither 0 nor pages.size(); kFailedPrecondition
   // when the fax was never accepted; storage errors.
+  //
+  // Patients and referrals, in the same batch: each document naming a patient (a family name and
+  // a birth date or member id) is matched (store/match.h) against the patients on file, found
+  // through keyed-hash blocking entries. It gets the matched or a new `patient_id`, or none and
+  // the review reason `possible_match` / `possible_duplicate`, with the candidates and per-field
+  // evidence kept for the reviewer (GetMatchReview). A document without such identity whose
+  // family name agrees with the only patient matched in the same fax is filed to that patient.
+  // A referral document opens a referral episode; the patient's other documents (insurance
+  // card, authorization letter, notes, consult note) attach to the referral of the same fax or
+  // else to the patient's most recent open referral, in this fax or a later one, and the
+  // referral's checklist and state are recomputed over all its documents (kEventReferral*
+  // outbox events and audit entries for each change). Re-committing a fax first detaches what its
+  // previous commit filed, so the same fax twice leaves one set of patient and referral records.
+  // Ids are derived from the fax and document that created the record, so they are stable.
+  //
+  // This overload writes the outcome back into `result`: each document's patient_id and
+  // referral_id, the added review reasons and the status (filed becomes needs_review when a
+  // match is left to a person).
+  Result<void> CommitResult(IntakeResult& result, const std::vector<std::string>& page_images);
+  // The same, for a caller that does not need the outcome back (it is in GetResult).
   Result<void> CommitResult(const IntakeResult& result, const std::vector<std::string>& page_images);
 
   // The last committed result, with metadata and per-page text; nullopt while the fax is only
@@ -143,6 +166,25 @@ class RecordStore {
   // Documents needing review, most urgent first, then oldest received first; at most `limit`.
   // Served from the index alone.
   Result<std::vector<ReviewItem>> ReviewQueue(size_t limit);
+
+  // ---- patients and referrals
+
+  // A patient record. Errors: kInvalidArgument for a malformed id; kNotFound; kDataLoss.
+  Result<PatientRecord> GetPatient(const std::string& patient_id);
+  // A referral record. Errors: kInvalidArgument for a malformed id; kNotFound; kDataLoss.
+  Result<ReferralRecord> GetReferral(const std::string& referral_id);
+  // The matcher's candidates and evidence for a document left to a person; nullopt when the
+  // document was matched automatically or is not a patient document.
+  // Errors: kInvalidArgument for a malformed fax id; kDataLoss.
+  Result<std::optional<MatchReview>> GetMatchReview(const std::string& fax_id, uint32_t document);
+  // Referrals now in `state`, longest in it first, at most `limit`. Served from the index.
+  Result<std::vector<ReferralSummary>> ReferralsInState(ReferralState state, size_t limit);
+  // Referrals per referring NPI (all states), most referrals first. Served from the index.
+  Result<std::vector<ReferrerVolume>> ReferrerVolumes();
+  // Closes a referral by a staff action (`actor` and `reason` go to the audit log, which must
+  // not carry patient data). Closing a closed referral changes nothing.
+  // Errors: kInvalidArgument for a malformed id or an empty actor; kNotFound; storage errors.
+  Result<void> CloseReferral(const std::string& referral_id, const std::string& actor, const std::string& reason);
 
   // Outbox events with seq > after_seq, in seq order, at most `limit`. Only events whose seq is
   // below every still-running write are returned, so a consumer that keeps the last seq it read
@@ -165,7 +207,9 @@ class RecordStore {
   // Flushes every memtable and compacts every column family fully.
   Result<void> FlushAndCompact();
   // Number of keys in every column family by name, plus "index/<tag>" per index kind
-  // ("index/s" state, "index/r" review queue, "index/g" gateway ids). Scans everything.
+  // ("index/s" state, "index/r" review queue, "index/g" gateway ids, "index/p" patient
+  // blocking, "index/o" open referrals, "index/f" referral states, "index/n" referrers).
+  // Scans everything.
   Result<std::map<std::string, uint64_t>> CountKeys();
   // Overwrites the stored schema version, to test how Open treats other versions.
   Result<void> SetSchemaVersionForTesting(uint32_t version);

@@ -51,4 +51,37 @@ ReviewPriority PriorityForDocuments(const std::vector<Document>& documents) {
   return best;
 }
 
+match::Profile PatientRecord::Profile() const {
+  match::Profile p;
+  for (const PatientSighting& s : sightings) p.Add(s.identity);
+  return p;
+}
+
+namespace {
+constexpr ReferralState kReferralStates[] = {
+    ReferralState::kReceived,          ReferralState::kIncomplete,           ReferralState::kReady,
+    ReferralState::kAuthorizationPending, ReferralState::kAuthorizationApproved, ReferralState::kAuthorizationDenied,
+    ReferralState::kConsultReceived,   ReferralState::kClosed};
+}  // namespace
+
+const char* ReferralStateName(ReferralState s) {
+  switch (s) {
+    case ReferralState::kReceived: return "received";
+    case ReferralState::kIncomplete: return "incomplete";
+    case ReferralState::kReady: return "ready";
+    case ReferralState::kAuthorizationPending: return "authorization_pending";
+    case ReferralState::kAuthorizationApproved: return "authorization_approved";
+    case ReferralState::kAuthorizationDenied: return "authorization_denied";
+    case ReferralState::kConsultReceived: return "consult_received";
+    case ReferralState::kClosed: return "closed";
+  }
+  return "received";
+}
+
+std::optional<ReferralState> ParseReferralState(std::string_view name) {
+  for (ReferralState s : kReferralStates)
+    if (name == ReferralStateName(s)) return s;
+  return std::nullopt;
+}
+
 }  // namespace faxintake::store

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pipeline/model.h"
+#include "store/match.h"
 
 namespace faxintake::store {
 
@@ -58,6 +59,9 @@ struct FaxRecord {
 
 inline constexpr std::string_view kEventFaxAccepted = "fax.accepted";
 inline constexpr std::string_view kEventFaxProcessed = "fax.processed";
+inline constexpr std::string_view kEventPatientCreated = "patient.created";
+inline constexpr std::string_view kEventReferralOpened = "referral.opened";
+inline constexpr std::string_view kEventReferralState = "referral.state_changed";
 
 // A change event in the outbox. Carries ids only; consumers read the records they need.
 struct OutboxEvent {
@@ -67,6 +71,11 @@ struct OutboxEvent {
   FaxState state = FaxState::kAccepted;  // the fax's state after the change
   uint32_t revision = 0;   // the fax's result revision after the change (0: none yet)
   int64_t at_us = 0;       // store clock, Unix microseconds
+  // Patient and referral events: the record the event is about (ids only), and for
+  // kEventReferralState / kEventReferralOpened the referral's state after the change.
+  std::string patient_id;
+  std::string referral_id;
+  std::string referral_state;
 };
 
 // One document waiting for a person, as served from the review-queue index.
@@ -75,6 +84,102 @@ struct ReviewItem {
   uint32_t document = 0;   // 0-based index into the fax's documents
   ReviewPriority priority = ReviewPriority::kRoutine;
   int64_t received_at_us = 0;
+};
+
+// ---------------------------------------------------------------- patients and referrals
+
+// One document filed to a patient, with the identity it printed.
+struct PatientSighting {
+  std::string fax_id;
+  uint32_t document = 0;
+  int64_t at_us = 0;  // the fax's received time
+  match::Identity identity;
+};
+
+// A patient on file: every document filed to them and what each said about them. The matching
+// profile is the union of the sightings (match::Profile).
+struct PatientRecord {
+  std::string id;  // "pt_" + 32 hex digits
+  int64_t created_at_us = 0;
+  std::vector<PatientSighting> sightings;
+  std::vector<std::string> index_keys;  // store bookkeeping: the blocking index entries it owns
+
+  match::Profile Profile() const;
+};
+
+// Where a referral episode stands. Written into index keys: never renumber, only add.
+enum class ReferralState : uint8_t {
+  kReceived = 1,               // opened by a referral document (momentary: checked at once)
+  kIncomplete = 2,             // required items missing (ReferralRecord::missing says which)
+  kReady = 3,                  // complete, no authorization on file
+  kAuthorizationPending = 4,   // complete, the payer's determination is pending
+  kAuthorizationApproved = 5,  // complete and authorized
+  kAuthorizationDenied = 6,    // the payer denied the authorization
+  kConsultReceived = 7,        // the specialist's consult note came back: loop closed
+  kClosed = 8,                 // closed by staff
+};
+const char* ReferralStateName(ReferralState s);  // "received", "incomplete", "ready", "authorization_pending", ...
+std::optional<ReferralState> ParseReferralState(std::string_view name);
+
+// A document attached to a referral and what it supplies to the referral's checklist.
+struct ReferralDocument {
+  std::string fax_id;
+  uint32_t document = 0;
+  DocType type = DocType::kOther;
+  int64_t at_us = 0;                  // the fax's received time
+  std::vector<std::string> provides;  // its valid field keys and "document.<type>"
+  std::string authorization_status;   // prior authorization letters: approved, denied, pending
+};
+
+struct ReferralTransition {
+  ReferralState state = ReferralState::kReceived;
+  int64_t at_us = 0;
+  std::string fax_id;  // the fax whose documents caused it; empty for staff actions
+};
+
+// A referral episode: opened by a referral document, collecting the patient's later documents
+// (insurance card, authorization letter, notes, the consult note that closes the loop).
+struct ReferralRecord {
+  std::string id;  // "rf_" + 32 hex digits
+  std::string patient_id;
+  std::string opened_by_fax;
+  uint32_t opened_by_document = 0;
+  int64_t opened_at_us = 0;               // the opening fax's received time
+  std::string checklist;                  // the opening referral's checklist name
+  std::vector<std::string> required_missing;  // items the opening fax lacked
+  std::vector<std::string> missing;       // of those, still missing over all attached documents
+  std::string priority;                   // routine, urgent, stat (empty: not stated)
+  std::string specialty;
+  std::string referring_npi;
+  std::vector<ReferralDocument> documents;
+  ReferralState state = ReferralState::kReceived;
+  int64_t state_since_us = 0;
+  int64_t ready_at_us = 0;                // first time it became ready or authorized (0: never)
+  std::vector<ReferralTransition> history;
+  bool closed = false;                    // by staff
+  std::vector<std::string> index_keys;    // store bookkeeping
+};
+
+// The matcher's reasons for leaving a document to a person: kept for the reviewer.
+struct MatchReview {
+  std::string fax_id;
+  uint32_t document = 0;
+  match::Decision decision = match::Decision::kPossibleMatch;
+  std::vector<match::ScoredCandidate> candidates;  // best first, with per-field evidence
+};
+
+// Referrals in one state, as served from the state index.
+struct ReferralSummary {
+  std::string referral_id;
+  ReferralState state = ReferralState::kReceived;
+  int64_t since_us = 0;
+  bool operator==(const ReferralSummary&) const = default;
+};
+
+// Referral counts per referring provider, from the NPI index.
+struct ReferrerVolume {
+  std::string npi;
+  uint64_t referrals = 0;
 };
 
 }  // namespace faxintake::store

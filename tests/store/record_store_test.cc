@@ -329,7 +329,7 @@ TEST_F(RecordStoreTest, OutboxEventsHaveIncreasingSeqsAndCarryIdsOnly) {
 TEST_F(RecordStoreTest, ReopeningKeepsEverythingAndContinuesTheSequences) {
   const std::string a = Accept(FaxBytes(1), Meta("gw-1"));
   const std::string b = Accept(FaxBytes(2));
-  const IntakeResult result = SampleResult(a, 2, "stat");
+  IntakeResult result = SampleResult(a, 2, "stat");  // the store fills in patient and referral ids
   ASSERT_TRUE(store_->CommitResult(result, {"p1", "p2"}).has_value());
   const uint64_t last_seq = Outbox().back().seq;
 
@@ -588,6 +588,8 @@ IntakeResult PatientResult(const std::string& fax_id) {
   d.fields["patient.family_name"] = Field{std::string(kFamilyName), 0.9, 1, Box{1, 2, 3, 4}};
   d.fields["patient.birth_date"] = Field{std::string(kBirthDate), 0.9, 1, Box{1, 2, 3, 4}};
   d.fields["insurance.member_id"] = Field{std::string(kMemberId), 0.9, 1, Box{1, 2, 3, 4}};
+  d.fields["patient.phone"] = Field{std::string(kPhone), 0.9, 1, Box{1, 2, 3, 4}};
+  d.fields["referring.npi"] = Field{std::string("1234567893"), 0.9, 1, Box{1, 2, 3, 4}};
   r.pages[0].text.words.push_back(Word{std::string(kFamilyName), Box{1, 2, 3, 4}, 0.9f, 1});
   r.pages[0].text.lines.push_back(Line{"Name: " + std::string(kFamilyName) + " DOB " + std::string(kBirthDate) +
                                            " Member " + std::string(kMemberId),
@@ -612,7 +614,28 @@ std::vector<std::string> PlaintextLeaks(const StoreOptions& options) {
     auto accepted = (*store)->AcceptFax(raw, meta);
     EXPECT_TRUE(accepted.has_value());
     const std::string image = "PNG image of " + std::string(kFamilyName) + std::string(8192, '\0');
-    EXPECT_TRUE((*store)->CommitResult(PatientResult(accepted->fax_id), {image}).has_value());
+    IntakeResult result = PatientResult(accepted->fax_id);
+    EXPECT_TRUE((*store)->CommitResult(result, {image}).has_value());
+    // A second fax of the same patient whose match is left to a person: the review record with
+    // its evidence is on disk too.
+    auto later = (*store)->AcceptFax(raw + "later", FaxMetadata{});
+    EXPECT_TRUE(later.has_value());
+    IntakeResult uncertain = PatientResult(later->fax_id);
+    uncertain.documents[0].fields.erase("insurance.member_id");
+    uncertain.documents[0].fields["patient.birth_date"].value = std::string("1931-08-23");  // one digit off
+    EXPECT_TRUE((*store)->CommitResult(uncertain, {}).has_value());
+    // Patients, referrals, match reviews, the audit log and their index entries are all written.
+    auto counts = (*store)->CountKeys();
+    EXPECT_TRUE(counts.has_value());
+    if (counts) {
+      EXPECT_EQ((*counts)["patients"], 2u);  // the patient and the review
+      EXPECT_EQ((*counts)["referrals"], 1u);
+      EXPECT_GE((*counts)["audit"], 3u);
+      EXPECT_GT((*counts)["index/p"], 0u);
+    }
+    EXPECT_TRUE(result.documents[0].patient_id.has_value());
+    EXPECT_TRUE(result.documents[0].referral_id.has_value());
+    EXPECT_FALSE(uncertain.documents[0].patient_id.has_value());
     EXPECT_TRUE((*store)->FlushAndCompact().has_value());
   }
   std::vector<std::string> leaks;

@@ -1,0 +1,333 @@
+// Patients and referral episodes in the record store: matching across faxes, referral
+// checklists over several faxes, lifecycle, idempotent re-commits.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "store/record_store.h"
+#include "tests/support/test_support.h"
+
+namespace faxintake::store {
+namespace {
+
+using faxintake::testing::TempDir;
+
+Field Text(const std::string& v) { return Field{v, 0.95, 1, Box{10, 10, 100, 20}}; }
+
+struct Person {
+  std::string family, given, dob, member, phone, line, zip;
+};
+
+const Person kMaria{"GARCIA-LOPEZ", "MARIA", "1956-03-04", "W123456789", "+15125550142", "12 OAK ST", "78701"};
+// Her son: same surname, address, phone and plan; his own first name, birth date and member suffix.
+const Person kSon{"GARCIA-LOPEZ", "DIEGO", "1984-10-12", "W123456702", "+15125550142", "12 OAK ST", "78701"};
+
+void AddPatient(Document& d, const Person& p, bool demographics) {
+  d.fields["patient.family_name"] = Text(p.family);
+  d.fields["patient.given_name"] = Text(p.given);
+  if (!p.dob.empty()) d.fields["patient.birth_date"] = Text(p.dob);
+  if (!p.member.empty()) d.fields["insurance.member_id"] = Text(p.member);
+  if (demographics) {
+    d.fields["patient.phone"] = Text(p.phone);
+    d.fields["patient.address.line"] = Text(p.line);
+    d.fields["patient.address.postal_code"] = Text(p.zip);
+  }
+}
+
+Document Referral(const Person& p, std::vector<std::string> missing, const std::string& npi = "1234567893") {
+  Document d;
+  d.type = DocType::kReferral;
+  d.confidence = 0.9;
+  d.pages = {1};
+  AddPatient(d, p, true);
+  d.fields["insurance.payer"] = Text("AETNA");
+  d.fields["referring.npi"] = Text(npi);
+  d.fields["referral.diagnosis_codes"] = Field{std::vector<std::string>{"M17.11"}, 0.9, 1, Box{}};
+  d.fields["referral.specialty"] = Text("ORTHOPEDICS");
+  d.checklist.name = "prior_auth_payer";
+  d.checklist.missing = std::move(missing);
+  for (const std::string& m : d.checklist.missing) d.AddReason("missing:" + m);
+  return d;
+}
+
+Document AuthorizationLetter(const Person& p, const std::string& status) {
+  Document d;
+  d.type = DocType::kPriorAuthorization;
+  d.confidence = 0.9;
+  d.pages = {1};
+  AddPatient(d, p, false);
+  d.fields["authorization.number"] = Text("AUTH778899");
+  d.fields["authorization.status"] = Text(status);
+  return d;
+}
+
+Document Note(DocType type, const Person& p) {
+  Document d;
+  d.type = type;
+  d.confidence = 0.9;
+  d.pages = {1};
+  d.fields["patient.family_name"] = Text(p.family);
+  d.fields["patient.given_name"] = Text(p.given);
+  d.fields["patient.birth_date"] = Text(p.dob);
+  return d;
+}
+
+IntakeResult ResultOf(const std::string& fax_id, std::vector<Document> documents) {
+  IntakeResult r;
+  r.input = "inbox/" + fax_id + ".tif";
+  r.fax_id = fax_id;
+  for (size_t i = 0; i < documents.size(); ++i) {
+    PageResult p;
+    p.number = static_cast<int>(i) + 1;
+    r.pages.push_back(p);
+    documents[i].pages = {p.number};
+  }
+  r.documents = std::move(documents);
+  r.status = std::any_of(r.documents.begin(), r.documents.end(), [](const Document& d) { return d.needs_review; })
+                 ? IntakeStatus::kNeedsReview
+                 : IntakeStatus::kFiled;
+  return r;
+}
+
+bool HasReason(const Document& d, const std::string& reason) {
+  return std::find(d.review_reasons.begin(), d.review_reasons.end(), reason) != d.review_reasons.end();
+}
+
+class ReferralStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StoreOptions o;
+    o.path = (dir_.path() / "store").string();
+    o.key_file = (dir_.path() / "store.key").string();
+    o.create_key_if_missing = true;
+    o.sync_commits = false;
+    auto opened = RecordStore::Open(o);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+
+  // Accepts a fax received on `day` of May 2024 and commits its documents; returns the result
+  // as the store filled it in.
+  IntakeResult Fax(int n, int day, std::vector<Document> documents) {
+    FaxMetadata meta;
+    meta.source = "dropfolder:main";
+    meta.received_at = "2024-05-" + std::string(day < 10 ? "0" : "") + std::to_string(day) + "T09:00:00Z";
+    auto accepted = store_->AcceptFax("fax bytes #" + std::to_string(n), meta);
+    EXPECT_TRUE(accepted.has_value());
+    IntakeResult r = ResultOf(accepted->fax_id, std::move(documents));
+    auto committed = store_->CommitResult(r, {});
+    EXPECT_TRUE(committed.has_value()) << committed.error().message;
+    return r;
+  }
+
+  ReferralRecord Stored(const std::optional<std::string>& id) {
+    EXPECT_TRUE(id.has_value());
+    auto r = store_->GetReferral(id.value_or(""));
+    EXPECT_TRUE(r.has_value()) << r.error().message;
+    return r ? *r : ReferralRecord{};
+  }
+
+  std::vector<std::string> ReferralEvents() {
+    std::vector<std::string> out;
+    const auto events = store_->ReadOutbox(0, SIZE_MAX);
+    EXPECT_TRUE(events.has_value());
+    for (const OutboxEvent& e : events.value_or(std::vector<OutboxEvent>{}))
+      if (!e.referral_id.empty()) out.push_back(e.type + ":" + e.referral_state);
+    return out;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<RecordStore> store_;
+};
+
+TEST_F(ReferralStoreTest, ALaterAuthorizationLetterClearsTheMissingAuthorizationNumber) {
+  const IntakeResult first = Fax(1, 1, {Referral(kMaria, {"authorization.number"})});
+  const Document& referral = first.documents[0];
+  ASSERT_TRUE(referral.patient_id.has_value());
+  ASSERT_TRUE(referral.referral_id.has_value());
+  ReferralRecord r = Stored(referral.referral_id);
+  EXPECT_EQ(r.state, ReferralState::kIncomplete);
+  EXPECT_EQ(r.missing, std::vector<std::string>{"authorization.number"});
+  EXPECT_EQ(r.patient_id, *referral.patient_id);
+  EXPECT_EQ(*store_->ReferralsInState(ReferralState::kIncomplete, 10),
+            (std::vector<ReferralSummary>{{*referral.referral_id, ReferralState::kIncomplete, r.state_since_us}}));
+
+  // Three days later the payer's letter arrives in its own fax, the name printed without hyphen.
+  Person letter_name = kMaria;
+  letter_name.family = "GARCIA LOPEZ";
+  const IntakeResult second = Fax(2, 4, {AuthorizationLetter(letter_name, "approved")});
+  EXPECT_EQ(second.documents[0].patient_id, referral.patient_id);
+  EXPECT_EQ(second.documents[0].referral_id, referral.referral_id);
+  EXPECT_EQ(second.status, IntakeStatus::kFiled);
+  r = Stored(referral.referral_id);
+  EXPECT_TRUE(r.missing.empty());
+  EXPECT_EQ(r.required_missing, std::vector<std::string>{"authorization.number"});
+  EXPECT_EQ(r.state, ReferralState::kAuthorizationApproved);
+  EXPECT_EQ(r.documents.size(), 2u);
+  EXPECT_GT(r.ready_at_us, r.opened_at_us);
+  EXPECT_TRUE(store_->ReferralsInState(ReferralState::kIncomplete, 10)->empty());
+
+  // A clinical note with a nickname-free short form, then the consult note that closes the loop.
+  const IntakeResult third = Fax(3, 6, {Note(DocType::kClinicalNote, kMaria)});
+  EXPECT_EQ(third.documents[0].referral_id, referral.referral_id);
+  const IntakeResult fourth = Fax(4, 20, {Note(DocType::kConsultNote, kMaria)});
+  EXPECT_EQ(fourth.documents[0].referral_id, referral.referral_id);
+  r = Stored(referral.referral_id);
+  EXPECT_EQ(r.state, ReferralState::kConsultReceived);
+  std::vector<std::string> states;
+  for (const ReferralTransition& t : r.history) states.push_back(ReferralStateName(t.state));
+  EXPECT_EQ(states, (std::vector<std::string>{"received", "incomplete", "authorization_approved", "consult_received"}));
+  EXPECT_EQ(ReferralEvents(), (std::vector<std::string>{"referral.opened:received", "referral.state_changed:incomplete",
+                                                        "referral.state_changed:authorization_approved",
+                                                        "referral.state_changed:consult_received"}));
+  auto patient = store_->GetPatient(*referral.patient_id);
+  ASSERT_TRUE(patient.has_value());
+  EXPECT_EQ(patient->sightings.size(), 4u);
+
+  ASSERT_TRUE(store_->CloseReferral(*referral.referral_id, "coordinator:7", "loop closed").has_value());
+  EXPECT_EQ(Stored(referral.referral_id).state, ReferralState::kClosed);
+  EXPECT_EQ(store_->ReferralsInState(ReferralState::kClosed, 10)->size(), 1u);
+  EXPECT_TRUE(store_->ReferralsInState(ReferralState::kConsultReceived, 10)->empty());
+  // A later note of hers no longer joins the closed referral.
+  const IntakeResult fifth = Fax(5, 25, {Note(DocType::kLabResult, kMaria)});
+  EXPECT_EQ(fifth.documents[0].patient_id, referral.patient_id);
+  EXPECT_FALSE(fifth.documents[0].referral_id.has_value());
+}
+
+TEST_F(ReferralStoreTest, DocumentsOfOneFaxJoinItsReferralAndAPendingLetterHoldsIt) {
+  Document card;
+  card.type = DocType::kInsuranceCard;
+  card.fields["patient.family_name"] = Text("LOPEZ");
+  card.fields["patient.given_name"] = Text("MARIA");
+  card.fields["insurance.member_id"] = Text("W12345G7B9");  // OCR: 6 read as G, 8 as B
+  const IntakeResult fax = Fax(1, 1, {card, Referral(kMaria, {"authorization.number"}), AuthorizationLetter(kMaria, "pending")});
+  ASSERT_TRUE(fax.documents[1].referral_id.has_value());
+  for (const Document& d : fax.documents) {
+    EXPECT_EQ(d.patient_id, fax.documents[1].patient_id);
+    EXPECT_EQ(d.referral_id, fax.documents[1].referral_id);
+  }
+  EXPECT_EQ(Stored(fax.documents[1].referral_id).state, ReferralState::kAuthorizationPending);
+  EXPECT_EQ(store_->CountKeys()->at("patients"), 1u);
+}
+
+TEST_F(ReferralStoreTest, FamilyMembersKeepTheirOwnPatientsAndReferrals) {
+  const IntakeResult mother = Fax(1, 1, {Referral(kMaria, {})});
+  const IntakeResult son = Fax(2, 2, {Referral(kSon, {})});
+  ASSERT_TRUE(mother.documents[0].patient_id.has_value());
+  ASSERT_TRUE(son.documents[0].patient_id.has_value());
+  EXPECT_NE(mother.documents[0].patient_id, son.documents[0].patient_id);
+  EXPECT_NE(mother.documents[0].referral_id, son.documents[0].referral_id);
+  EXPECT_FALSE(son.documents[0].needs_review);
+  // His note joins his referral, hers joins hers.
+  const IntakeResult notes = Fax(3, 3, {Note(DocType::kClinicalNote, kSon), Note(DocType::kClinicalNote, kMaria)});
+  EXPECT_EQ(notes.documents[0].referral_id, son.documents[0].referral_id);
+  EXPECT_EQ(notes.documents[1].referral_id, mother.documents[0].referral_id);
+  // A same-name stranger (other birth date and plan) is a new patient too.
+  Person stranger = kMaria;
+  stranger.dob = "1972-09-30";
+  stranger.member = "H987654321";
+  stranger.phone = "+12145550199";
+  const IntakeResult other = Fax(4, 4, {Referral(stranger, {})});
+  ASSERT_TRUE(other.documents[0].patient_id.has_value());
+  EXPECT_NE(other.documents[0].patient_id, mother.documents[0].patient_id);
+  EXPECT_EQ(store_->CountKeys()->at("patients"), 3u);
+  EXPECT_EQ(store_->ReferralsInState(ReferralState::kReady, 10)->size(), 3u);
+}
+
+TEST_F(ReferralStoreTest, AnUncertainMatchIsLeftToAPersonWithTheCandidatesAndEvidence) {
+  const IntakeResult first = Fax(1, 1, {Referral(kMaria, {})});
+  // Name and phone agree, the birth date has day and month swapped, no member id.
+  Person swapped = kMaria;
+  swapped.dob = "1956-04-03";
+  swapped.member = "";
+  Document note = Note(DocType::kClinicalNote, swapped);
+  note.fields["patient.phone"] = Text(kMaria.phone);
+  const IntakeResult second = Fax(2, 2, {note});
+  const Document& d = second.documents[0];
+  EXPECT_FALSE(d.patient_id.has_value());
+  EXPECT_FALSE(d.referral_id.has_value());
+  EXPECT_TRUE(HasReason(d, "possible_match"));
+  EXPECT_TRUE(d.needs_review);
+  EXPECT_EQ(second.status, IntakeStatus::kNeedsReview);
+  auto review = store_->GetMatchReview(second.fax_id, 0);
+  ASSERT_TRUE(review.has_value());
+  ASSERT_TRUE(review->has_value());
+  ASSERT_EQ((*review)->candidates.size(), 1u);
+  EXPECT_EQ((*review)->candidates[0].patient_id, *first.documents[0].patient_id);
+  const auto& evidence = (*review)->candidates[0].score.evidence;
+  auto dob = std::find_if(evidence.begin(), evidence.end(),
+                          [](const match::FieldEvidence& e) { return e.field == "patient.birth_date"; });
+  ASSERT_NE(dob, evidence.end());
+  EXPECT_EQ(dob->verdict, "transposed");
+  // The stored document says the same, and the review queue has it.
+  auto stored = store_->GetResult(second.fax_id);
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  EXPECT_TRUE(HasReason((*stored)->documents[0], "possible_match"));
+  EXPECT_EQ(store_->ReviewQueue(10)->size(), 1u);
+  EXPECT_EQ(store_->CountKeys()->at("patients"), 2u);  // the patient and the review
+}
+
+TEST_F(ReferralStoreTest, RecommittingAFaxLeavesOneSetOfPatientAndReferralRecords) {
+  const IntakeResult first = Fax(1, 1, {Referral(kMaria, {"authorization.number"}), Note(DocType::kClinicalNote, kMaria)});
+  const IntakeResult letter = Fax(2, 4, {AuthorizationLetter(kMaria, "approved")});
+  const auto keys_before = *store_->CountKeys();
+  const size_t events_before = ReferralEvents().size();
+
+  // The first fax again (a re-run after a crash), from a fresh copy and from the filled one.
+  IntakeResult again = ResultOf(first.fax_id, {Referral(kMaria, {"authorization.number"}), Note(DocType::kClinicalNote, kMaria)});
+  ASSERT_TRUE(store_->CommitResult(again, {}).has_value());
+  IntakeResult filled = first;
+  ASSERT_TRUE(store_->CommitResult(filled, {}).has_value());
+  EXPECT_EQ(again.documents[0].patient_id, first.documents[0].patient_id);
+  EXPECT_EQ(again.documents[0].referral_id, first.documents[0].referral_id);
+  EXPECT_EQ(filled.documents[1].referral_id, first.documents[0].referral_id);
+
+  auto keys_after = *store_->CountKeys();
+  for (const char* k : {"patients", "referrals", "index/p", "index/o", "index/f", "index/n", "documents"}) {
+    SCOPED_TRACE(k);
+    EXPECT_EQ(keys_after[k], keys_before.at(k));
+  }
+  EXPECT_EQ(keys_after["patients"], 1u);
+  EXPECT_EQ(keys_after["referrals"], 1u);
+  EXPECT_EQ(ReferralEvents().size(), events_before);  // nothing changed state
+  const ReferralRecord r = Stored(first.documents[0].referral_id);
+  EXPECT_EQ(r.documents.size(), 3u);
+  EXPECT_EQ(r.state, ReferralState::kAuthorizationApproved);
+  auto patient = store_->GetPatient(*first.documents[0].patient_id);
+  ASSERT_TRUE(patient.has_value());
+  EXPECT_EQ(patient->sightings.size(), 3u);
+  EXPECT_EQ(letter.documents[0].referral_id, first.documents[0].referral_id);
+
+  // Re-committed without its documents, the fax gives back what it filed; the letter's fax keeps
+  // its own patient and referral.
+  IntakeResult empty = ResultOf(first.fax_id, {});
+  ASSERT_TRUE(store_->CommitResult(empty, {}).has_value());
+  patient = store_->GetPatient(*first.documents[0].patient_id);
+  ASSERT_TRUE(patient.has_value());
+  EXPECT_EQ(patient->sightings.size(), 1u);
+  EXPECT_EQ(Stored(first.documents[0].referral_id).documents.size(), 1u);
+}
+
+TEST_F(ReferralStoreTest, ReferrerVolumesComeFromTheIndex) {
+  Fax(1, 1, {Referral(kMaria, {}, "1234567893")});
+  Fax(2, 2, {Referral(kSon, {}, "1234567893")});
+  Person other{"NGUYEN", "ANH", "1990-02-02", "U000111222", "+15125550100", "1 ELM ST", "78702"};
+  Fax(3, 3, {Referral(other, {}, "1457390062")});
+  auto volumes = store_->ReferrerVolumes();
+  ASSERT_TRUE(volumes.has_value());
+  ASSERT_EQ(volumes->size(), 2u);
+  EXPECT_EQ((*volumes)[0].npi, "1234567893");
+  EXPECT_EQ((*volumes)[0].referrals, 2u);
+  EXPECT_EQ((*volumes)[1].referrals, 1u);
+}
+
+TEST_F(ReferralStoreTest, MalformedIdsAndUnknownRecordsSaySo) {
+  EXPECT_EQ(store_->GetPatient("nope").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetReferral("pt_00000000000000000000000000000000").error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetReferral("rf_00000000000000000000000000000000").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->CloseReferral("rf_00000000000000000000000000000000", "", "x").error().code,
+            ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace faxintake::store
