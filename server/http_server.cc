@@ -3,6 +3,8 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <strings.h>
+
 #include <thread>
 
 #include "pipeline/log.h"
@@ -25,7 +27,18 @@ void ErrorReply(httplib::Response& res, int status, const std::string& code, con
   JsonReply(res, status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
+constexpr char kWebhookPrefix[] = "/v1/webhooks/";
+// Where a webhook's Content-Type is kept while httplib reads the body (see the pre-routing
+// handler below).
+constexpr char kRawContentType[] = "X-Faxintake-Raw-Content-Type";
+
 }  // namespace
+
+std::string_view WebhookRequest::header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+  return {};
+}
 
 struct HttpServer::Impl {
   httplib::Server server;
@@ -73,6 +86,41 @@ HttpServer::HttpServer(HttpOptions options, HttpHandlers handlers) : impl_(std::
       return ErrorReply(res, 400, e.reason, e.message);
     }
     JsonReply(res, 202, {{"fax_id", reply->fax_id}, {"duplicate", reply->duplicate}});
+  });
+
+  // Webhook signatures cover the body as sent, but httplib parses multipart bodies itself and
+  // then keeps no raw copy. Hiding the Content-Type before the body is read makes httplib keep
+  // the raw bytes in req.body; the webhook handler restores the header.
+  s.set_pre_routing_handler([](const httplib::Request& creq, httplib::Response&) {
+    if (creq.method == "POST" && creq.path.starts_with(kWebhookPrefix)) {
+      // The Request object is httplib's own mutable one; only routing sees it as const.
+      auto& req = const_cast<httplib::Request&>(creq);
+      req.headers.erase(kRawContentType);  // never trust one the client sent
+      auto it = req.headers.find("Content-Type");
+      if (it != req.headers.end()) {
+        std::string value = it->second;
+        req.headers.erase(it);
+        req.headers.emplace(kRawContentType, std::move(value));
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  s.Post(R"(/v1/webhooks/([a-z0-9_\-]{1,64}))", [handlers](const httplib::Request& req, httplib::Response& res) {
+    if (!handlers.webhook) return ErrorReply(res, 404, "not_found", "webhooks are not enabled");
+    WebhookRequest w;
+    w.gateway = req.matches[1];
+    if (const size_t q = req.target.find('?'); q != std::string::npos) w.query = req.target.substr(q + 1);
+    w.headers.reserve(req.headers.size());
+    for (const auto& [k, v] : req.headers) {
+      if (::strcasecmp(k.c_str(), "Content-Type") == 0) continue;  // a second one sent: ignored
+      w.headers.emplace_back(::strcasecmp(k.c_str(), kRawContentType) == 0 ? "Content-Type" : k, v);
+    }
+    w.body = req.body;
+    WebhookResponse reply = handlers.webhook(w);
+    res.status = reply.status;
+    if (reply.retry_after_seconds > 0) res.set_header("Retry-After", std::to_string(reply.retry_after_seconds));
+    res.set_content(reply.body, "application/json");
   });
 
   s.Get(R"(/v1/faxes/([A-Za-z0-9_\-]{1,80}))", [handlers](const httplib::Request& req, httplib::Response& res) {

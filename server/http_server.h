@@ -7,6 +7,10 @@
 //                            202 {"fax_id", "duplicate"} once the fax is durably stored;
 //                            400 bad request, 413 too large, 503 (Retry-After) when the queue is full.
 //   GET  /v1/faxes/{fax_id}  200 the intake result (faxintake.result/1); 202 while processing; 404.
+//   POST /v1/webhooks/{gateway}
+//                            a fax-gateway webhook, handed over raw (body bytes as received,
+//                            not parsed) to HttpHandlers::webhook, which verifies, stores and
+//                            answers (see server/webhooks.h). 404 when no webhook handler is set.
 //   GET  /healthz            200 when the process runs.
 //   GET  /readyz             200 when workers and store are ready, else 503.
 //   GET  /metrics            Prometheus text format.
@@ -19,6 +23,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "pipeline/model.h"
 #include "pipeline/status.h"
@@ -37,11 +43,31 @@ struct UploadReply {
   bool duplicate = false;
 };
 
+// A webhook request exactly as received: the body is the raw bytes, never parsed by the
+// server, so that signatures can be checked over what the gateway sent.
+struct WebhookRequest {
+  std::string gateway;  // the {gateway} path segment
+  std::string query;    // the raw query string without '?', "" when none
+  std::vector<std::pair<std::string, std::string>> headers;  // names as sent
+  std::string body;
+
+  // The first header named `name` (case-insensitive), or "".
+  std::string_view header(std::string_view name) const;
+};
+
+struct WebhookResponse {
+  int status = 200;
+  std::string body;                  // JSON
+  int retry_after_seconds = 0;       // > 0: sent as Retry-After (with 503)
+};
+
 struct HttpHandlers {
   // Stores the fax durably and queues it. kResourceExhausted => 503; kInvalidArgument => 400.
   std::function<Result<UploadReply>(std::string_view bytes, const FaxMetadata& meta)> upload;
   // The contract JSON text of a processed fax; nullopt while still processing; kNotFound.
   std::function<Result<std::optional<std::string>>(const std::string& fax_id)> result;
+  // Handles POST /v1/webhooks/{gateway}. Optional: when empty the route answers 404.
+  std::function<WebhookResponse(const WebhookRequest&)> webhook;
   std::function<bool()> ready;
   std::function<std::string()> metrics;
 };
