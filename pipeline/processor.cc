@@ -236,7 +236,7 @@ void Processor::Analyze(IntakeResult& result) const {
   result.status = DeriveStatus(result);
 }
 
-void Processor::Commit(const IntakeResult& result, const std::vector<std::string>& images) {
+void Processor::Commit(IntakeResult& result, const std::vector<std::string>& images) {
   if (store_ == nullptr) return;
   auto committed = store_->CommitResult(result, images);
   if (!committed)

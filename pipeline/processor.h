@@ -63,7 +63,7 @@ class Processor {
   IntakeResult Run(std::string_view bytes, const std::string& fax_id, const FaxMetadata& meta, const std::string& input);
   std::vector<PageResult> RecognizePages(std::vector<DecodedPage>& decoded, std::vector<std::string>* images);
   void Analyze(IntakeResult& result) const;
-  void Commit(const IntakeResult& result, const std::vector<std::string>& images);
+  void Commit(IntakeResult& result, const std::vector<std::string>& images);  // fills in patient and referral ids
 
   ProcessorOptions options_;
   store::RecordStore* store_;
