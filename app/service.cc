@@ -4,6 +4,7 @@
 
 #include "pipeline/log.h"
 #include "pipeline/result_json.h"
+#include "server/webhooks_config.h"
 
 namespace faxintake::app {
 
@@ -60,6 +61,19 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceConfig& config) {
   };
   h.ready = [self] { return !self->stopping_; };
   h.metrics = [self] { return self->Metrics(); };
+  // Fax-gateway webhooks: gateways.yaml beside the configuration file; none enabled, none served.
+  auto hooks = server::LoadWebhooksConfig(
+      config.config_file.empty() ? "" : server::WebhooksConfigPathBeside(config.config_file));
+  if (!hooks) return std::unexpected(hooks.error());
+  if (!hooks->gateways.empty()) {
+    auto intake = server::WebhookIntake::Create(hooks->options, hooks->gateways,
+                                                [self](std::string_view bytes, const FaxMetadata& meta) {
+                                                  return self->Accept(bytes, meta);
+                                                });
+    if (!intake) return std::unexpected(intake.error());
+    s->webhooks_ = std::move(*intake);
+    h.webhook = [self](const server::WebhookRequest& r) { return self->webhooks_->Handle(r); };
+  }
   s->http_ = std::make_unique<server::HttpServer>(ho, h);
   return s;
 }
@@ -100,6 +114,7 @@ Result<void> Service::Start() {
   }
   for (int i = 0; i < config_.fax_workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
   poller_ = std::thread([this] { PollLoop(); });
+  if (webhooks_) webhooks_->Start();
   auto started = http_->Start();
   if (!started) {
     Stop();
@@ -117,6 +132,7 @@ void Service::Stop() {
   }
   cv_.notify_all();
   if (http_) http_->Stop();
+  if (webhooks_) webhooks_->Stop();
   if (poller_.joinable()) poller_.join();
   for (auto& t : workers_) t.join();
   workers_.clear();
@@ -197,6 +213,7 @@ std::string Service::Metrics() const {
   gauge("faxintake_ocr_seconds_total", "Time spent in page clean-up and OCR.", s.ocr_micros.load() / 1e6);
   gauge("faxintake_analyze_seconds_total", "Time spent classifying, extracting and checking.", s.analyze_micros.load() / 1e6);
   gauge("faxintake_queue_depth", "Accepted faxes waiting for a worker.", static_cast<double>(queue_depth()));
+  if (webhooks_) out += webhooks_->Metrics();
   return out;
 }
 

@@ -1,4 +1,5 @@
-// The long-running service: drop folders and HTTP uploads feed a durable queue of
+// The long-running service: drop folders, HTTP uploads and fax-gateway webhooks (the
+// gateways enabled in gateways.yaml beside the configuration file) feed a durable queue of
 // accepted faxes; fax workers process them; results go to the record store.
 //
 // Every fax is stored (synced) before it is acknowledged: a drop-folder file is archived
@@ -21,6 +22,7 @@
 #include "ingest/drop_folder.h"
 #include "pipeline/processor.h"
 #include "server/http_server.h"
+#include "server/webhooks.h"
 #include "store/record_store.h"
 
 namespace faxintake::app {
@@ -55,6 +57,7 @@ class Service {
   std::unique_ptr<store::RecordStore> store_;
   std::unique_ptr<Processor> processor_;
   std::vector<std::unique_ptr<ingest::DropFolder>> folders_;
+  std::unique_ptr<server::WebhookIntake> webhooks_;  // null when no gateway is enabled
   std::unique_ptr<server::HttpServer> http_;
 
   mutable std::mutex mu_;
