@@ -237,7 +237,7 @@ FieldResult Best(const std::string& doc_value, const std::vector<std::string>& k
 FieldResult CompareBirthDate(const std::string& a, const std::string& b) {
   if (a == b) return {"exact", 5.0};
   for (const std::string& v : BirthDateVariants(a, /*one_digit=*/false))
-    if (v == b) return {"transposed", 2.5};
+    if (v == b) return {"transposed", 4.0};
   const std::string da = DateDigits(a), db = DateDigits(b);
   if (!da.empty() && !db.empty()) {
     int diff = 0;
@@ -271,7 +271,7 @@ FieldResult CompareFamilyName(const std::string& a, const std::string& b) {
   const auto& large = sa.size() <= sb.size() ? sb : sa;
   if (!small.empty() && small.size() < large.size() &&
       std::all_of(small.begin(), small.end(), [&](const std::string& p) { return large.count(p) > 0; }))
-    return {"partial", 2.0};
+    return {"partial", 2.5};
   const std::string ka = NameSkeleton(ja), kb = NameSkeleton(jb);
   if (std::min(ka.size(), kb.size()) >= 6 && EditDistance(ka, kb, 1) <= 1) return {"typo", 1.0};
   return {"mismatch", -3.0};
@@ -371,9 +371,14 @@ Score ScoreCandidate(const Identity& doc, const Profile& patient) {
   const bool dob_conflict = !dob.verdict.empty() && !dob_exact;
   const bool dob_transposed = dob.verdict == "transposed";
   const bool member_agrees = member.verdict == "exact" || member.verdict == "ocr";
-  // A transposed date of birth is forgiven only beside an agreeing member id; any other
-  // conflict (one digit off: a father and his junior) needs a person.
-  const bool strong = dob_exact || (member_agrees && (!dob_conflict || dob_transposed));
+  // A transposed date of birth is forgiven beside an agreeing member id, or when the whole name
+  // agrees as printed (a stranger with the same name born on one of the few transposed dates is
+  // far rarer than a slip); any other conflict (one digit off: a father and his junior) needs a
+  // person.
+  const bool names_exact = (family.verdict == "exact" || family.verdict == "hyphenated") &&
+                           (given.verdict == "exact" || given.verdict == "nickname");
+  const bool strong = dob_exact || (member_agrees && (!dob_conflict || dob_transposed)) ||
+                      (dob_transposed && names_exact);
   const bool family_known = !family.verdict.empty() && family.verdict != "mismatch";
   s.auto_eligible = strong && family_known && given.verdict != "mismatch" && sex.verdict != "mismatch";
   return s;

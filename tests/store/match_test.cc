@@ -55,6 +55,8 @@ TEST(Match, TheSamePatientVariantsMatchAutomatically) {
       {"OCR one for I in the given name", Person("GARCIA-LOPEZ", "MAR1A", "1956-03-04")},
       {"OCR confusions in the member id", Person("GARCIA-LOPEZ", "MARIA", "", "W12345G7B9")},
       {"day and month swapped beside the member id", Person("GARCIA-LOPEZ", "MARIA", "1956-04-03", "W123456789")},
+      {"day and month swapped, the whole name as printed", Person("GARCIA-LOPEZ", "MARIA", "1956-04-03")},
+      {"year digits swapped, surname with a space", Person("GARCIA LOPEZ", "MARIA", "1965-03-04")},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -114,8 +116,8 @@ TEST(Match, SameNameStrangersAreNewPatients) {
 }
 
 TEST(Match, UncertainEvidenceGoesToAPersonWithTheEvidence) {
-  // Name and a transposed birth date, nothing else: likely, but not enough to merge.
-  const Identity doc = Person("GARCIA-LOPEZ", "MARIA", "1956-04-03");
+  // A transposed birth date beside a surname printed only in part: likely, not enough to merge.
+  const Identity doc = Person("LOPEZ", "MARIA", "1956-04-03");
   const MatchOutcome out = Decide(doc, {Candidate{"pt_a", ProfileOf(kMaria)}}, MatchOptions{});
   EXPECT_EQ(out.decision, Decision::kPossibleMatch);
   ASSERT_EQ(out.candidates.size(), 1u);
@@ -124,10 +126,13 @@ TEST(Match, UncertainEvidenceGoesToAPersonWithTheEvidence) {
   ASSERT_NE(dob, nullptr);
   EXPECT_EQ(dob->verdict, "transposed");
   EXPECT_GT(dob->weight, 0);
-  // Adjacent digits swapped in the year, with a matching phone.
-  EXPECT_EQ(DecisionFor(Person("GARCIA-LOPEZ", "MARIA", "1965-03-04", "", "+15125550142"), kMaria),
+  const FieldEvidence* family = EvidenceFor(out.candidates[0].score, "patient.family_name");
+  ASSERT_NE(family, nullptr);
+  EXPECT_EQ(family->verdict, "partial");
+  // A transposed date with an OCR-damaged given name.
+  EXPECT_EQ(DecisionFor(Person("GARCIA-LOPEZ", "MAR1A", "1965-03-04", "", "+15125550142"), kMaria),
             Decision::kPossibleMatch);
-  // One misread digit (3 read as 8) beside name and phone.
+  // One misread digit (3 read as 8) beside name and phone: a father and his junior look like this.
   EXPECT_EQ(DecisionFor(Person("GARCIA-LOPEZ", "MARIA", "1956-08-04", "", "+15125550142"), kMaria),
             Decision::kPossibleMatch);
 }

@@ -236,9 +236,9 @@ TEST_F(ReferralStoreTest, FamilyMembersKeepTheirOwnPatientsAndReferrals) {
 
 TEST_F(ReferralStoreTest, AnUncertainMatchIsLeftToAPersonWithTheCandidatesAndEvidence) {
   const IntakeResult first = Fax(1, 1, {Referral(kMaria, {})});
-  // Name and phone agree, the birth date has day and month swapped, no member id.
+  // Name and phone agree, the birth date has one digit misread, no member id.
   Person swapped = kMaria;
-  swapped.dob = "1956-04-03";
+  swapped.dob = "1956-08-04";
   swapped.member = "";
   Document note = Note(DocType::kClinicalNote, swapped);
   note.fields["patient.phone"] = Text(kMaria.phone);
@@ -258,7 +258,7 @@ TEST_F(ReferralStoreTest, AnUncertainMatchIsLeftToAPersonWithTheCandidatesAndEvi
   auto dob = std::find_if(evidence.begin(), evidence.end(),
                           [](const match::FieldEvidence& e) { return e.field == "patient.birth_date"; });
   ASSERT_NE(dob, evidence.end());
-  EXPECT_EQ(dob->verdict, "transposed");
+  EXPECT_EQ(dob->verdict, "one_digit");
   // The stored document says the same, and the review queue has it.
   auto stored = store_->GetResult(second.fax_id);
   ASSERT_TRUE(stored.has_value() && stored->has_value());
