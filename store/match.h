@@ -7,9 +7,10 @@
 // rare identifiers (member id, date of birth) weigh most, names less, phone and address little;
 // disagreement subtracts, most of all for a different date of birth or first name, so that
 // family members (same surname, address and phone) and same-name strangers stay apart. Beyond
-// the score, an automatic match needs a strong identifier that agrees (the exact date of birth,
-// or the member id with no conflicting date of birth) and no conflicting first name or sex:
-// names alone never merge records.
+// the score, an automatic match needs a strong identifier that agrees (the exact date of birth;
+// the member id with no conflicting date of birth or a transposed one; a transposed date of birth
+// with the whole name as printed) and no conflicting first name or sex: names alone never merge
+// records, and a date one digit off (a father and his junior) always goes to a person.
 //
 // Variants recognized: nicknames (Robert/Bob, Elizabeth/Liz, ...: a compiled table), hyphenated
 // and double surnames (GARCIA-LOPEZ, GARCIA LOPEZ, LOPEZ), OCR-confusable characters (0/O,
