@@ -2,17 +2,25 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iomanip>
 #include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "app/service.h"
 #include "bench/evaluation.h"
+#include "classify/text_model.h"
 #include "ocr/leptonica.h"
 #include "pipeline/log.h"
 #include "pipeline/result_json.h"
+#include "pipeline/thread_pool.h"
 
 namespace faxintake::app {
 namespace {
@@ -159,6 +167,171 @@ int RunCheckConfig(const ServiceConfig& config) {
     return 2;
   }
   std::cout << config.config_file << ": ok\n";
+  return 0;
+}
+
+
+namespace {
+
+// One ground-truthed fax: its file and the truth type of each page (1-based, index 0 unused).
+struct TruthFax {
+  fs::path file;
+  std::vector<std::optional<DocType>> page_types;
+};
+
+// Page types from a truth object: per-page `type` (generator), else each document's
+// `type` over its `pages` (a folder exported from reviewed documents).
+std::vector<std::optional<DocType>> TruthPageTypes(const nlohmann::json& truth) {
+  std::vector<std::optional<DocType>> types;
+  auto set = [&](int number, const std::string& name) {
+    if (number < 1 || number > 10000) return;
+    if (static_cast<size_t>(number) >= types.size()) types.resize(static_cast<size_t>(number) + 1);
+    types[static_cast<size_t>(number)] = ParseDocType(name);
+  };
+  for (const auto& page : truth.value("pages", nlohmann::json::array()))
+    if (page.is_object() && page.contains("type")) set(page.value("number", 0), page.value("type", ""));
+  if (!types.empty()) return types;
+  for (const auto& doc : truth.value("documents", nlohmann::json::array()))
+    if (doc.is_object())
+      for (const auto& n : doc.value("pages", nlohmann::json::array()))
+        if (n.is_number_integer()) set(n.get<int>(), doc.value("type", ""));
+  return types;
+}
+
+std::vector<TruthFax> ReadTruthFolder(const std::string& dir) {
+  std::vector<fs::path> truths;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.path().string().ends_with(".truth.json")) truths.push_back(e.path());
+  std::sort(truths.begin(), truths.end());
+  std::vector<TruthFax> faxes;
+  for (const fs::path& t : truths) {
+    std::ifstream in(t);
+    const nlohmann::json truth = nlohmann::json::parse(in, nullptr, false);
+    if (truth.is_discarded() || !truth.is_object() || truth.value("file", "").empty()) continue;
+    TruthFax fax{t.parent_path() / truth.value("file", ""), TruthPageTypes(truth)};
+    if (!fax.page_types.empty()) faxes.push_back(std::move(fax));
+  }
+  return faxes;
+}
+
+// OCRs every fax (two at a time, pages in parallel); a fax that fails to decode yields no pages.
+std::vector<std::vector<PageResult>> RecognizeFaxes(Processor& processor, const std::vector<TruthFax>& faxes,
+                                                    int64_t max_bytes) {
+  ThreadPool pool(2);
+  std::vector<std::future<std::vector<PageResult>>> futures;
+  for (const TruthFax& fax : faxes)
+    futures.push_back(pool.Submit([&processor, &fax, max_bytes] {
+      auto bytes = ReadInput(fax.file.string(), max_bytes);
+      if (!bytes) return std::vector<PageResult>{};
+      FaxMetadata meta;
+      meta.source = "train";
+      IntakeResult r = processor.Process(*bytes, meta, fax.file.string());
+      return std::move(r.pages);
+    }));
+  std::vector<std::vector<PageResult>> pages;
+  for (size_t i = 0; i < futures.size(); ++i) {
+    pages.push_back(futures[i].get());
+    std::cerr << "\r[" << (i + 1) << "/" << futures.size() << "] recognized" << std::flush;
+  }
+  std::cerr << "\n";
+  return pages;
+}
+
+struct LabeledPage {
+  const PageResult* page;
+  DocType type;
+};
+
+double Accuracy(const std::vector<LabeledPage>& pages, const std::function<DocType(const PageResult&)>& predict) {
+  if (pages.empty()) return 0;
+  int hit = 0;
+  for (const LabeledPage& p : pages) hit += predict(*p.page) == p.type;
+  return static_cast<double>(hit) / static_cast<double>(pages.size());
+}
+
+std::vector<classify::TrainingExample> Examples(const std::vector<LabeledPage>& pages) {
+  std::vector<classify::TrainingExample> out;
+  for (const LabeledPage& p : pages) out.push_back({p.type, classify::PageFeatures(*p.page)});
+  return out;
+}
+
+DocType ArgMax(const classify::TypeProbabilities& p) {
+  return static_cast<DocType>(std::max_element(p.begin(), p.end()) - p.begin());
+}
+
+// Model alone, rules alone and combined on the held-out pages.
+void PrintHeldOut(const ServiceConfig& config, const std::vector<LabeledPage>& train,
+                  const std::vector<LabeledPage>& held_out, int held_out_faxes) {
+  auto model = classify::TextModel::Train(Examples(train), classify::TrainOptions{}, fs::temp_directory_path().string());
+  auto rules = classify::Classifier::FromFile(config.processor.classifier_rules_file, config.processor.classify);
+  if (!model || !rules) {
+    std::cerr << "faxintake: held-out check skipped: " << (model ? rules.error().message : model.error().message) << "\n";
+    return;
+  }
+  std::shared_ptr<const classify::TextModel> shared = std::move(*model);
+  auto combined = classify::Classifier::FromFile(config.processor.classifier_rules_file, config.processor.classify);
+  (*combined)->SetModel(shared);
+  std::cout << "held out: " << held_out.size() << " pages of " << held_out_faxes << " faxes (every 5th)\n"
+            << std::fixed << std::setprecision(4)
+            << "  page type accuracy, model alone  " << Accuracy(held_out, [&](const PageResult& p) { return ArgMax(shared->PredictPage(p)); }) << "\n"
+            << "  page type accuracy, rules alone  " << Accuracy(held_out, [&](const PageResult& p) { return (*rules)->ClassifyPage(p).type; }) << "\n"
+            << "  page type accuracy, combined     " << Accuracy(held_out, [&](const PageResult& p) { return (*combined)->ClassifyPage(p).type; }) << "\n";
+}
+
+}  // namespace
+
+int RunTrain(const ServiceConfig& config, const std::string& dir, const std::string& out_file) {
+  const std::vector<TruthFax> faxes = ReadTruthFolder(dir);
+  if (faxes.empty()) {
+    std::cerr << "faxintake: no *.truth.json with page types in " << dir << "\n";
+    return 2;
+  }
+  ProcessorOptions options = config.processor;
+  options.classifier_model_file.clear();  // only the pages are needed
+  options.store_page_images = false;
+  auto processor = Processor::Create(options, nullptr);
+  if (!processor) {
+    std::cerr << "faxintake: " << processor.error().message << "\n";
+    return 2;
+  }
+  const auto pages = RecognizeFaxes(**processor, faxes, config.processor.decode.max_input_bytes);
+
+  std::vector<LabeledPage> all, train, held_out;
+  std::map<std::string, int> counts;
+  int held_out_faxes = 0;
+  for (size_t f = 0; f < faxes.size(); ++f) {
+    const bool hold = f % 5 == 4;
+    held_out_faxes += hold && !pages[f].empty();
+    for (const PageResult& page : pages[f]) {
+      const auto n = static_cast<size_t>(page.number);
+      if (n >= faxes[f].page_types.size() || !faxes[f].page_types[n]) continue;
+      const LabeledPage lp{&page, *faxes[f].page_types[n]};
+      all.push_back(lp);
+      (hold ? held_out : train).push_back(lp);
+      ++counts[DocTypeName(lp.type)];
+    }
+  }
+  if (all.empty()) {
+    std::cerr << "faxintake: no page of " << dir << " could be read\n";
+    return 2;
+  }
+  std::cout << "training pages per class (" << all.size() << " pages, " << faxes.size() << " faxes):\n";
+  for (const auto& [name, n] : counts) std::cout << "  " << std::left << std::setw(22) << name << n << "\n";
+  if (!held_out.empty() && !train.empty()) PrintHeldOut(config, train, held_out, held_out_faxes);
+
+  auto model = classify::TextModel::Train(Examples(all), classify::TrainOptions{}, fs::temp_directory_path().string());
+  if (!model) {
+    std::cerr << "faxintake: " << model.error().message << "\n";
+    return 2;
+  }
+  const std::string out = out_file.empty() ? (fs::path(config.config_file).parent_path() / "page_model.ftz").string() : out_file;
+  if (auto saved = (*model)->Save(out); !saved) {
+    std::cerr << "faxintake: " << saved.error().message << "\n";
+    return 2;
+  }
+  std::cout << "model written to " << out << " (" << fs::file_size(out) << " bytes, trained on all " << all.size()
+            << " pages)\n";
   return 0;
 }
 

@@ -17,6 +17,12 @@ int RunServe(const ServiceConfig& config);
 int RunEval(const ServiceConfig& config, const std::string& dir, const std::string& json_out);
 // Writes the decoded pages of `file` as PNG into `out_dir`; 0, or 1 when undecodable.
 int RunDecode(const ServiceConfig& config, const std::string& file, const std::string& out_dir);
+// Trains the page-type model (classify/text_model.h) from a ground-truthed folder: OCRs
+// every fax with <stem>.truth.json beside it (text-layer PDF pages use their text), prints
+// per-class page counts and the accuracy on every 5th fax held out (model alone, rules
+// alone, combined), then trains on all faxes and writes `out_file` (default:
+// page_model.ftz beside the configuration). 0, or 2 when the folder holds no usable truth.
+int RunTrain(const ServiceConfig& config, const std::string& dir, const std::string& out_file);
 // Loads every file the configuration names; 0 when all are valid, 2 otherwise.
 int RunCheckConfig(const ServiceConfig& config);
 

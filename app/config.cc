@@ -130,6 +130,22 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   ASSIGN_OR_RETURN(c.processor.classify.review_confidence,
                    Get<double>(cl["review_confidence"], path, "classify.review_confidence", c.processor.classify.review_confidence));
   if (auto r = CheckRange(c.processor.classify.review_confidence, 0, 1, path, "classify.review_confidence"); !r) return std::unexpected(r.error());
+  // The trained page model: `classify.model` names it (must exist; "" turns it off);
+  // without the key, page_model.ftz beside this file is used when present.
+  if (cl && cl["model"]) {
+    std::string model;
+    ASSIGN_OR_RETURN(model, Get<std::string>(cl["model"], path, "classify.model", ""));
+    if (!model.empty()) {
+      c.processor.classifier_model_file = relative(model);
+      if (!fs::exists(c.processor.classifier_model_file))
+        return std::unexpected(Bad(path, "classify.model", "names a file that does not exist: " + c.processor.classifier_model_file));
+    }
+  } else if (fs::exists(relative("page_model.ftz"))) {
+    c.processor.classifier_model_file = relative("page_model.ftz");
+  }
+  ASSIGN_OR_RETURN(c.processor.classify.model_weight,
+                   Get<double>(cl["model_weight"], path, "classify.model_weight", c.processor.classify.model_weight));
+  if (auto r = CheckRange(c.processor.classify.model_weight, 0, 1, path, "classify.model_weight"); !r) return std::unexpected(r.error());
 
   std::string checklists = "checklists.yaml";
   ASSIGN_OR_RETURN(checklists, Get<std::string>(root["checklists"], path, "checklists", checklists));

@@ -5,6 +5,7 @@
 //   faxintake eval         [--config FILE] [--json OUT] DIR
 //   faxintake decode       FILE --out DIR
 //   faxintake check-config [FILE]
+//   faxintake train        [--config FILE] DIR [--out FILE]
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -55,6 +56,14 @@ int main(int argc, char** argv) {
   std::string decode_file, decode_out;
   decode->add_option("file", decode_file, "TIFF, PDF, PNG or JPEG file")->required();
   decode->add_option("--out", decode_out, "folder for page-NNN.png")->required();
+  auto* train = cli.add_subcommand(
+      "train",
+      "train the page-type model from a ground-truthed folder: faxes with <name>.truth.json beside each, as the "
+      "sample generator writes them or as exported from documents staff have reviewed (per-page `type`, or "
+      "`documents` with `type` and `pages`); prints per-class counts and held-out accuracy (every 5th fax)");
+  std::string train_dir, train_out;
+  train->add_option("dir", train_dir, "folder of faxes with <name>.truth.json beside each")->required();
+  train->add_option("--out", train_out, "model file to write (default: page_model.ftz beside the configuration)");
   auto* check = cli.add_subcommand("check-config", "validate a configuration file and the files it names");
   std::string check_path;
   check->add_option("file", check_path, "configuration file");
@@ -79,5 +88,6 @@ int main(int argc, char** argv) {
   if (*process) return app::RunProcess(*config, store_dir, files);
   if (*eval) return app::RunEval(*config, eval_dir, eval_json);
   if (*decode) return app::RunDecode(*config, decode_file, decode_out);
+  if (*train) return app::RunTrain(*config, train_dir, train_out);
   return 2;
 }

@@ -1,5 +1,8 @@
 #include "classify/classifier.h"
 
+#include "classify/blend.h"
+#include "classify/text_model.h"
+
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
@@ -146,6 +149,7 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
   out.continued = continued;
 
   double best = 0, second = 0;
+  RuleScores rule_scores;  // per type, for the model blend
   for (const auto& tr : rules_->types) {
     double score = 0;
     bool titled = false;
@@ -161,6 +165,8 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     if (titled) score += 5.0;
     for (const auto& p : tr.phrases)
       if (ContainsPhrase(body, p.text)) score += p.weight;
+    rule_scores.score[static_cast<int>(tr.type)] = score;
+    rule_scores.titled[static_cast<int>(tr.type)] = titled;
     if (score > best) {
       second = best;
       best = score;
@@ -171,6 +177,8 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     }
   }
   out.score = best;
+  // A trained model decides with the rules unless the rules are sure (classify/blend.h).
+  if (model_ != nullptr && ApplyModel(model_->PredictPage(page), rule_scores, options_, out)) return out;
   if (best < options_.min_score) {
     out.type = DocType::kOther;
     out.has_title = false;

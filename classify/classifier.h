@@ -5,8 +5,14 @@
 // splitter then groups consecutive pages into documents using the page types and
 // the cues packets carry ("Page 1 of 3", a new title, "continued").
 //
-// Thread-safety: a built Classifier is immutable; Classify/Split are const and
-// may be called from many threads.
+// With a trained text model attached (classify/text_model.h) the rules still decide
+// where they are sure (a title far ahead of every other type, such as a fax cover with
+// its page count); elsewhere the model's probabilities are blended with the rule scores
+// (classify/blend.h) and the page's confidence is the blended probability. Without a
+// model the rules work alone.
+//
+// Thread-safety: a built Classifier is immutable once SetModel (if any) has been called;
+// Classify/Split are const and may be called from many threads.
 #pragma once
 
 #include <memory>
@@ -22,7 +28,11 @@ struct ClassifierOptions {
   double min_score = 2.0;           // below this the page is `other`
   double review_confidence = 0.55;  // documents below this confidence go to review
   double title_zone = 0.30;         // top share of the page where titles count
+  double model_weight = 0.7;        // share of the model in the blended probability
+  double sure_margin = 5.0;         // a titled rule winner this far ahead: rules alone decide
 };
+
+class TextModel;
 
 // What the classifier saw on one page.
 struct PageClass {
@@ -48,12 +58,16 @@ class Classifier {
   std::vector<Document> Split(const std::vector<PageResult>& pages, const std::vector<PageClass>& classes) const;
 
   const ClassifierOptions& options() const { return options_; }
+  // Attaches a trained page model (null: rules only). Call before the first ClassifyPage.
+  void SetModel(std::shared_ptr<const TextModel> model) { model_ = std::move(model); }
+  bool has_model() const { return model_ != nullptr; }
 
  private:
   struct Rules;
   Classifier(std::unique_ptr<Rules> rules, const ClassifierOptions& options);
   std::unique_ptr<Rules> rules_;
   ClassifierOptions options_;
+  std::shared_ptr<const TextModel> model_;
 };
 
 // Lower case ASCII, punctuation folded to spaces, single spaces. Used on both rule

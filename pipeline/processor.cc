@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "classify/text_model.h"
 #include "ocr/leptonica.h"
 #include "pipeline/log.h"
 #include "store/fax_id.h"
@@ -56,6 +57,11 @@ Result<std::unique_ptr<Processor>> Processor::Create(const ProcessorOptions& opt
   auto classifier = classify::Classifier::FromFile(options.classifier_rules_file, options.classify);
   if (!classifier) return std::unexpected(classifier.error());
   p->classifier_ = std::move(*classifier);
+  if (!options.classifier_model_file.empty()) {
+    auto model = classify::TextModel::Load(options.classifier_model_file);
+    if (!model) return std::unexpected(model.error());
+    p->classifier_->SetModel(std::move(*model));
+  }
   auto extractor = extract::Extractor::Create(extract::ExtractorOptions{});
   if (!extractor) return std::unexpected(extractor.error());
   p->extractor_ = std::move(*extractor);

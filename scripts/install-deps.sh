@@ -12,7 +12,7 @@ PACKAGES=(
   librocksdb-dev libssl-dev libcurl4-openssl-dev
   # HTTP, JSON, config, logging, CLI, regex, classifier
   libcpp-httplib-dev nlohmann-json3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  libcli11-dev libre2-dev
+  libcli11-dev libre2-dev libfasttext-dev
   # tests
   libgtest-dev libgmock-dev
   # sample generator and contract validation (Debian's python, not a pyenv one)
