@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <thread>
 
 #include "store/record_store.h"
 #include "tests/support/test_support.h"
@@ -306,6 +307,30 @@ TEST_F(ReferralStoreTest, RecommittingAFaxLeavesOneSetOfPatientAndReferralRecord
   ASSERT_TRUE(patient.has_value());
   EXPECT_EQ(patient->sightings.size(), 1u);
   EXPECT_EQ(Stored(first.documents[0].referral_id).documents.size(), 1u);
+}
+
+TEST_F(ReferralStoreTest, ConcurrentFaxesOfOneNewPatientMakeOnePatient) {
+  std::vector<std::string> ids(8);
+  for (int n = 0; n < 8; ++n) {
+    FaxMetadata meta;
+    meta.source = "dropfolder:main";
+    ids[static_cast<size_t>(n)] = store_->AcceptFax("concurrent fax #" + std::to_string(n), meta)->fax_id;
+  }
+  std::vector<std::thread> threads;
+  std::vector<std::optional<std::string>> patients(8);
+  for (int n = 0; n < 8; ++n)
+    threads.emplace_back([&, n] {
+      IntakeResult r = ResultOf(ids[static_cast<size_t>(n)], {n % 2 == 0 ? Referral(kMaria, {}) : Note(DocType::kLabResult, kMaria)});
+      if (store_->CommitResult(r, {}).has_value()) patients[static_cast<size_t>(n)] = r.documents[0].patient_id;
+    });
+  for (std::thread& t : threads) t.join();
+  for (const auto& p : patients) {
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(*p, *patients[0]);
+  }
+  EXPECT_EQ(store_->CountKeys()->at("patients"), 1u);
+  EXPECT_EQ(store_->CountKeys()->at("referrals"), 4u);
+  EXPECT_EQ(store_->GetPatient(*patients[0])->sightings.size(), 8u);
 }
 
 TEST_F(ReferralStoreTest, ReferrerVolumesComeFromTheIndex) {
