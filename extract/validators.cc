@@ -226,6 +226,15 @@ std::optional<PersonName> NameFromParts(const std::vector<std::vector<std::strin
     joined[0].insert(joined[0].end(), parts[1].begin(), parts[1].end());
     return NameFromParts(joined);
   }
+  // "GONZALEZ, RIVERA, AHMED": three name parts are a double surname whose space OCR read
+  // as a comma ("GONZALEZ RIVERA, AHMED"); a middle initial alone after the second comma
+  // ("LOPEZ, MARIA, A") keeps the usual reading.
+  if (parts.size() == 3 && parts[0].size() == 1 && parts[1].size() == 1 && !IsInitial(parts[2].front()) &&
+      !IsInitial(parts[1].front()) && !IsInitial(parts[0].front())) {
+    std::vector<std::vector<std::string>> joined = {parts[0], parts[2]};
+    joined[0].push_back(parts[1].front());
+    return NameFromParts(joined);
+  }
   if (parts.size() >= 2) {
     // LAST, FIRST [MIDDLE]
     std::string family;
@@ -370,6 +379,28 @@ Checked NormalizeNpi(std::string_view printed) {
     }
   }
   if (raw.empty()) return out;
+  // Eleven characters: one was read twice or a speck read as a digit. Accept the unique
+  // single deletion that passes the check digit; when several do, keep what was read.
+  for (const std::string& r : runs) {
+    if (r.size() != 11 || r.find(raw) == std::string::npos) continue;
+    bool mapped = false;
+    const std::string all = *AsDigits(r, &mapped);
+    std::vector<std::string> fixes;
+    for (size_t i = 0; i < all.size(); ++i) {
+      const std::string c = all.substr(0, i) + all.substr(i + 1);
+      if (NpiIsValid(c) && std::find(fixes.begin(), fixes.end(), c) == fixes.end()) fixes.push_back(c);
+    }
+    if (fixes.size() == 1) {
+      out.value = fixes.front();
+      out.valid = true;
+      out.repaired = true;
+      return out;
+    }
+    bool ignored = false;
+    out.value = *AsDigits(raw, &ignored);
+    out.repaired = ignored;
+    return out;
+  }
   bool repaired = false;
   const std::string digits = *AsDigits(raw, &repaired);
   out.value = digits;
@@ -713,11 +744,53 @@ Checked NormalizeIdentifier(std::string_view printed) {
       out.repaired = true;
     }
   }
+  // Letters then digits: once the digits begin, a letter standing between digits that
+  // looks like one is that digit ("A7T7804785", "UM5051S661"; not A or H: a Medicare tracking number is "42A71814390223"), but only in a tail that is
+  // nearly all digits (at most two such letters, three digits for each), so ids that mix
+  // letters and digits by design (the MBI "1EG4TE5MK73") are left alone.
+  {
+    const size_t first = out.value.find_first_of("0123456789");
+    if (first != std::string::npos) {
+      int tail_digits = 0, tail_letters = 0;
+      for (size_t i = first; i < out.value.size(); ++i) (IsDigit(out.value[i]) ? tail_digits : tail_letters) += 1;
+      if (tail_letters >= 1 && tail_letters <= 2 && tail_digits >= 4 && tail_digits >= 3 * tail_letters) {
+        for (size_t i = first + 1; i + 1 < out.value.size(); ++i) {
+          if (IsDigit(out.value[i])) continue;
+          size_t j = i;
+          while (j < out.value.size() && !IsDigit(out.value[j])) ++j;
+          if (j >= out.value.size()) break;  // letters ending the id stay letters
+          bool all = true;
+          // A and H stay: Medicare's tracking number holds one between digits by design.
+          for (size_t k = i; k < j; ++k)
+            all &= DigitFor(out.value[k]).has_value() && out.value[k] != 'A' && out.value[k] != 'H';
+          if (all) {
+            for (size_t k = i; k < j; ++k) out.value[k] = *DigitFor(out.value[k]);
+            out.repaired = true;
+          }
+          i = j;
+        }
+      }
+    }
+  }
   int digits = 0;
   for (char c : out.value) digits += IsDigit(c);
   out.valid = out.value.size() >= 4 && out.value.size() <= 20 && digits >= 1;
   return out;
 }
+
+namespace {
+// The digit a letter that never appears in an MBI (S, L, O, I, B, Z) stands for; 0 if none.
+char MbiForbiddenLetterDigit(char c) {
+  switch (c) {
+    case 'S': return '5';
+    case 'L': case 'I': return '1';
+    case 'O': return '0';
+    case 'B': return '8';
+    case 'Z': return '2';
+    default: return 0;
+  }
+}
+}  // namespace
 
 Checked NormalizeMbi(std::string_view printed) {
   static const RE2 mbi(
@@ -725,6 +798,10 @@ Checked NormalizeMbi(std::string_view printed) {
   Checked out;
   const std::string s = AlnumUpper(printed);
   out.value = s;
+  // Repairs by position: digit positions (1, 4, 7, 10, 11) take the digit a letter stands
+  // for; letter-or-digit positions (3, 6) turn the letters MBIs never use (S, L, O, I, B,
+  // Z) into the digits they resemble; letter positions (2, 5, 8, 9) turn a digit into the
+  // one allowed letter it resembles (6 -> G, 4 -> A), never guessing among several.
   auto fix_digits = [&](std::string c, bool* repaired) {
     for (size_t i : {0, 3, 6, 9, 10}) {
       if (!IsDigit(c[i])) {
@@ -732,6 +809,19 @@ Checked NormalizeMbi(std::string_view printed) {
           c[i] = *d;
           *repaired = true;
         }
+      }
+    }
+    for (size_t i : {2, 5}) {
+      const char d = MbiForbiddenLetterDigit(c[i]);
+      if (d != 0) {
+        c[i] = d;
+        *repaired = true;
+      }
+    }
+    for (size_t i : {1, 4, 7, 8}) {
+      if (c[i] == '6' || c[i] == '4') {
+        c[i] = c[i] == '6' ? 'G' : 'A';
+        *repaired = true;
       }
     }
     return c;
@@ -745,13 +835,23 @@ Checked NormalizeMbi(std::string_view printed) {
   }
   // One stray character read into the id ("9ME1IMK3DW69": an I that MBIs never hold):
   // accept the unique deletion that makes a valid MBI.
+  // Among deletions, those needing the fewest other repairs win ("9ME1IMK3DW69": dropping
+  // the I needs none, dropping the E needs I->1).
   if (s.size() == 12) {
     std::vector<std::string> fixes;
+    int fewest = 1 << 30;
     for (size_t i = 0; i < s.size(); ++i) {
-      std::string c = s.substr(0, i) + s.substr(i + 1);
+      const std::string deleted = s.substr(0, i) + s.substr(i + 1);
       bool repaired = false;
-      c = fix_digits(c, &repaired);
-      if (RE2::FullMatch(c, mbi) && std::find(fixes.begin(), fixes.end(), c) == fixes.end()) fixes.push_back(c);
+      const std::string c = fix_digits(deleted, &repaired);
+      if (!RE2::FullMatch(c, mbi)) continue;
+      int changes = 0;
+      for (size_t k = 0; k < c.size(); ++k) changes += c[k] != deleted[k];
+      if (changes < fewest) {
+        fewest = changes;
+        fixes.clear();
+      }
+      if (changes == fewest && std::find(fixes.begin(), fixes.end(), c) == fixes.end()) fixes.push_back(c);
     }
     if (fixes.size() == 1) {
       out.value = fixes.front();

@@ -102,5 +102,18 @@ TEST(Checklist, RejectsUnknownFieldKey) {
   EXPECT_FALSE(set.has_value());
 }
 
+TEST(Checklist, FamilyNamesAgreeThroughOneOcrSlip) {
+  Document referral = Doc(DocType::kReferral, {2}, {{"patient.family_name", std::string("GONZALE RIVERA")}});
+  Document note = Doc(DocType::kClinicalNote, {3},
+                      {{"patient.family_name", std::string("GONZALEZ RIVERA")},
+                       {"patient.birth_date", std::string("1933-06-20")}});
+  EXPECT_TRUE(SamePatient(referral, note, false));
+  Document other = Doc(DocType::kClinicalNote, {4}, {{"patient.family_name", std::string("GONZAGA")}});
+  EXPECT_FALSE(SamePatient(referral, other, false));
+  Document short_name = Doc(DocType::kClinicalNote, {5}, {{"patient.family_name", std::string("LEE")}});
+  Document short_other = Doc(DocType::kReferral, {6}, {{"patient.family_name", std::string("LEO")}});
+  EXPECT_FALSE(SamePatient(short_name, short_other, false));
+}
+
 }  // namespace
 }  // namespace faxintake::extract

@@ -435,5 +435,57 @@ TEST(Identifiers, LetterOBesideDigitsIsZero) {
   EXPECT_EQ(NormalizeIdentifier("ROBO-12").value, "ROB012");
 }
 
+TEST(Identifiers, MedicareNumberRepairedByPosition) {
+  // B and O in positions 3 and 4 (letter-or-digit, digit): MBIs never hold B or O.
+  const Checked b = NormalizeMbi("2WBOYM4MJ47");
+  EXPECT_EQ(b.value, "2W80YM4MJ47");
+  EXPECT_TRUE(b.valid);
+  EXPECT_TRUE(b.repaired);
+  // S and Z in position 6: digits.
+  EXPECT_EQ(NormalizeMbi("1EG4TS5MK73").value, "1EG4T55MK73");
+  EXPECT_EQ(NormalizeMbi("1EG4TZ5MK73").value, "1EG4T25MK73");
+  // A 6 in a letter position (5) is a G.
+  const Checked g = NormalizeMbi("1EG46E5MK73");
+  EXPECT_EQ(g.value, "1EG4GE5MK73");
+  EXPECT_TRUE(g.valid);
+  // One extra character: the unique deletion that fits the pattern.
+  const Checked extra = NormalizeMbi("9ME1IMK3DW69");
+  EXPECT_EQ(extra.value, "9ME1MK3DW69");
+  EXPECT_TRUE(extra.valid);
+  // Eleven digits (another payer's id) never turn into an MBI.
+  EXPECT_FALSE(NormalizeMbi("12345678901").valid);
+}
+
+TEST(Identifiers, LettersInsideTheDigitRunAreDigits) {
+  const Checked s = NormalizeIdentifier("UM5051S661");
+  EXPECT_EQ(s.value, "UM50515661");
+  EXPECT_TRUE(s.repaired);
+  EXPECT_EQ(NormalizeIdentifier("A7T7804785").value, "A777804785");
+  EXPECT_EQ(NormalizeIdentifier("W12345B789").value, "W123458789");
+  // The prefix stays letters, and a letter ending the id stays a letter.
+  EXPECT_EQ(NormalizeIdentifier("BT12345678").value, "BT12345678");
+  EXPECT_EQ(NormalizeIdentifier("12345678A").value, "12345678A");
+  // Ids that mix letters and digits by design are left alone.
+  EXPECT_EQ(NormalizeIdentifier("1EG4TE5MK73").value, "1EG4TE5MK73");
+  EXPECT_EQ(NormalizeIdentifier("PA2026T123").value, "PA20267123");
+  EXPECT_EQ(NormalizeIdentifier("42A71814390223").value, "42A71814390223");
+}
+
+TEST(Npi, ElevenDigitsByTheUniqueDeletion) {
+  const Checked got = NormalizeNpi("NPI# 12734567893");
+  EXPECT_EQ(got.value, "1234567893");
+  EXPECT_TRUE(got.valid);
+  EXPECT_TRUE(got.repaired);
+  // Three deletions pass the check digit: nothing is invented.
+  EXPECT_FALSE(NormalizeNpi("16296959129").valid);
+}
+
+TEST(Names, ThreeCommaPartsAreADoubleSurname) {
+  auto n = ParsePersonName("GONZALEZ, RIVERA, AHMED");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->family, "GONZALEZ RIVERA");
+  EXPECT_EQ(n->given, "AHMED");
+}
+
 }  // namespace
 }  // namespace faxintake::extract
