@@ -557,12 +557,109 @@ class Rules {
     });
   }
 
+  // The page count a cover sheet announces. Cover sheets print it many ways: "Number of
+  // pages: 5", "PAGES (Including Cover Sheet): _12_", "TOTAL NUMBER OF PAGES INCLUDING THIS
+  // COVER SHEET - 6", "Pages transmitted including cover sheet 3", the value before the
+  // label ("4 Pages (Including Cover)", "3 (including this cover page)"), or below it in
+  // the label's column ("Number of Pages (this page included)" over "6"). Patterns run
+  // over each row's text; the labeled-value reading is the fallback.
   void PageCount() {
+    for (int pi = 0; pi < r_.page_count(); ++pi) {
+      const PageLayout& page = r_.layout(pi);
+      for (int ri = 0; ri < static_cast<int>(page.rows().size()); ++ri) PageCountInRow(pi, ri);
+    }
     ForEachValue({Label::kPages}, [&](int page, const LabelHit&, const Words& v) {
+      static const RE2 pagination(R"((?i)^\S+\s+of\b)");  // "Page 1 of 3"
+      if (RE2::PartialMatch(Text(page, v), pagination)) return;
       auto n = FirstInteger(r_.layout(page).word(v.front()).text);
       if (!n || *n <= 0 || *n > 500) return;
       r_.Add("fax_cover.page_count", r_.FromWords(page, {v.front()}, *n));
     });
+  }
+
+  void PageCountInRow(int pi, int ri) {
+    const PageLayout& page = r_.layout(pi);
+    const LayoutRow& row = page.row(ri);
+    // The row's words joined by single spaces, with each word's offset.
+    std::string text;
+    std::vector<size_t> starts;
+    for (int wi : row.words) {
+      if (!text.empty()) text += ' ';
+      starts.push_back(text.size());
+      text += page.word(wi).text;
+    }
+    auto words_in = [&](size_t b, size_t e) {
+      Words out;
+      for (size_t k = 0; k < row.words.size(); ++k) {
+        const size_t wb = starts[k], we = wb + page.word(row.words[k]).text.size();
+        if (we > b && wb < e) out.push_back(row.words[k]);
+      }
+      return out;
+    };
+    auto add = [&](const re2::StringPiece& value, double factor) {
+      const int n = std::stoi(std::string(value.data(), value.size()));
+      if (n <= 0 || n > 500) return false;
+      const size_t b = static_cast<size_t>(value.data() - text.data());
+      Words w = words_in(b, b + value.size());
+      if (w.empty()) return false;
+      Candidate c = r_.FromWords(pi, w, static_cast<int64_t>(n));
+      c.confidence *= factor;
+      r_.Add("fax_cover.page_count", c);
+      return true;
+    };
+    // "number of pages", "no. of pages", "# pages", "total pages", "pages", then an
+    // optional word or two OCR garbled ("transmitted") before "including", and an
+    // "including ..." qualifier, in parentheses or not.
+    static const std::string kLabel =
+        R"((?:(?:total\s+)?(?:number|no\.?|num\.?|#)\s*(?:of\s+)?pages?|(?:total\s+)?pages)\b)"
+        R"((?:(?:\s+[A-Za-z]{3,14}){0,2}\s*[(\[]?\s*(?:incl(?:uding|udes|\.)?|this\s+page|with)[^)\]:;0-9]{0,40}[)\]]?)?)";
+    static const RE2 right("(?i)(?:^|[^A-Za-z])" + kLabel + R"(\s*[:;.\-=_]*\s*_*\s*([0-9]{1,3})_*(?:[^0-9/]|$))");
+    static const RE2 before(
+        R"((?i)(?:^|[\s_(])_*([0-9]{1,3})_*\s*(?:pages?\s*[(\[]?\s*incl|[(\[]\s*incl(?:uding|\.)?\s+(?:this\s+)?cover))");
+    static const RE2 label_only("(?i)(?:^|[^A-Za-z])(" + kLabel + R"()\s*[:;.\-=_]*\s*$)");
+    static const RE2 label_any("(?i)(?:^|[^A-Za-z])(" + kLabel + ")");
+    re2::StringPiece value;
+    if (RE2::PartialMatch(text, right, &value)) {
+      // "Page 1 of 3" pagination is not a count.
+      const size_t after = static_cast<size_t>(value.data() - text.data()) + value.size();
+      static const RE2 of(R"(^\s*of\b)");
+      if (!RE2::PartialMatch(text.substr(after), of) && add(value, 1.0)) return;
+    }
+    if (RE2::PartialMatch(text, before, &value) && add(value, 0.9)) return;
+    // The label with nothing after it on its row (or followed by the next column's words):
+    // a lone number in the next two rows, under the label.
+    re2::StringPiece label;
+    const bool alone = RE2::PartialMatch(text, label_only, &label);
+    if (!alone && !RE2::PartialMatch(text, label_any, &label)) return;
+    const size_t lb = static_cast<size_t>(label.data() - text.data());
+    const Words lw = words_in(lb, lb + label.size());
+    if (lw.empty()) return;
+    if (!alone) {
+      // Followed on its row only by another column's words.
+      const int next = lw.back() == row.words.back() ? -1 : page.WordAt(ri, page.word(lw.back()).pos + 1);
+      if (next >= 0 && !page.StartsSegment(next)) return;
+    }
+    Box lbox;
+    for (int wi : lw) lbox = Union(lbox, page.word(wi).box);
+    const int h = std::max(row.height, page.typical_height());
+    for (int rj = ri + 1; rj < std::min<int>(ri + 3, static_cast<int>(page.rows().size())); ++rj) {
+      const LayoutRow& below = page.row(rj);
+      if (below.box.y - row.box.bottom() > h * 4) break;
+      for (int wi : below.words) {
+        const LayoutWord& w = page.word(wi);
+        const int overlap = std::min(w.box.right(), lbox.right() + h) - std::max(w.box.x, lbox.x - h);
+        if (overlap <= 0) continue;
+        static const RE2 number(R"(^_*([0-9]{1,3})_*$)");
+        re2::StringPiece m;
+        if (!RE2::FullMatch(w.text, number, &m)) continue;
+        const int n = std::stoi(std::string(m.data(), m.size()));
+        if (n <= 0 || n > 500) continue;
+        Candidate c = r_.FromWords(pi, {wi}, static_cast<int64_t>(n));
+        c.confidence *= 0.85;
+        r_.Add("fax_cover.page_count", c);
+        return;
+      }
+    }
   }
 
   // The payer's name as the largest text at the top of a letter (its letterhead), or the

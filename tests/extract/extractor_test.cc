@@ -178,5 +178,39 @@ TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {
   EXPECT_EQ(Str(d, "patient.birth_date"), "1956-03-04");
 }
 
+// Cover sheets as real ones print the page count: value right of the label (after a
+// parenthetical or an "including ..." phrase), before it, or below it in its column.
+TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
+  struct Case {
+    std::vector<Printed> lines;
+    const char* want;
+  };
+  const std::vector<Case> cases = {
+      {{{400, Sentence(150, "NUMBER OF PAGES INCLUDING COVER SHEET: 3")}}, "3"},
+      {{{400, Sentence(150, "PAGES (Including Cover Sheet): 2 HARD COPY TO FOLLOW:")}}, "2"},
+      {{{400, Sentence(150, "Fax Number: (910) 335-707 Pages (Including cover page): 3")}}, "3"},
+      {{{400, Sentence(150, "TOTAL NUMBER OF PAGES INCLUDING THIS COVER SHEET - 6")}}, "6"},
+      {{{400, Sentence(150, "Pages transmitted including cover sheet 3")}}, "3"},
+      {{{400, Sentence(150, "PAGES (Including Cover Sheet): _12_")}}, "12"},
+      {{{400, Sentence(150, "No. of Pages 37 (including this page)")}}, "37"},
+      {{{400, Sentence(150, "Re: Legal Pages: 4")}}, "4"},
+      {{{400, Sentence(150, "4_ Pages (Including Cover)")}}, "4"},
+      {{{400, Sentence(150, "# Pages: 3 (including this cover page)")}}, "3"},
+      {{{400, Sentence(150, "Total pages incl. cover: 5")}}, "5"},
+      // Below the label, in its column; the date under the next column is not it.
+      {{{400, {{150, "Date"}, {700, "Number"}, {800, "of"}, {850, "Pages"}, {950, "(this"}, {1030, "page"},
+               {1100, "included)"}}},
+        {440, {{150, "November"}, {290, "12,"}, {350, "1999"}, {760, "6"}}}},
+       "6"},
+      // Document pagination is no count.
+      {{{400, Sentence(150, "Page 1 of 3 Pages")}}, "<none>"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.lines.front().words.front().second);
+    const Document d = Extract(DocType::kFaxCover, {MakePage(c.lines)});
+    EXPECT_EQ(Str(d, "fax_cover.page_count"), c.want);
+  }
+}
+
 }  // namespace
 }  // namespace faxintake::extract
