@@ -160,6 +160,73 @@ int RunDecode(const ServiceConfig& config, const std::string& file, const std::s
   return 0;
 }
 
+int RunBackup(const ServiceConfig& config, const std::string& store_dir, const std::string& dir) {
+  const std::string path = store_dir.empty() ? config.store_path : store_dir;
+  if (std::error_code ec; !fs::exists(path, ec)) {
+    std::cerr << "faxintake: no record store at " << path << "\n";
+    return 2;
+  }
+  auto store = OpenStore(config, path);
+  if (!store) return 2;
+  if (auto r = store->Backup(dir); !r) {
+    std::cerr << "faxintake: backup to " << dir << " failed: " << r.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "faxintake: backup written to " << dir << " (a checkpoint; copy it to other media for safe keeping)\n";
+  return 0;
+}
+
+int RunRestore(const ServiceConfig& config, const std::string& backup, const std::string& store_dir, bool force) {
+  const std::string target = store_dir.empty() ? config.store_path : store_dir;
+  {  // The backup must be a store this key opens.
+    store::StoreOptions so;
+    so.path = backup;
+    so.key_file = config.key_file;
+    so.key_env = config.key_env;
+    so.create_if_missing = false;
+    auto st = store::RecordStore::Open(so);
+    if (!st) {
+      std::cerr << "faxintake: " << backup << " is not a usable backup: " << st.error().message << "\n";
+      return 1;
+    }
+  }
+  std::error_code ec;
+  if (fs::exists(target, ec)) {
+    store::StoreOptions so;
+    so.path = target;
+    so.key_file = config.key_file;
+    so.key_env = config.key_env;
+    so.create_if_missing = false;
+    auto st = store::RecordStore::Open(so);
+    if (!st && st.error().code == ErrorCode::kUnavailable) {
+      std::cerr << "faxintake: the store at " << target << " is in use; stop the service first\n";
+      return 2;
+    }
+    if (!force) {
+      std::cerr << "faxintake: a store exists at " << target << "; pass --force to replace it (it is kept aside)\n";
+      return 2;
+    }
+    st = std::unexpected(Error{});  // close it before moving
+    const std::string aside =
+        target + ".replaced-" +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    fs::rename(target, aside, ec);
+    if (ec) {
+      std::cerr << "faxintake: cannot move the existing store aside: " << ec.message() << "\n";
+      return 1;
+    }
+    std::cerr << "faxintake: the existing store is kept at " << aside << "\n";
+  }
+  // Copied, not linked: the restored store must not share files with the backup.
+  fs::copy(backup, target, fs::copy_options::recursive, ec);
+  if (ec) {
+    std::cerr << "faxintake: restoring into " << target << " failed: " << ec.message() << "\n";
+    return 1;
+  }
+  std::cerr << "faxintake: restored " << backup << " into " << target << "\n";
+  return 0;
+}
+
 int RunCheckConfig(const ServiceConfig& config) {
   auto processor = Processor::Create(config.processor, nullptr);
   if (!processor) {

@@ -23,6 +23,15 @@ int RunDecode(const ServiceConfig& config, const std::string& file, const std::s
 // alone, combined), then trains on all faxes and writes `out_file` (default:
 // page_model.ftz beside the configuration). 0, or 2 when the folder holds no usable truth.
 int RunTrain(const ServiceConfig& config, const std::string& dir, const std::string& out_file);
+// Writes a consistent online copy of the store (config.store_path unless `store_dir`) into
+// `dir`, which must not exist. 0 on success, 1 when the copy failed, 2 when the store
+// cannot be opened.
+int RunBackup(const ServiceConfig& config, const std::string& store_dir, const std::string& dir);
+// Checks that `backup` opens with the configured key, then copies it into place as the
+// store. An existing store is refused unless `force`, which moves it aside to
+// <store>.replaced-<unix seconds>; a store in use by a running service is always refused.
+// 0 on success, 1 when the backup is unusable or the copy failed, 2 on refusal.
+int RunRestore(const ServiceConfig& config, const std::string& backup, const std::string& store_dir, bool force);
 // Loads every file the configuration names; 0 when all are valid, 2 otherwise.
 int RunCheckConfig(const ServiceConfig& config);
 

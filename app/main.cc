@@ -64,6 +64,18 @@ int main(int argc, char** argv) {
   std::string train_dir, train_out;
   train->add_option("dir", train_dir, "folder of faxes with <name>.truth.json beside each")->required();
   train->add_option("--out", train_out, "model file to write (default: page_model.ftz beside the configuration)");
+  auto* backup = cli.add_subcommand(
+      "backup", "write a consistent copy of the record store while it may be in use (RocksDB checkpoint)");
+  std::string backup_dir, backup_store;
+  backup->add_option("dir", backup_dir, "new folder for the copy (must not exist)")->required();
+  backup->add_option("--store", backup_store, "store folder (default: store.path of the configuration)");
+  auto* restore = cli.add_subcommand(
+      "restore", "put a backup in place as the record store (the service must be stopped; the key stays the same)");
+  std::string restore_from, restore_store;
+  bool restore_force = false;
+  restore->add_option("backup", restore_from, "folder written by `faxintake backup`")->required();
+  restore->add_option("--store", restore_store, "store folder (default: store.path of the configuration)");
+  restore->add_flag("--force", restore_force, "replace an existing store (it is kept beside as <store>.replaced-<time>)");
   auto* check = cli.add_subcommand("check-config", "validate a configuration file and the files it names");
   std::string check_path;
   check->add_option("file", check_path, "configuration file");
@@ -89,5 +101,7 @@ int main(int argc, char** argv) {
   if (*eval) return app::RunEval(*config, eval_dir, eval_json);
   if (*decode) return app::RunDecode(*config, decode_file, decode_out);
   if (*train) return app::RunTrain(*config, train_dir, train_out);
+  if (*backup) return app::RunBackup(*config, backup_store, backup_dir);
+  if (*restore) return app::RunRestore(*config, restore_from, restore_store, restore_force);
   return 2;
 }

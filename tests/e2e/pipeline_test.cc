@@ -37,8 +37,8 @@ std::string WriteConfig(const fs::path& dir) {
   yaml.replace(yaml.find(from), from.size(), std::string("key_env: ") + kKeyEnv);
   const std::string from_file = "key_file: var/keys/store.key";
   yaml.replace(yaml.find(from_file), from_file.size(), "key_file: \"\"");
-  for (const char* name : {"checklists.yaml", "doctypes.yaml"})
-    fs::copy_file(testing::SourceDir() / "config" / name, dir / name);
+  for (const char* name : {"checklists.yaml", "doctypes.yaml", "page_model.ftz"})
+    if (fs::exists(testing::SourceDir() / "config" / name)) fs::copy_file(testing::SourceDir() / "config" / name, dir / name);
   const fs::path path = dir / "faxintake.yaml";
   testing::WriteFile(path, yaml);
   return path.string();
@@ -130,6 +130,35 @@ TEST_F(PipelineTest, ExitCodesFollowTheContract) {
   auto bad_config = testing::RunCommand({testing::FaxintakeBinary(), "--config", "/nonexistent.yaml", "process", files[0]});
   EXPECT_EQ(bad_config.exit_code, 2);
   EXPECT_TRUE(testing::JsonLines(bad_config.out).empty());
+}
+
+TEST_F(PipelineTest, BackupAndRestoreGiveBackTheSameStore) {
+  const std::string config = WriteConfig(tmp_.path());
+  const std::string store_dir = (tmp_.path() / "store").string();
+  const std::string sample = (testing::SourceDir() / "samples/set/s0001.tif").string();
+  const std::string bin = testing::FaxintakeBinary();
+  auto first = testing::RunCommand({bin, "--config", config, "process", "--store", store_dir, sample});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string backup = (tmp_.path() / "backup").string();
+  auto b = testing::RunCommand({bin, "--config", config, "backup", backup, "--store", store_dir});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_NE(testing::RunCommand({bin, "--config", config, "backup", backup, "--store", store_dir}).exit_code, 0)
+      << "a backup never overwrites";
+
+  // Refused over an existing store without --force; with it, the old store is kept aside.
+  auto refused = testing::RunCommand({bin, "--config", config, "restore", backup, "--store", store_dir});
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  const std::string restored = (tmp_.path() / "restored").string();
+  auto r = testing::RunCommand({bin, "--config", config, "restore", backup, "--store", restored});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto forced = testing::RunCommand({bin, "--config", config, "restore", backup, "--store", store_dir, "--force"});
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+
+  // The restored store answers the same fax without recognizing it again.
+  auto again = testing::RunCommand({bin, "--config", config, "process", "--store", restored, sample});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.err.find("fax_already_processed"), std::string::npos) << again.err;
+  EXPECT_EQ(testing::JsonLines(again.out).at(0)["documents"], testing::JsonLines(first.out).at(0)["documents"]);
 }
 
 // s0001.tif is a cover sheet announcing 2 pages plus a clinical note; keep only the cover.
