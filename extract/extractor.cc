@@ -520,7 +520,7 @@ class Rules {
   void AuthNumber() {
     ForEachValue({Label::kAuthNumber}, [&](int page, const LabelHit&, const Words& v) {
       const std::string text = Text(page, v);
-      const Checked c = NormalizeIdentifier(text);
+      const Checked c = NormalizeAuthorizationNumber(text);
       if (c.empty()) return;
       r_.Add("authorization.number", r_.FromWords(page, v, c.value, &c));
     });

@@ -175,7 +175,7 @@ void ReadAuthorization(DocReader& r) {
   while (RE2::FindAndConsume(&in, auth)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
     if (!id) continue;
-    const Checked c = NormalizeIdentifier(std::string(id->data(), id->size()));
+    const Checked c = NormalizeAuthorizationNumber(std::string(id->data(), id->size()));
     if (!c.valid) continue;
     r.Add("authorization.number", FromMatch(r, *id, c.value, &c));
     return;
@@ -295,6 +295,20 @@ void ReadNpi(DocReader& r) {
     const Checked c = NormalizeNpi(r.labels(h.page).Text(v));
     if (c.empty()) continue;
     r.Add("referring.npi", r.FromWords(h.page, v, c.value, &c));
+  }
+  if (r.Has("referring.npi")) return;
+  // The signature's "NPI" garbled beyond the label table ("NPE 1392042531", "NP14
+  // 2654780495"): a word starting NP and a ten-digit number after it, taken only when the
+  // check digit passes, with less confidence.
+  static const RE2 garbled(R"((?:^|[\s"'(\x{201C}\x{2018}])NP[A-Za-z0-9|!#:.]{0,3}\s+([0-9][0-9 \-]{8,13}[0-9]))");
+  re2::StringPiece in(r.flow()), m;
+  while (RE2::FindAndConsume(&in, garbled, &m)) {
+    const Checked c = NormalizeNpi(std::string(m.data(), m.size()));
+    if (!c.valid) continue;
+    Candidate cand = FromMatch(r, m, c.value, &c);
+    cand.confidence *= 0.8;
+    r.Add("referring.npi", cand);
+    return;
   }
 }
 

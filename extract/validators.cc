@@ -582,7 +582,23 @@ Checked Judge(const Ymd& d, const DateOptions& o, const Ymd& today) {
   if (!RealDay(d)) return out;
   out.value = FormatYmd(d);
   if (o.kind == DateKind::kBirth) {
-    out.valid = Compare(d, today) <= 0 && Compare(d, Ymd{today.year - 125, today.month, today.day}) >= 0;
+    auto plausible = [&](const Ymd& x) {
+      return Compare(x, today) <= 0 && Compare(x, Ymd{today.year - 125, today.month, today.day}) >= 0;
+    };
+    out.valid = plausible(d);
+    // "1878" or "1549" for 1978 / 1949: the hundreds digit of a birth year misread (8 and 5
+    // for 9). Taken only when the 1900s are the one plausible century for the last two
+    // digits ("1815" could be 1915 or 2015: left invalid).
+    if (!out.valid && d.year >= 1000 && d.year < 1900) {
+      Ymd fixed = d, later = d;
+      fixed.year = 1900 + d.year % 100;
+      later.year = 2000 + d.year % 100;
+      if (RealDay(fixed) && plausible(fixed) && !(RealDay(later) && plausible(later))) {
+        out.value = FormatYmd(fixed);
+        out.valid = true;
+        out.repaired = true;
+      }
+    }
   } else {
     out.valid = d.year >= 1900 && Compare(d, Ymd{today.year + 10, today.month, today.day}) <= 0;
   }
@@ -791,6 +807,20 @@ char MbiForbiddenLetterDigit(char c) {
   }
 }
 }  // namespace
+
+Checked NormalizeAuthorizationNumber(std::string_view printed) {
+  Checked out = NormalizeIdentifier(printed);
+  // "UMS0515661": a 5 read as S where the letter prefix meets the digits. Prefixes of
+  // authorization numbers (UM, PA, REF, payer codes) are words or initials, and an S
+  // ending three or more letters right before five or more digits is taken for a 5.
+  static const RE2 s_for_5(R"(^([A-Z]{2,})S([0-9]{5,})$)");
+  std::string prefix, digits;
+  if (RE2::FullMatch(out.value, s_for_5, &prefix, &digits)) {
+    out.value = prefix + "5" + digits;
+    out.repaired = true;
+  }
+  return out;
+}
 
 Checked NormalizeMbi(std::string_view printed) {
   static const RE2 mbi(

@@ -112,6 +112,10 @@ bool HasTitleOrCredential(std::string_view printed);
 // Empty for placeholders (N/A, None, Not required, Pending, Unknown, underscores).
 // Valid when the result has 4 to 20 characters and at least one digit.
 Checked NormalizeIdentifier(std::string_view printed);
+// An authorization number: NormalizeIdentifier, and an S between a letter prefix of two
+// or more letters and five or more digits read as the 5 it resembles ("UMS0515661" ->
+// "UM50515661", repaired).
+Checked NormalizeAuthorizationNumber(std::string_view printed);
 // A Medicare Beneficiary Identifier (11 characters, `1EG4-TE5-MK73` printed with dashes):
 // dashes and spaces dropped, O->0 / I->1 / S->5 / B->8 / Z->2 in its digit positions.
 // Valid when the result matches the MBI pattern.

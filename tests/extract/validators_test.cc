@@ -209,7 +209,11 @@ TEST(Dates, ChecksBirthDatePlausibility) {
   const Checked future = NormalizeDate("04/01/2026", o);
   EXPECT_EQ(future.value, "2026-04-01");
   EXPECT_FALSE(future.valid);
-  EXPECT_FALSE(NormalizeDate("01/01/1890", o).valid);
+  // 1890 is too old; its hundreds digit read wrong is the one plausible reading (1990).
+  const Checked old = NormalizeDate("01/01/1890", o);
+  EXPECT_EQ(old.value, "1990-01-01");
+  EXPECT_TRUE(old.repaired);
+  EXPECT_FALSE(NormalizeDate("01/01/1815", o).valid);  // 1915 or 2015
   EXPECT_TRUE(NormalizeDate("03/17/1901", o).valid);
 }
 
@@ -485,6 +489,30 @@ TEST(Names, ThreeCommaPartsAreADoubleSurname) {
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->family, "GONZALEZ RIVERA");
   EXPECT_EQ(n->given, "AHMED");
+}
+
+TEST(Identifiers, AuthorizationNumberSBeforeTheDigitsIsFive) {
+  const Checked c = NormalizeAuthorizationNumber("UMS0515661");
+  EXPECT_EQ(c.value, "UM50515661");
+  EXPECT_TRUE(c.repaired);
+  EXPECT_EQ(NormalizeAuthorizationNumber("REF0717174").value, "REF0717174");
+  EXPECT_EQ(NormalizeAuthorizationNumber("S1234567").value, "S1234567");
+  EXPECT_EQ(NormalizeAuthorizationNumber("N/A").value, "");
+}
+
+TEST(Dates, BirthYearWithItsHundredsDigitMisread) {
+  DateOptions o;
+  o.kind = DateKind::kBirth;
+  o.today = Ymd{2026, 3, 16};
+  const Checked a = NormalizeDate("11/07/1878", o);
+  EXPECT_EQ(a.value, "1978-11-07");
+  EXPECT_TRUE(a.valid);
+  EXPECT_TRUE(a.repaired);
+  EXPECT_EQ(NormalizeDate("03/19/1549", o).value, "1949-03-19");
+  // 1915 or 2015: both plausible, nothing chosen.
+  const Checked b = NormalizeDate("03/19/1815", o);
+  EXPECT_EQ(b.value, "1815-03-19");
+  EXPECT_FALSE(b.valid);
 }
 
 }  // namespace
