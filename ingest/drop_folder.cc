@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ingest/decode.h"
 #include "pipeline/log.h"
 
 namespace faxintake::ingest {
@@ -107,10 +108,16 @@ Result<std::vector<std::string>> DropFolder::Recover() {
     fs::create_directories(dir, ec);
     if (ec) return MakeError(ErrorCode::kFailedPrecondition, "folder_unusable", "cannot create folder " + dir + ": " + ec.message());
   }
+  return TakeClaimed();
+}
+
+std::vector<std::string> DropFolder::TakeClaimed() {
   std::vector<std::string> ids;
   std::error_code ec;
+  retry_pending_ = false;
   for (const auto& entry : fs::directory_iterator(options_.work, ec)) {
-    if (!entry.is_regular_file()) continue;
+    std::error_code fec;
+    if (!entry.is_regular_file(fec)) continue;
     const std::string name = entry.path().filename().string();
     auto id = Take(entry.path().string(), name);
     if (id) {
@@ -118,6 +125,7 @@ Result<std::vector<std::string>> DropFolder::Recover() {
       log::Info("dropfolder_recovered", "folder={} fax_id={}", options_.label, *id);
     }
   }
+  last_retry_ = std::chrono::steady_clock::now();
   return ids;
 }
 
@@ -135,6 +143,9 @@ bool DropFolder::Ready(const std::string& path, int64_t size, int64_t mtime_ns) 
 
 std::vector<std::string> DropFolder::ScanOnce() {
   std::vector<std::string> ids;
+  if (retry_pending_ &&
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - last_retry_).count() >= options_.retry_seconds)
+    ids = TakeClaimed();
   std::error_code ec;
   std::map<std::string, Seen> still_seen;
   for (const auto& entry : fs::directory_iterator(options_.path, ec)) {
@@ -176,8 +187,10 @@ Result<std::string> DropFolder::Take(const std::string& claimed_path, const std:
   meta.source = "dropfolder:" + options_.label;
   meta.original_name = original_name;
   meta.received_at = NowRfc3339();
+  meta.sender_tsi = TiffImageDescription(*bytes);  // HylaFAX puts the sender's TSI there
   auto id = accept_(*bytes, meta);
   if (!id) {
+    retry_pending_ = true;
     log::Warn("dropfolder_accept_failed", "folder={} code={}", options_.label, id.error().reason);
     return std::unexpected(id.error());  // stays claimed; Recover() retries it
   }

@@ -33,6 +33,9 @@ struct DropFolderOptions {
   std::string quarantine;            // files that could not be processed, with a reason file
   double settle_seconds = 2;
   int64_t max_file_bytes = 64 << 20; // larger files go straight to quarantine
+  // Claimed files whose accept failed (store unavailable, intake queue full) are retried
+  // from the work folder this often; they are never left for a restart.
+  double retry_seconds = 10;
 };
 
 class DropFolder {
@@ -47,7 +50,8 @@ class DropFolder {
   // Returns the fax ids accepted. Errors: kFailedPrecondition when a folder cannot be made.
   Result<std::vector<std::string>> Recover();
 
-  // One pass over the folder. Returns the fax ids accepted in this pass.
+  // One pass over the folder (and, every retry_seconds, over claimed files whose accept
+  // failed). Returns the fax ids accepted in this pass.
   std::vector<std::string> ScanOnce();
 
   // Moves the archived file of `fax_id` to quarantine and writes `<name>.reason.txt`
@@ -65,10 +69,13 @@ class DropFolder {
   bool Matches(const std::string& name) const;
   bool Ready(const std::string& path, int64_t size, int64_t mtime_ns);
   Result<std::string> Take(const std::string& claimed_path, const std::string& original_name);
+  std::vector<std::string> TakeClaimed();  // every file in the work folder
 
   DropFolderOptions options_;
   AcceptFn accept_;
   std::map<std::string, Seen> seen_;
+  std::chrono::steady_clock::time_point last_retry_ = std::chrono::steady_clock::now();
+  bool retry_pending_ = false;  // a Take failed since the last retry
   std::mutex archive_mu_;
   std::map<std::string, std::string> archived_;  // fax_id -> archived file path
 };
