@@ -5,6 +5,7 @@
 
 #include <strings.h>
 
+#include <chrono>
 #include <thread>
 
 #include "pipeline/log.h"
@@ -158,6 +159,9 @@ Result<void> HttpServer::Start() {
     return MakeError(ErrorCode::kUnavailable, "bind_failed",
                      "cannot listen on " + bind_ + ":" + std::to_string(requested_port_));
   impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
+  // httplib's stop() does nothing until the listen loop runs: a Stop() right after Start()
+  // would otherwise leave the thread listening forever.
+  for (int i = 0; i < 5000 && !impl_->server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   log::Info("http_listening", "bind={} port={}", bind_, port_);
   return {};
 }

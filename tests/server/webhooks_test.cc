@@ -241,6 +241,7 @@ class WebhooksTest : public ::testing::Test {
     });
     media_port_ = media_.bind_to_any_port("127.0.0.1");
     media_thread_ = std::thread([this] { media_.listen_after_bind(); });
+    while (!media_.is_running()) std::this_thread::sleep_for(1ms);  // stop() is a no-op before this
   }
 
   std::string MediaUrl(const std::string& id) const {
