@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
+#include <future>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -68,30 +70,47 @@ int RunProcess(const ServiceConfig& config, const std::string& store_dir, const 
     std::cerr << "faxintake: " << processor.error().message << "\n";
     return 2;
   }
-  bool any_quarantined = false;
-  for (size_t i = 0; i < files.size(); ++i) {
-    const auto start = std::chrono::steady_clock::now();
+  // Several faxes in flight (pages of each are recognized in parallel as well), so
+  // one-page faxes keep every core busy; results are written in input order.
+  struct Done {
     IntakeResult result;
+    double seconds = 0;
+  };
+  auto run_one = [&](size_t i) {
+    const auto start = std::chrono::steady_clock::now();
+    Done done;
     auto bytes = ReadInput(files[i], config.processor.decode.max_input_bytes);
     if (!bytes) {
-      result.input = files[i];
-      result.fax_id = "unread_" + std::to_string(i + 1);
-      result.status = IntakeStatus::kQuarantined;
-      result.error_code = bytes.error().reason;
-      result.error_message = bytes.error().message;
+      done.result.input = files[i];
+      done.result.fax_id = "unread_" + std::to_string(i + 1);
+      done.result.status = IntakeStatus::kQuarantined;
+      done.result.error_code = bytes.error().reason;
+      done.result.error_message = bytes.error().message;
     } else {
       FaxMetadata meta;
       meta.source = "cli";
       meta.original_name = fs::path(files[i]).filename().string();
-      result = (*processor)->Process(*bytes, meta, files[i]);
+      done.result = (*processor)->Process(*bytes, meta, files[i]);
     }
+    done.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return done;
+  };
+  const size_t in_flight = static_cast<size_t>(std::max(1, config.fax_workers));
+  std::deque<std::future<Done>> pending;
+  size_t next = 0;
+  bool any_quarantined = false;
+  for (size_t i = 0; i < files.size(); ++i) {
+    while (next < files.size() && pending.size() < in_flight)
+      pending.push_back(std::async(std::launch::async, run_one, next++));
+    const Done done = pending.front().get();
+    pending.pop_front();
+    const IntakeResult& result = done.result;
     any_quarantined |= result.status == IntakeStatus::kQuarantined;
     std::cout << ToContractJson(result).dump() << "\n" << std::flush;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cerr << "[" << (i + 1) << "/" << files.size() << "] " << files[i] << ": " << IntakeStatusName(result.status)
               << (result.error_code ? " (" + *result.error_code + ")" : "") << ", " << result.pages.size()
               << " page(s), " << result.documents.size() << " document(s), " << std::fixed << std::setprecision(2)
-              << secs << " s\n";
+              << done.seconds << " s\n";
   }
   return any_quarantined ? 1 : 0;
 }

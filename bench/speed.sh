@@ -13,7 +13,7 @@ BIN=./build/app/faxintake
 WORK=$(mktemp -d /tmp/faxintake-speed.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 export OMP_THREAD_LIMIT=1
-JOBS=$(nproc)
+JOBS=$(nproc --all)  # not plain nproc: it obeys OMP_THREAD_LIMIT
 
 /usr/bin/python3 samples/generate.py --seed "$SEED" --count "$COUNT" --out "$WORK/set" >/dev/null
 mapfile -t FILES < <(ls "$WORK"/set/*.tif "$WORK"/set/*.pdf 2>/dev/null | sort)

@@ -129,7 +129,7 @@ IntakeResult Processor::Run(std::string_view bytes, const std::string& fax_id, c
   }
 
   const auto ocr_start = Clock::now();
-  result.pages = RecognizePages(*decoded, options_.store_page_images ? &images : nullptr);
+  result.pages = RecognizePages(*decoded, options_.store_page_images && store_ != nullptr ? &images : nullptr);
   stats_.ocr_micros += MicrosSince(ocr_start);
   stats_.pages += result.pages.size();
 
