@@ -950,6 +950,17 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     f.page = chosen.c.page;
     f.box = chosen.c.box;
     f.valid = chosen.c.valid;
+    if (key == "insurance.payer") {
+      // A known payer's name is checked against the table: OCR slips are repaired, and a
+      // name that matches is more certain than its word confidences say.
+      int edits = 0;
+      if (const std::string* read = std::get_if<std::string>(&f.value)) {
+        if (auto known = KnownPayer(*read, &edits)) {
+          f.value = *known;
+          f.confidence = std::max(f.confidence, edits == 0 ? 0.9 : 0.75);
+        }
+      }
+    }
     doc.fields[key] = f;
     if (!f.valid) {
       doc.AddReason("invalid:" + key);

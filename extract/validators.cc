@@ -1077,4 +1077,55 @@ std::optional<std::string> NormalizeAuthStatus(std::string_view printed) {
   return std::nullopt;
 }
 
+namespace {
+
+// Levenshtein distance, stopping early once above `limit`.
+int BoundedEditDistance(std::string_view a, std::string_view b, int limit) {
+  if (static_cast<int>(a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = static_cast<int>(i);
+    int row_min = cur[0];
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row_min = std::min(row_min, cur[j]);
+    }
+    if (row_min > limit) return limit + 1;
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
+  static const char* const kPayers[] = {
+      "AETNA", "CIGNA", "HUMANA", "UNITEDHEALTHCARE", "BLUE CROSS BLUE SHIELD", "BLUE CROSS BLUE SHIELD OF TEXAS",
+      "MEDICARE", "MEDICAID", "KAISER PERMANENTE", "MOLINA HEALTHCARE", "TRICARE", "ANTHEM", "WELLCARE",
+      "AMBETTER", "OSCAR HEALTH", "CENTENE", "SUPERIOR HEALTHPLAN", "SCOTT AND WHITE HEALTH PLAN",
+      "BAYLOR SCOTT AND WHITE HEALTH PLAN", "COMMUNITY HEALTH CHOICE", "TEXAS CHILDRENS HEALTH PLAN",
+      "AMERIGROUP", "HIGHMARK", "EMBLEMHEALTH", "HEALTH NET", "CAREFIRST", "GEISINGER HEALTH PLAN",
+  };
+  // A repair must be unambiguous: no other payer within one more edit (MEDICARE and
+  // MEDICAID are two edits apart; a misread of one must never become the other).
+  std::optional<std::string> best;
+  int best_edits = 1 << 20, second = 1 << 20;
+  for (const char* name : kPayers) {
+    const std::string_view known(name);
+    const int d = BoundedEditDistance(payer, known, 6);
+    if (d < best_edits) {
+      second = best_edits;
+      best_edits = d;
+      if (d <= static_cast<int>(known.size()) / 8) best = std::string(known);
+      else best.reset();
+    } else if (d < second) {
+      second = d;
+    }
+  }
+  if (!best || (best_edits > 0 && second <= best_edits + 1)) return std::nullopt;
+  if (edits != nullptr) *edits = best_edits;
+  return best;
+}
+
 }  // namespace faxintake::extract

@@ -137,6 +137,13 @@ struct CityStateZip {
 // "AUSTIN, TX 78701", "Round Rock, Texas 78664-1234", "Austin TX 78701".
 std::optional<CityStateZip> ParseCityStateZip(std::string_view printed);
 
+// ---------------------------------------------------------------- payers
+// The canonical name of a well-known payer when `payer` (upper case, single spaces) is
+// one, or is one through OCR slips (at most one edit per eight letters: "UNITEDHEALTHEARE"
+// -> "UNITEDHEALTHCARE"); `edits` gets the distance. nullopt for unknown payers, which
+// are kept as read. The table covers national and Texas plans (the sample set's payers).
+std::optional<std::string> KnownPayer(std::string_view payer, int* edits = nullptr);
+
 // ---------------------------------------------------------------- coded words
 // "routine", "urgent" or "stat" from a priority value: a word (Routine, Urgent, ASAP,
 // STAT, Emergent) or checkboxes ("[X] Routine [ ] Urgent [ ] STAT": the checked one).

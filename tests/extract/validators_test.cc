@@ -517,3 +517,24 @@ TEST(Dates, BirthYearWithItsHundredsDigitMisread) {
 
 }  // namespace
 }  // namespace faxintake::extract
+
+namespace faxintake::extract {
+namespace {
+
+TEST(Payers, KnownNamesSurviveOcrSlipsAndUnknownOnesAreLeftAlone) {
+  int edits = -1;
+  EXPECT_EQ(KnownPayer("UNITEDHEALTHEARE", &edits), "UNITEDHEALTHCARE");
+  EXPECT_EQ(edits, 1);
+  EXPECT_EQ(KnownPayer("AETNA", &edits), "AETNA");
+  EXPECT_EQ(edits, 0);
+  EXPECT_EQ(KnownPayer("BLUE CROSS BLUE SHIELD OF TEXAS"), "BLUE CROSS BLUE SHIELD OF TEXAS");
+  EXPECT_EQ(KnownPayer("BLUE CR0SS BLUE SHIELD 0F TEXAS"), "BLUE CROSS BLUE SHIELD OF TEXAS");
+  EXPECT_EQ(KnownPayer("MEDICAIR"), std::nullopt);  // one edit from MEDICAID, two from MEDICARE
+  EXPECT_EQ(KnownPayer("MEDICARE"), "MEDICARE");
+  EXPECT_EQ(KnownPayer("HUMANNA"), std::nullopt);      // six letters allow no edit
+  EXPECT_EQ(KnownPayer("ACME HEALTH PLAN"), std::nullopt);
+  EXPECT_EQ(KnownPayer(""), std::nullopt);
+}
+
+}  // namespace
+}  // namespace faxintake::extract
