@@ -74,6 +74,15 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceConfig& config) {
     s->webhooks_ = std::move(*intake);
     h.webhook = [self](const server::WebhookRequest& r) { return self->webhooks_->Handle(r); };
   }
+  // SRFax (polling-only): a fax is marked viewed only after Accept stored it (or knew it).
+  if (hooks->srfax) {
+    s->srfax_ = std::make_unique<ingest::SrfaxPoller>(
+        *hooks->srfax, [self](std::string_view bytes, const FaxMetadata& meta) -> Result<std::string> {
+          auto r = self->Accept(bytes, meta);
+          if (!r) return std::unexpected(r.error());
+          return r->fax_id;
+        });
+  }
   s->http_ = std::make_unique<server::HttpServer>(ho, h);
   return s;
 }
@@ -115,6 +124,7 @@ Result<void> Service::Start() {
   for (int i = 0; i < config_.fax_workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
   poller_ = std::thread([this] { PollLoop(); });
   if (webhooks_) webhooks_->Start();
+  if (srfax_) srfax_->Start();
   auto started = http_->Start();
   if (!started) {
     Stop();
@@ -133,6 +143,7 @@ void Service::Stop() {
   cv_.notify_all();
   if (http_) http_->Stop();
   if (webhooks_) webhooks_->Stop();
+  if (srfax_) srfax_->Stop();
   if (poller_.joinable()) poller_.join();
   for (auto& t : workers_) t.join();
   workers_.clear();

@@ -1,5 +1,6 @@
 // The long-running service: drop folders, HTTP uploads and fax-gateway webhooks (the
-// gateways enabled in gateways.yaml beside the configuration file) feed a durable queue of
+// gateways enabled in gateways.yaml beside the configuration file) and the SRFax inbox poller
+// (when enabled there) feed a durable queue of
 // accepted faxes; fax workers process them; results go to the record store.
 //
 // Every fax is stored (synced) before it is acknowledged: a drop-folder file is archived
@@ -20,6 +21,7 @@
 
 #include "app/config.h"
 #include "ingest/drop_folder.h"
+#include "ingest/srfax_poller.h"
 #include "pipeline/processor.h"
 #include "server/http_server.h"
 #include "server/webhooks.h"
@@ -58,6 +60,7 @@ class Service {
   std::unique_ptr<Processor> processor_;
   std::vector<std::unique_ptr<ingest::DropFolder>> folders_;
   std::unique_ptr<server::WebhookIntake> webhooks_;  // null when no gateway is enabled
+  std::unique_ptr<ingest::SrfaxPoller> srfax_;       // null unless srfax is enabled
   std::unique_ptr<server::HttpServer> http_;
 
   mutable std::mutex mu_;

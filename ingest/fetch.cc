@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -62,7 +63,8 @@ struct Attempt {
   FetchedMedia media;
 };
 
-Attempt FetchOnce(const std::string& url, const FetchOptions& o, bool plain_http) {
+// `post_body`: null for a GET, else the urlencoded form to POST.
+Attempt FetchOnce(const std::string& url, const FetchOptions& o, bool plain_http, const std::string* post_body) {
   Attempt a;
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) {
@@ -78,7 +80,7 @@ Attempt FetchOnce(const std::string& url, const FetchOptions& o, bool plain_http
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, plain_http ? "http,https" : "https");
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, o.max_redirects > 0 ? 1L : 0L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, (o.max_redirects > 0 && !post_body) ? 1L : 0L);
   curl_easy_setopt(c, CURLOPT_MAXREDIRS, static_cast<long>(o.max_redirects));
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
@@ -90,6 +92,11 @@ Attempt FetchOnce(const std::string& url, const FetchOptions& o, bool plain_http
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "faxintake/0.1");
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  if (post_body) {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, post_body->c_str());
+  }
   if (!o.basic_user.empty()) {
     curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(c, CURLOPT_USERNAME, o.basic_user.c_str());
@@ -153,7 +160,9 @@ std::string UrlHost(const std::string& url) {
   return authority.substr(0, authority.find(':'));
 }
 
-Result<FetchedMedia> Fetch(const std::string& url, const FetchOptions& options) {
+namespace {
+
+Result<FetchedMedia> Transfer(const std::string& url, const FetchOptions& options, const std::string* post_body) {
   GlobalInit();
   const std::string scheme = SchemeOf(url);
   const std::string host = UrlHost(url);
@@ -167,7 +176,7 @@ Result<FetchedMedia> Fetch(const std::string& url, const FetchOptions& options) 
   const int attempts = std::max(1, options.attempts);
   Attempt last;
   for (int i = 1; i <= attempts; ++i) {
-    last = FetchOnce(url, options, plain_http);
+    last = FetchOnce(url, options, plain_http, post_body);
     last.media.attempts = i;
     if (last.outcome == Outcome::kDone) return std::move(last.media);
     if (last.outcome == Outcome::kFail || i == attempts) break;
@@ -176,6 +185,39 @@ Result<FetchedMedia> Fetch(const std::string& url, const FetchOptions& options) 
     backoff_ms = std::min(backoff_ms * 2, options.max_backoff_ms);
   }
   return std::unexpected(last.error);
+}
+
+std::string UrlEncode(const std::string& s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<FetchedMedia> Fetch(const std::string& url, const FetchOptions& options) {
+  return Transfer(url, options, nullptr);
+}
+
+Result<FetchedMedia> PostForm(const std::string& url, const FormFields& fields, const FetchOptions& options) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    if (!body.empty()) body += '&';
+    body += UrlEncode(name);
+    body += '=';
+    body += UrlEncode(value);
+  }
+  return Transfer(url, options, &body);
 }
 
 }  // namespace faxintake::ingest

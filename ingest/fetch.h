@@ -7,6 +7,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "pipeline/status.h"
 
@@ -51,6 +53,14 @@ struct FetchedMedia {
 // 408, 429, 5xx, too many redirects). Messages name the host, never the full URL (pre-signed
 // URLs carry credentials).
 Result<FetchedMedia> Fetch(const std::string& url, const FetchOptions& options);
+
+// POSTs `fields` as application/x-www-form-urlencoded to `url` and returns the answer, under
+// the same rules as Fetch (scheme and loopback rule, TLS verification, timeouts, size limit,
+// retries of transient failures, the same errors). Redirects are never followed (the form may
+// carry credentials): a 3xx answer is kUnavailable. Field values never appear in messages.
+// Used for form-style gateway APIs (SRFax).
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+Result<FetchedMedia> PostForm(const std::string& url, const FormFields& fields, const FetchOptions& options);
 
 // The host part of an http(s) URL, or "" when it has none. Used for logs.
 std::string UrlHost(const std::string& url);

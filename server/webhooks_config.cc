@@ -116,6 +116,33 @@ Result<GatewayConfig> LoadGateway(const YAML::Node& n, const std::string& file, 
   return g;
 }
 
+// The top-level `srfax:` section; nullopt when absent or disabled.
+Result<std::optional<ingest::SrfaxPollerOptions>> LoadSrfax(const YAML::Node& root, const std::string& file,
+                                                            const fs::path& dir, const ingest::FetchOptions& fetch) {
+  const YAML::Node n = Child(root, "srfax");
+  bool enabled = false;
+  ASSIGN_OR_RETURN(enabled, Get<bool>(n["enabled"], file, "srfax.enabled", false));
+  if (!enabled) return std::optional<ingest::SrfaxPollerOptions>{};
+  ingest::SrfaxPollerOptions o;
+  o.fetch = fetch;
+  ASSIGN_OR_RETURN(o.base_url, Get<std::string>(n["base_url"], file, "srfax.base_url", o.base_url));
+  if (!o.base_url.starts_with("https://")) return std::unexpected(Bad(file, "srfax.base_url", "must be an https:// URL"));
+  ASSIGN_OR_RETURN(o.poll_seconds, Get<double>(n["poll_seconds"], file, "srfax.poll_seconds", o.poll_seconds));
+  if (o.poll_seconds < 5 || o.poll_seconds > 86400)
+    return std::unexpected(Bad(file, "srfax.poll_seconds", "must be between 5 and 86400"));
+  ASSIGN_OR_RETURN(o.fax_format, Get<std::string>(n["fax_format"], file, "srfax.fax_format", o.fax_format));
+  if (o.fax_format != "PDF" && o.fax_format != "TIFF")
+    return std::unexpected(Bad(file, "srfax.fax_format", "must be PDF or TIFF"));
+  ASSIGN_OR_RETURN(o.max_faxes_per_poll, Get<size_t>(n["max_faxes_per_poll"], file, "srfax.max_faxes_per_poll", o.max_faxes_per_poll));
+  if (o.max_faxes_per_poll < 1) return std::unexpected(Bad(file, "srfax.max_faxes_per_poll", "must be at least 1"));
+  ASSIGN_OR_RETURN(o.access_id, Secret(n, "access_id", file, "srfax", dir));
+  ASSIGN_OR_RETURN(o.access_pwd, Secret(n, "access_pwd", file, "srfax", dir));
+  if (o.access_id.empty() || o.access_pwd.empty())
+    return MakeError(ErrorCode::kFailedPrecondition, "secret_missing",
+                     file + ": `srfax` is enabled but access_id or access_pwd is not configured (`<name>_env` or `<name>_file`)");
+  return std::optional<ingest::SrfaxPollerOptions>{std::move(o)};
+}
+
 }  // namespace
 
 std::string WebhooksConfigPathBeside(const std::string& service_config_file) {
@@ -173,6 +200,7 @@ Result<WebhooksConfig> LoadWebhooksConfig(const std::string& path) {
       c.gateways.push_back(std::move(g));
     }
   }
+  ASSIGN_OR_RETURN(c.srfax, LoadSrfax(root, path, dir, o.fetch));
   return c;
 }
 

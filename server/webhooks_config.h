@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "ingest/srfax_poller.h"
 #include "pipeline/status.h"
 #include "server/webhooks.h"
 
@@ -17,6 +20,10 @@ struct WebhooksConfig {
   std::string config_file;               // where it was loaded from; "" when there was none
   WebhookOptions options;
   std::vector<GatewayConfig> gateways;   // the enabled ones, secrets resolved
+  // The SRFax inbox poller (top-level `srfax:` section), credentials resolved; nullopt when
+  // it is disabled or absent. Its HTTP rules (timeouts, size, attempts, ca_file) are
+  // webhooks.fetch's.
+  std::optional<ingest::SrfaxPollerOptions> srfax;
 };
 
 // Loads the gateway settings. A missing file is no error: no gateways.
