@@ -43,13 +43,19 @@ Result<std::string> ReadInput(const std::string& path, int64_t max_bytes) {
   return bytes;
 }
 
-std::unique_ptr<store::RecordStore> OpenStore(const ServiceConfig& config, const std::string& dir) {
+// The configured key with the store at `dir`; `existing` opens only a store that is there.
+store::StoreOptions StoreAt(const ServiceConfig& config, const std::string& dir, bool existing) {
   store::StoreOptions so;
   so.path = dir;
   so.key_file = config.key_file;
   so.key_env = config.key_env;
-  so.create_key_if_missing = true;
-  auto st = store::RecordStore::Open(so);
+  so.create_if_missing = !existing;
+  so.create_key_if_missing = !existing;
+  return so;
+}
+
+std::unique_ptr<store::RecordStore> OpenStore(const ServiceConfig& config, const std::string& dir) {
+  auto st = store::RecordStore::Open(StoreAt(config, dir, /*existing=*/false));
   if (!st) {
     std::cerr << "faxintake: cannot open the record store at " << dir << ": " << st.error().message << "\n";
     return nullptr;
@@ -198,12 +204,7 @@ int RunBackup(const ServiceConfig& config, const std::string& store_dir, const s
 int RunRestore(const ServiceConfig& config, const std::string& backup, const std::string& store_dir, bool force) {
   const std::string target = store_dir.empty() ? config.store_path : store_dir;
   {  // The backup must be a store this key opens.
-    store::StoreOptions so;
-    so.path = backup;
-    so.key_file = config.key_file;
-    so.key_env = config.key_env;
-    so.create_if_missing = false;
-    auto st = store::RecordStore::Open(so);
+    auto st = store::RecordStore::Open(StoreAt(config, backup, /*existing=*/true));
     if (!st) {
       std::cerr << "faxintake: " << backup << " is not a usable backup: " << st.error().message << "\n";
       return 1;
@@ -211,12 +212,7 @@ int RunRestore(const ServiceConfig& config, const std::string& backup, const std
   }
   std::error_code ec;
   if (fs::exists(target, ec)) {
-    store::StoreOptions so;
-    so.path = target;
-    so.key_file = config.key_file;
-    so.key_env = config.key_env;
-    so.create_if_missing = false;
-    auto st = store::RecordStore::Open(so);
+    auto st = store::RecordStore::Open(StoreAt(config, target, /*existing=*/true));
     if (!st && st.error().code == ErrorCode::kUnavailable) {
       std::cerr << "faxintake: the store at " << target << " is in use; stop the service first\n";
       return 2;
