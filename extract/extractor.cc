@@ -167,6 +167,21 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
   return out;
 }
 
+void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes) {
+  if (codes.empty()) return;
+  std::vector<std::string> values;
+  std::vector<WordRef> words;
+  bool repaired = false;
+  for (const CodeHit& c : codes) {
+    if (std::find(values.begin(), values.end(), c.code) != values.end()) continue;
+    values.push_back(c.code);
+    words.push_back(c.word);
+    repaired |= c.repaired;
+  }
+  Checked check{"", true, repaired};
+  r.Add("referral.diagnosis_codes", r.FromWords(words, values, &check));
+}
+
 namespace {
 
 // ------------------------------------------------------------------ value helpers
@@ -450,18 +465,7 @@ class Rules {
   }
 
   void AddCodes(const std::vector<CodeHit>& codes) {
-    if (codes.empty() || r_.Has("referral.diagnosis_codes")) return;
-    std::vector<std::string> values;
-    std::vector<WordRef> words;
-    bool repaired = false;
-    for (const CodeHit& c : codes) {
-      if (std::find(values.begin(), values.end(), c.code) != values.end()) continue;
-      values.push_back(c.code);
-      words.push_back(c.word);
-      repaired |= c.repaired;
-    }
-    Checked check{"", true, repaired};
-    r_.Add("referral.diagnosis_codes", r_.FromWords(words, values, &check));
+    if (!r_.Has("referral.diagnosis_codes")) AddDiagnosisCodes(r_, codes);
   }
 
   // Parenthesized codes in the rows after a heading ("Assessment/Plan", "Impression"), or

@@ -209,18 +209,7 @@ void ReadCodes(DocReader& r) {
       auto c = CodesInWords(r, pi, row.words, true);
       codes.insert(codes.end(), c.begin(), c.end());
     }
-  if (codes.empty()) return;
-  std::vector<std::string> values;
-  std::vector<WordRef> words;
-  bool repaired = false;
-  for (const CodeHit& c : codes) {
-    if (std::find(values.begin(), values.end(), c.code) != values.end()) continue;
-    values.push_back(c.code);
-    words.push_back(c.word);
-    repaired |= c.repaired;
-  }
-  Checked check{"", true, repaired};
-  r.Add("referral.diagnosis_codes", r.FromWords(words, values, &check));
+  AddDiagnosisCodes(r, codes);
 }
 
 // The date line under the letterhead, then the inside address: the receiving provider,

@@ -94,6 +94,9 @@ struct CodeHit {
   bool repaired = false;
 };
 std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized);
+// Records the distinct codes of `codes`, in order, as one referral.diagnosis_codes
+// candidate (nothing when empty).
+void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes);
 
 // The referral-letter rules (narrative.cc): patient, DOB, specialty, codes, insurance
 // sentence, authorization, priority words, date line, inside address, signature.
