@@ -150,13 +150,10 @@ IntakeResult Processor::Run(std::string_view bytes, const std::string& fax_id, c
 std::vector<PageResult> Processor::RecognizePages(std::vector<DecodedPage>& decoded, std::vector<std::string>* images) {
   std::vector<std::future<PageResult>> futures;
   futures.reserve(decoded.size());
+  if (images != nullptr) images->assign(decoded.size(), std::string());
   for (size_t i = 0; i < decoded.size(); ++i) {
     DecodedPage* page = &decoded[i];
-    std::string* image = nullptr;
-    if (images != nullptr) {
-      images->resize(decoded.size());
-      image = &(*images)[i];
-    }
+    std::string* image = images != nullptr ? &(*images)[i] : nullptr;
     futures.push_back(ocr_threads_->Submit([this, page, image, number = static_cast<int>(i) + 1] {
       PageResult r;
       if (page->text_layer) {
