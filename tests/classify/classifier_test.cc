@@ -2,36 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
 
 #include "tests/support/test_support.h"
 
 namespace faxintake::classify {
 namespace {
 
-// A page whose lines are laid out top to bottom, 40 px apart.
-PageResult MakePage(int number, const std::vector<std::string>& lines) {
-  PageResult p;
-  p.number = number;
-  p.width = 1728;
-  p.height = 2200;
-  int y = 150;
-  for (const std::string& text : lines) {
-    Line line;
-    line.text = text;
-    line.box = Box{100, y, 1000, 30};
-    line.first_word = static_cast<int>(p.text.words.size());
-    std::istringstream in(text);
-    std::string w;
-    while (in >> w) {
-      p.text.words.push_back(Word{w, line.box, 0.9f, static_cast<int>(p.text.lines.size())});
-      ++line.word_count;
-    }
-    p.text.lines.push_back(line);
-    y += 40;
-  }
-  return p;
-}
+PageResult MakePage(int number, const std::vector<std::string>& lines) { return testing::PageOfLines(lines, number); }
 
 std::unique_ptr<Classifier> DefaultClassifier() {
   auto c = Classifier::FromFile((testing::SourceDir() / "config/doctypes.yaml").string(), ClassifierOptions{});

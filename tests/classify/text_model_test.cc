@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
 
 #include "classify/blend.h"
 #include "tests/support/test_support.h"
@@ -10,27 +9,8 @@
 namespace faxintake::classify {
 namespace {
 
-// A page whose lines are laid out top to bottom, 40 px apart, from y = `top`.
 PageResult MakePage(const std::vector<std::string>& lines, int top = 150) {
-  PageResult p;
-  p.width = 1728;
-  p.height = 2200;
-  int y = top;
-  for (const std::string& text : lines) {
-    Line line;
-    line.text = text;
-    line.box = Box{100, y, 1000, 30};
-    line.first_word = static_cast<int>(p.text.words.size());
-    std::istringstream in(text);
-    std::string w;
-    while (in >> w) {
-      p.text.words.push_back(Word{w, line.box, 0.9f, static_cast<int>(p.text.lines.size())});
-      ++line.word_count;
-    }
-    p.text.lines.push_back(line);
-    y += 40;
-  }
-  return p;
+  return testing::PageOfLines(lines, /*number=*/1, top);
 }
 
 std::vector<TrainingExample> HandWrittenExamples() {

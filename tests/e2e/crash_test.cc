@@ -66,27 +66,18 @@ class Server {
 };
 
 std::string Config(const fs::path& dir) {
-  std::string yaml = testing::ReadFile(testing::SourceDir() / "config" / "faxintake.yaml");
-  auto set = [&](const std::string& from, const std::string& to) {
-    const auto at = yaml.find(from);
-    ASSERT_NE(at, std::string::npos) << from;
-    yaml.replace(at, from.size(), to);
-  };
-  set("path: var/store", "path: " + (dir / "store").string());
-  set("key_file: var/keys/store.key", "key_file: \"\"");
-  set("key_env: FAXINTAKE_STORE_KEY", std::string("key_env: ") + kKeyEnv);
-  set("- path: var/inbox", "- path: " + (dir / "inbox").string());
-  set("archive: var/archive", "archive: " + (dir / "archive").string());
-  set("quarantine: var/quarantine", "quarantine: " + (dir / "quarantine").string());
-  set("work: var/work", "work: " + (dir / "work").string());
-  set("settle_seconds: 2", "settle_seconds: 0.2");
-  set("poll_seconds: 1", "poll_seconds: 0.1");
-  set("port: 8080", "port: 0");
-  for (const char* name : {"checklists.yaml", "doctypes.yaml", "page_model.ftz"})
-    if (fs::exists(testing::SourceDir() / "config" / name))
-      fs::copy_file(testing::SourceDir() / "config" / name, dir / name);
-  testing::WriteFile(dir / "faxintake.yaml", yaml);
-  return (dir / "faxintake.yaml").string();
+  return testing::WriteConfig(dir, {
+                                       {"path: var/store", "path: " + (dir / "store").string()},
+                                       {"key_file: var/keys/store.key", "key_file: \"\""},
+                                       {"key_env: FAXINTAKE_STORE_KEY", std::string("key_env: ") + kKeyEnv},
+                                       {"- path: var/inbox", "- path: " + (dir / "inbox").string()},
+                                       {"archive: var/archive", "archive: " + (dir / "archive").string()},
+                                       {"quarantine: var/quarantine", "quarantine: " + (dir / "quarantine").string()},
+                                       {"work: var/work", "work: " + (dir / "work").string()},
+                                       {"settle_seconds: 2", "settle_seconds: 0.2"},
+                                       {"poll_seconds: 1", "poll_seconds: 0.1"},
+                                       {"port: 8080", "port: 0"},
+                                   });
 }
 
 // The port `serve` announced on stderr, once it is listening.

@@ -32,16 +32,8 @@ std::vector<std::string> SampleFaxes() {
 
 // A config whose store key comes from an environment variable this test sets.
 std::string WriteConfig(const fs::path& dir) {
-  std::string yaml = testing::ReadFile(testing::SourceDir() / "config" / "faxintake.yaml");
-  const std::string from = "key_env: FAXINTAKE_STORE_KEY";
-  yaml.replace(yaml.find(from), from.size(), std::string("key_env: ") + kKeyEnv);
-  const std::string from_file = "key_file: var/keys/store.key";
-  yaml.replace(yaml.find(from_file), from_file.size(), "key_file: \"\"");
-  for (const char* name : {"checklists.yaml", "doctypes.yaml", "page_model.ftz"})
-    if (fs::exists(testing::SourceDir() / "config" / name)) fs::copy_file(testing::SourceDir() / "config" / name, dir / name);
-  const fs::path path = dir / "faxintake.yaml";
-  testing::WriteFile(path, yaml);
-  return path.string();
+  return testing::WriteConfig(dir, {{"key_env: FAXINTAKE_STORE_KEY", std::string("key_env: ") + kKeyEnv},
+                                    {"key_file: var/keys/store.key", "key_file: \"\""}});
 }
 
 class PipelineTest : public ::testing::Test {

@@ -127,4 +127,45 @@ std::vector<nlohmann::json> JsonLines(const std::string& text) {
   return v;
 }
 
+PageResult PageOfLines(const std::vector<std::string>& lines, int number, int top) {
+  PageResult p;
+  p.number = number;
+  p.width = 1728;
+  p.height = 2200;
+  int y = top;
+  for (const std::string& text : lines) {
+    Line line;
+    line.text = text;
+    line.box = Box{100, y, 1000, 30};
+    line.first_word = static_cast<int>(p.text.words.size());
+    std::istringstream in(text);
+    std::string w;
+    while (in >> w) {
+      p.text.words.push_back(Word{w, line.box, 0.9f, static_cast<int>(p.text.lines.size())});
+      ++line.word_count;
+    }
+    p.text.lines.push_back(line);
+    y += 40;
+  }
+  return p;
+}
+
+std::string WriteConfig(const std::filesystem::path& dir,
+                        const std::vector<std::pair<std::string, std::string>>& replacements) {
+  std::string yaml = ReadFile(SourceDir() / "config" / "faxintake.yaml");
+  for (const auto& [from, to] : replacements) {
+    const auto at = yaml.find(from);
+    if (at == std::string::npos) {
+      ADD_FAILURE() << "config/faxintake.yaml has no `" << from << "`";
+      continue;
+    }
+    yaml.replace(at, from.size(), to);
+  }
+  for (const char* name : {"checklists.yaml", "doctypes.yaml", "page_model.ftz"})
+    if (std::filesystem::exists(SourceDir() / "config" / name))
+      std::filesystem::copy_file(SourceDir() / "config" / name, dir / name);
+  WriteFile(dir / "faxintake.yaml", yaml);
+  return (dir / "faxintake.yaml").string();
+}
+
 }  // namespace faxintake::testing

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/model.h"
+
 #include <filesystem>
 #include <string>
 
@@ -53,6 +55,16 @@ CommandResult RunCommand(const std::vector<std::string>& argv, double timeout_se
 
 // The built faxintake binary.
 std::string FaxintakeBinary();
+
+// A recognized page (1728 x 2200) whose lines are laid out top to bottom, 40 px apart
+// from y = `top`, every word with confidence 0.9.
+PageResult PageOfLines(const std::vector<std::string>& lines, int number = 1, int top = 150);
+
+// Writes a copy of config/faxintake.yaml into `dir` with each (from, to) replacement made
+// (ADD_FAILURE when `from` is absent), beside copies of the rule, checklist and model
+// files it names; returns the copy's path.
+std::string WriteConfig(const std::filesystem::path& dir,
+                        const std::vector<std::pair<std::string, std::string>>& replacements);
 
 // Parses JSON Lines (one object per non-empty line), as `faxintake process` writes them.
 std::vector<nlohmann::json> JsonLines(const std::string& text);
