@@ -4,24 +4,15 @@
 
 #include <filesystem>
 
+#include "pipeline/config_yaml.h"
+
 namespace faxintake::app {
 namespace {
 
 namespace fs = std::filesystem;
 
-Error Bad(const std::string& file, const std::string& key, const std::string& why) {
-  return Error{ErrorCode::kInvalidArgument, "bad_config", file + ": `" + key + "` " + why};
-}
-
-template <typename T>
-Result<T> Get(const YAML::Node& node, const std::string& file, const std::string& key, T fallback) {
-  if (!node) return fallback;
-  try {
-    return node.as<T>();
-  } catch (const YAML::Exception&) {
-    return std::unexpected(Bad(file, key, "has the wrong type"));
-  }
-}
+using config::Bad;
+using config::Get;
 
 #define ASSIGN_OR_RETURN(lhs, expr)                          \
   do {                                                       \

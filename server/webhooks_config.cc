@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "pipeline/config_yaml.h"
 #include "pipeline/log.h"
 #include "server/webhooks_crypto.h"
 
@@ -16,19 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Error Bad(const std::string& file, const std::string& key, const std::string& why) {
-  return Error{ErrorCode::kInvalidArgument, "bad_config", file + ": `" + key + "` " + why};
-}
-
-template <typename T>
-Result<T> Get(const YAML::Node& node, const std::string& file, const std::string& key, T fallback) {
-  if (!node) return fallback;
-  try {
-    return node.as<T>();
-  } catch (const YAML::Exception&) {
-    return std::unexpected(Bad(file, key, "has the wrong type"));
-  }
-}
+using config::Bad;
+using config::Get;
 
 // node[key] when it is there, else an empty map: safe to index further (yaml-cpp throws when
 // a missing node is indexed).
