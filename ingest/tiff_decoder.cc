@@ -438,7 +438,110 @@ struct ByteReader {
   }
 };
 
+// ---------------------------------------------------------------- writing raw G3
+// A growable in-memory file for TIFFClientOpen in write mode.
+struct GrowingFile {
+  std::string data;
+  uint64_t pos = 0;
+};
+
+tmsize_t GrowRead(thandle_t h, void* buf, tmsize_t n) {
+  auto* f = static_cast<GrowingFile*>(h);
+  if (n <= 0 || f->pos >= f->data.size()) return 0;
+  const uint64_t take = std::min<uint64_t>(static_cast<uint64_t>(n), f->data.size() - f->pos);
+  std::memcpy(buf, f->data.data() + f->pos, take);
+  f->pos += take;
+  return static_cast<tmsize_t>(take);
+}
+
+tmsize_t GrowWrite(thandle_t h, void* buf, tmsize_t n) {
+  auto* f = static_cast<GrowingFile*>(h);
+  if (n <= 0) return 0;
+  const uint64_t end = f->pos + static_cast<uint64_t>(n);
+  if (end > f->data.size()) f->data.resize(end, '\0');
+  std::memcpy(f->data.data() + f->pos, buf, static_cast<size_t>(n));
+  f->pos = end;
+  return n;
+}
+
+toff_t GrowSeek(thandle_t h, toff_t off, int whence) {
+  auto* f = static_cast<GrowingFile*>(h);
+  const auto delta = static_cast<int64_t>(off);
+  int64_t base = 0;
+  if (whence == SEEK_CUR) base = static_cast<int64_t>(f->pos);
+  else if (whence == SEEK_END) base = static_cast<int64_t>(f->data.size());
+  else if (whence != SEEK_SET) return static_cast<toff_t>(-1);
+  if (base + delta < 0) return static_cast<toff_t>(-1);
+  f->pos = static_cast<uint64_t>(base + delta);
+  return static_cast<toff_t>(f->pos);
+}
+
+toff_t GrowSize(thandle_t h) { return static_cast<toff_t>(static_cast<GrowingFile*>(h)->data.size()); }
+
+bool WriteRawG3Directory(TIFF* tif, const RawG3Page& p, int index, int count) {
+  TIFFSetField(tif, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, static_cast<uint32_t>(p.width));
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, static_cast<uint32_t>(p.rows));
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 1);
+  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 1);
+  TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_CCITTFAX3);
+  TIFFSetField(tif, TIFFTAG_GROUP3OPTIONS, 0);  // 1-D, no uncompressed mode, no fill-bit alignment promise
+  TIFFSetField(tif, TIFFTAG_FILLORDER, p.fill_order == 2 ? FILLORDER_LSB2MSB : FILLORDER_MSB2LSB);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_MINISWHITE);
+  TIFFSetField(tif, TIFFTAG_ORIENTATION, ORIENTATION_TOPLEFT);
+  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, static_cast<uint32_t>(p.rows));
+  TIFFSetField(tif, TIFFTAG_XRESOLUTION, 204.0f);
+  TIFFSetField(tif, TIFFTAG_YRESOLUTION, p.fine ? 196.0f : 98.0f);
+  TIFFSetField(tif, TIFFTAG_RESOLUTIONUNIT, RESUNIT_INCH);
+  TIFFSetField(tif, TIFFTAG_PAGENUMBER, static_cast<uint16_t>(index), static_cast<uint16_t>(count));
+  if (!p.description.empty()) TIFFSetField(tif, TIFFTAG_IMAGEDESCRIPTION, p.description.c_str());
+  // The page's bytes go in as they came: no decoding or re-encoding here.
+  if (TIFFWriteRawStrip(tif, 0, const_cast<char*>(p.data.data()), static_cast<tmsize_t>(p.data.size())) < 0)
+    return false;
+  return TIFFWriteDirectory(tif) != 0;
+}
+
 }  // namespace
+
+Result<std::string> WrapRawG3Pages(const std::vector<RawG3Page>& pages) {
+  if (pages.empty()) return MakeError(ErrorCode::kInvalidArgument, "no_pages", "no G3 pages to wrap");
+  for (const RawG3Page& p : pages)
+    if (p.width <= 0 || p.rows <= 0 || p.data.empty())
+      return MakeError(ErrorCode::kInvalidArgument, "g3_page_corrupt", "a G3 page without rows or data");
+  GrowingFile out;
+  Messages messages;
+  {
+    std::unique_ptr<TIFFOpenOptions, OptionsFreer> opts(TIFFOpenOptionsAlloc());
+    if (!opts) return MakeError(ErrorCode::kInternal, "tiff_write_failed", "libtiff cannot allocate options");
+    TIFFOpenOptionsSetErrorHandlerExtR(opts.get(), OnError, &messages);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts.get(), OnWarning, &messages);
+    std::unique_ptr<TIFF, TiffCloser> tif(TIFFClientOpenExt("g3", "w", &out, GrowRead, GrowWrite, GrowSeek, CloseProc,
+                                                            GrowSize, MapProc, UnmapProc, opts.get()));
+    if (!tif) return MakeError(ErrorCode::kInternal, "tiff_write_failed", "libtiff cannot open a memory TIFF");
+    for (size_t i = 0; i < pages.size(); ++i)
+      if (!WriteRawG3Directory(tif.get(), pages[i], static_cast<int>(i), static_cast<int>(pages.size())))
+        return MakeError(ErrorCode::kInternal, "tiff_write_failed",
+                         messages.first_error.empty() ? "libtiff cannot write a page" : messages.first_error);
+  }  // TIFFClose flushes the last directory
+  if (messages.errors > 0) return MakeError(ErrorCode::kInternal, "tiff_write_failed", messages.first_error);
+  return std::move(out.data);
+}
+
+Result<int> CountDamagedG3Rows(const RawG3Page& page) {
+  auto wrapped = WrapRawG3Pages({page});
+  if (!wrapped) return std::unexpected(wrapped.error());
+  TiffFile f(*wrapped, 16 << 20);
+  if (auto ok = CheckOpen(f); !ok) return std::unexpected(ok.error());
+  std::vector<uint8_t> row(static_cast<size_t>(TIFFScanlineSize(f.get())));
+  int damaged = 0;
+  for (int y = 0; y < page.rows; ++y) {
+    const int errors = f.messages().errors, warnings = f.messages().codec_warnings;
+    const bool ok = TIFFReadScanline(f.get(), row.data(), static_cast<uint32_t>(y), 0) == 1;
+    if (!ok || f.messages().errors > errors || f.messages().codec_warnings > warnings) ++damaged;
+  }
+  return damaged;
+}
 
 Result<std::vector<DecodedPage>> DecodeTiff(std::string_view bytes, DecodeContext& ctx) {
   const int64_t max_alloc = MaxSingleAlloc(ctx.limits());
