@@ -23,6 +23,7 @@
 #include "pipeline/log.h"
 #include "pipeline/result_json.h"
 #include "pipeline/thread_pool.h"
+#include "server/auth.h"
 
 namespace faxintake::app {
 namespace {
@@ -414,6 +415,23 @@ int RunTrain(const ServiceConfig& config, const std::string& dir, const std::str
   }
   std::cout << "model written to " << out << " (" << fs::file_size(out) << " bytes, trained on all " << all.size()
             << " pages)\n";
+  return 0;
+}
+
+int RunAddToken(const ServiceConfig& config, const std::string& name, const std::string& role) {
+  const auto parsed = server::ParseRole(role);
+  if (!parsed) {
+    std::cerr << "faxintake: role must be staff, export or admin\n";
+    return 2;
+  }
+  auto token = server::AddPrincipal(config.tokens_file, name, *parsed);
+  if (!token) {
+    std::cerr << "faxintake: " << token.error().message << "\n";
+    return token.error().code == ErrorCode::kUnavailable ? 1 : 2;
+  }
+  std::cout << *token << "\n";
+  std::cerr << "faxintake: added " << name << " (" << role << ") to " << config.tokens_file
+            << "; the token above is shown only now: send it as `Authorization: Bearer <token>`\n";
   return 0;
 }
 

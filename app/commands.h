@@ -34,5 +34,9 @@ int RunBackup(const ServiceConfig& config, const std::string& store_dir, const s
 int RunRestore(const ServiceConfig& config, const std::string& backup, const std::string& store_dir, bool force);
 // Loads every file the configuration names; 0 when all are valid, 2 otherwise.
 int RunCheckConfig(const ServiceConfig& config);
+// Adds principal `name` with role `role` (staff, export, admin) to config.tokens_file and prints
+// its new bearer token on stdout, once (only its hash is kept). 0 on success, 1 when the file
+// could not be written, 2 for a bad name or role, a taken name or a malformed file.
+int RunAddToken(const ServiceConfig& config, const std::string& name, const std::string& role);
 
 }  // namespace faxintake::app

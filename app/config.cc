@@ -78,6 +78,7 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   ASSIGN_OR_RETURN(c.http_port, Get<int>(root["http"]["port"], path, "http.port", c.http_port));
   if (auto r = CheckRange(c.http_port, 0, 65535, path, "http.port"); !r) return std::unexpected(r.error());
   ASSIGN_OR_RETURN(c.max_upload_bytes, Get<size_t>(root["http"]["max_upload_bytes"], path, "http.max_upload_bytes", c.max_upload_bytes));
+  ASSIGN_OR_RETURN(c.tokens_file, Get<std::string>(root["http"]["tokens_file"], path, "http.tokens_file", c.tokens_file));
 
   ASSIGN_OR_RETURN(c.fax_workers, Get<int>(root["workers"]["faxes"], path, "workers.faxes", c.fax_workers));
   if (auto r = CheckRange(c.fax_workers, 1, 256, path, "workers.faxes"); !r) return std::unexpected(r.error());

@@ -30,6 +30,9 @@ struct ServiceConfig {
   std::string http_bind = "127.0.0.1";
   int http_port = 8080;
   size_t max_upload_bytes = 64 << 20;
+  // Principals of the staff and export API and their token hashes (server/auth.h); made by
+  // `faxintake add-token`. Missing: every API request is refused (401).
+  std::string tokens_file = "var/keys/api_tokens.yaml";
   int fax_workers = 2;
   size_t queue_limit = 1000;
   std::string log_level = "info";

@@ -6,6 +6,7 @@
 //   faxintake decode       FILE --out DIR
 //   faxintake check-config [FILE]
 //   faxintake train        [--config FILE] DIR [--out FILE]
+//   faxintake add-token    [--config FILE] NAME staff|export|admin
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
@@ -76,6 +77,11 @@ int main(int argc, char** argv) {
   restore->add_option("backup", restore_from, "folder written by `faxintake backup`")->required();
   restore->add_option("--store", restore_store, "store folder (default: store.path of the configuration)");
   restore->add_flag("--force", restore_force, "replace an existing store (it is kept beside as <store>.replaced-<time>)");
+  auto* add_token = cli.add_subcommand(
+      "add-token", "add a principal of the staff and export API to http.tokens_file and print its new bearer token once");
+  std::string token_name, token_role;
+  add_token->add_option("name", token_name, "who: a person or a job (letters, digits, . _ @ -)")->required();
+  add_token->add_option("role", token_role, "staff (review), export (EHR export jobs) or admin")->required();
   auto* check = cli.add_subcommand("check-config", "validate a configuration file and the files it names");
   std::string check_path;
   check->add_option("file", check_path, "configuration file");
@@ -103,5 +109,6 @@ int main(int argc, char** argv) {
   if (*train) return app::RunTrain(*config, train_dir, train_out);
   if (*backup) return app::RunBackup(*config, backup_store, backup_dir);
   if (*restore) return app::RunRestore(*config, restore_from, restore_store, restore_force);
+  if (*add_token) return app::RunAddToken(*config, token_name, token_role);
   return 2;
 }
