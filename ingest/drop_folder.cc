@@ -63,7 +63,8 @@ std::string FreeName(const std::string& dir, const std::string& name) {
   return p.string();
 }
 
-// 8 hex digits (FNV-1a) standing for a file name in logs; names carry callers' numbers.
+}  // namespace
+
 std::string ShortNameHash(std::string_view name) {
   uint32_t h = 2166136261u;
   for (unsigned char c : name) h = (h ^ c) * 16777619u;
@@ -71,8 +72,6 @@ std::string ShortNameHash(std::string_view name) {
   std::snprintf(buf, sizeof buf, "%08x", h);
   return buf;
 }
-
-}  // namespace
 
 bool IsLockedByWriter(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);

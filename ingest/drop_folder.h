@@ -158,6 +158,10 @@ class DropFolder {
 // True when another process holds an exclusive flock on the file (still being written).
 bool IsLockedByWriter(const std::string& path);
 
+// 8 hex digits (FNV-1a, 32 bits) standing for a file name in logs, where names (which carry
+// callers' numbers) must not appear.
+std::string ShortNameHash(std::string_view name);
+
 // Writes `bytes` to `path` and fsyncs the file and its folder. Errors: kUnavailable.
 Result<void> WriteFileDurably(const std::string& path, std::string_view bytes);
 

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <optional>
 
+#include "ingest/drop_folder.h"
 #include "pipeline/log.h"
 
 namespace faxintake::ingest {
@@ -137,11 +138,22 @@ void SrfaxPoller::Loop() {
 
 Result<SrfaxPollStats> SrfaxPoller::PollOnce() {
   SrfaxPollStats stats;
+  ++counters_.polls;
+  auto stats_out = [this](const SrfaxPollStats& s) {
+    counters_.fetched += s.accepted;
+    counters_.errors += s.failed;
+    return s;
+  };
   auto listing = SrfaxCall(options_, "Get_Fax_Inbox", {{"sPeriod", "ALL"}, {"sViewedStatus", "UNREAD"}});
-  if (!listing) return std::unexpected(listing.error());
+  if (!listing) {
+    ++counters_.poll_errors;
+    return std::unexpected(listing.error());
+  }
   if (listing->is_null()) return stats;  // an empty inbox
-  if (!listing->is_array())
+  if (!listing->is_array()) {
+    ++counters_.poll_errors;
     return MakeError(ErrorCode::kDataLoss, "srfax_bad_answer", "SRFax Get_Fax_Inbox answered a Result that is not a list");
+  }
   for (const json& item : *listing) {
     if (stats.listed >= options_.max_faxes_per_poll || Stopping()) break;
     ++stats.listed;
@@ -152,6 +164,7 @@ Result<SrfaxPollStats> SrfaxPoller::PollOnce() {
       continue;
     }
     const FormFields which = {{"sFaxFileName", file_name}, {"sDirection", "IN"}};
+    const std::string file = ShortNameHash(file_name);
 
     FormFields retrieve = which;
     retrieve.emplace_back("sFaxFormat", options_.fax_format);
@@ -159,14 +172,14 @@ Result<SrfaxPollStats> SrfaxPoller::PollOnce() {
     auto content = SrfaxCall(options_, "Retrieve_Fax", retrieve);
     if (!content) {
       ++stats.failed;
-      log::Warn("srfax_retrieve_failed", "file={} code={}", file_name, content.error().reason);
+      log::Warn("srfax_retrieve_failed", "file_hash={} code={}", file, content.error().reason);
       continue;
     }
     std::optional<std::string> bytes;
     if (content->is_string()) bytes = DecodeBase64(content->get_ref<const std::string&>());
     if (!bytes || bytes->empty()) {
       ++stats.failed;
-      log::Warn("srfax_retrieve_failed", "file={} code=srfax_bad_content", file_name);
+      log::Warn("srfax_retrieve_failed", "file_hash={} code=srfax_bad_content", file);
       continue;
     }
 
@@ -180,7 +193,7 @@ Result<SrfaxPollStats> SrfaxPoller::PollOnce() {
     auto accepted = accept_(*bytes, meta);
     if (!accepted) {
       ++stats.failed;
-      log::Warn("srfax_accept_failed", "file={} code={}", file_name, accepted.error().reason);
+      log::Warn("srfax_accept_failed", "file_hash={} code={}", file, accepted.error().reason);
       continue;  // left unread: the next poll retries it
     }
     ++stats.accepted;
@@ -191,13 +204,14 @@ Result<SrfaxPollStats> SrfaxPoller::PollOnce() {
     if (!marked) {
       // Stored already; the next poll lists it again and the store dedupes it.
       ++stats.failed;
-      log::Warn("srfax_mark_viewed_failed", "file={} fax_id={} code={}", file_name, *accepted, marked.error().reason);
+      ++counters_.mark_viewed_failures;
+      log::Warn("srfax_mark_viewed_failed", "file_hash={} fax_id={} code={}", file, *accepted, marked.error().reason);
       continue;
     }
     ++stats.marked_viewed;
-    log::Info("srfax_fax_accepted", "file={} fax_id={}", file_name, *accepted);
+    log::Info("srfax_fax_accepted", "file_hash={} fax_id={}", file, *accepted);
   }
-  return stats;
+  return stats_out(stats);
 }
 
 }  // namespace faxintake::ingest

@@ -7,13 +7,14 @@
 // marked viewed too. The store dedupes on (source "poller:srfax", gateway_fax_id = FileName).
 //
 // All HTTP goes through ingest::PostForm (TLS verification, timeouts, size limit, retries).
-// Logs carry counts, error reasons and SRFax file names only: never credentials, numbers or
-// fax content.
+// Logs carry counts, error reasons, fax ids and a short hash of the SRFax file name only:
+// never credentials, numbers, names or fax content.
 //
 // Thread-safety: Start/Stop from one thread; PollOnce must not run concurrently with itself
 // (the poller's own thread calls it between Start and Stop).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -48,6 +49,15 @@ struct SrfaxPollStats {
   size_t failed = 0;        // left unread for the next poll
 };
 
+// Totals since start, for metrics; read them any time.
+struct SrfaxCounters {
+  std::atomic<uint64_t> polls{0};                 // inbox listings attempted
+  std::atomic<uint64_t> poll_errors{0};           // listings that failed
+  std::atomic<uint64_t> fetched{0};               // faxes retrieved and stored (new or known)
+  std::atomic<uint64_t> errors{0};                // faxes left unread by a failed step
+  std::atomic<uint64_t> mark_viewed_failures{0};  // stored, but not marked viewed (listed again)
+};
+
 // Stores the fax durably; returns the fax id (also for a fax already stored).
 using SrfaxAcceptFn = std::function<Result<std::string>(std::string_view bytes, const FaxMetadata& meta)>;
 
@@ -69,6 +79,7 @@ class SrfaxPoller {
   Result<SrfaxPollStats> PollOnce();
 
   const SrfaxPollerOptions& options() const { return options_; }
+  const SrfaxCounters& counters() const { return counters_; }
 
  private:
   void Loop();
@@ -76,6 +87,7 @@ class SrfaxPoller {
 
   SrfaxPollerOptions options_;
   SrfaxAcceptFn accept_;
+  SrfaxCounters counters_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -224,7 +224,7 @@ Result<std::unique_ptr<WebhookIntake>> WebhookIntake::Create(const WebhookOption
     if (!impl->gateways.emplace(name, std::move(g)).second)
       return MakeError(ErrorCode::kInvalidArgument, "bad_gateway", "two gateways are named `" + name + "`");
   }
-  auto spool = FetchSpool::Open(options.spool_dir);
+  auto spool = FetchSpool::Open(options.spool_dir, options.spool_cipher);
   if (!spool) return std::unexpected(spool.error());
   impl->spool.emplace(std::move(*spool));
   return std::unique_ptr<WebhookIntake>(new WebhookIntake(std::move(impl)));

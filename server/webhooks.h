@@ -36,6 +36,7 @@
 #include "pipeline/model.h"
 #include "pipeline/status.h"
 #include "server/http_server.h"
+#include "server/webhooks_spool.h"
 
 namespace faxintake::server {
 
@@ -107,6 +108,9 @@ std::string GenericSignature(std::string_view key, std::string_view body);
 struct WebhookOptions {
   // The fetch spool folder (created when missing): pending/ and done/ inside.
   std::string spool_dir = "var/webhooks";
+  // Seals pending records (gateway metadata and media URLs); the service passes the store
+  // key's sealer. Empty: plaintext (tests only).
+  SpoolCipher spool_cipher;
   // Pending fetches beyond this are answered 503 (Retry-After) instead of spooled.
   size_t max_pending_fetches = 10'000;
   // How the fetcher downloads (timeouts, size limit, redirects, in-call retries).

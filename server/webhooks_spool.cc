@@ -86,9 +86,56 @@ std::optional<PendingFetch> FromJson(const std::string& text) {
   }
 }
 
+constexpr std::string_view kSealedMagic = "FXSPOOL1";
+
+std::string Aad(const std::string& key) { return "faxintake.webhook-spool.pending/1\n" + key; }
+
 }  // namespace
 
-Result<FetchSpool> FetchSpool::Open(const std::string& dir) {
+Result<std::string> FetchSpool::Encode(const PendingFetch& fetch) const {
+  std::string json = ToJson(fetch).dump();
+  if (!cipher_.enabled()) return json;
+  auto sealed = cipher_.seal(json, Aad(fetch.key));
+  if (!sealed) return std::unexpected(sealed.error());
+  return std::string(kSealedMagic) + *sealed;
+}
+
+std::optional<PendingFetch> FetchSpool::Decode(const std::string& key, const std::string& stored,
+                                               bool* was_plaintext) const {
+  if (was_plaintext) *was_plaintext = false;
+  if (stored.starts_with(kSealedMagic)) {
+    if (!cipher_.enabled()) return std::nullopt;
+    auto plain = cipher_.open(std::string_view(stored).substr(kSealedMagic.size()), Aad(key));
+    if (!plain) return std::nullopt;
+    auto f = FromJson(*plain);
+    if (f && f->key != key) return std::nullopt;
+    return f;
+  }
+  auto f = FromJson(stored);  // written before the spool was sealed
+  if (f && was_plaintext) *was_plaintext = true;
+  return f;
+}
+
+size_t FetchSpool::MigratePlaintext() {
+  size_t migrated = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(fs::path(dir_) / "pending", ec)) {
+    if (e.path().extension() != ".json") continue;
+    auto text = ReadSmallFile(e.path().string());
+    bool plaintext = false;
+    auto fetch = text ? Decode(e.path().stem().string(), *text, &plaintext) : std::nullopt;
+    if (!fetch || !plaintext) continue;
+    if (auto u = Update(*fetch); !u) {
+      log::Error("webhook_spool_migration_failed", "key={} code={}", fetch->key, u.error().reason);
+      continue;
+    }
+    ++migrated;
+  }
+  if (migrated > 0) log::Info("webhook_spool_migrated", "records={}", migrated);
+  return migrated;
+}
+
+Result<FetchSpool> FetchSpool::Open(const std::string& dir, SpoolCipher cipher) {
   std::error_code ec;
   for (const char* sub : {"pending", "done", "tmp"}) {
     fs::create_directories(fs::path(dir) / sub, ec);
@@ -97,7 +144,9 @@ Result<FetchSpool> FetchSpool::Open(const std::string& dir) {
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
   // Leftovers of writes interrupted by a crash.
   for (const auto& e : fs::directory_iterator(fs::path(dir) / "tmp", ec)) fs::remove(e.path(), ec);
-  return FetchSpool(dir);
+  FetchSpool spool(dir, std::move(cipher));
+  if (spool.cipher_.enabled()) spool.MigratePlaintext();
+  return spool;
 }
 
 std::string FetchSpool::KeyFor(const std::string& gateway, const std::string& gateway_fax_id) {
@@ -134,7 +183,9 @@ Result<std::string> FetchSpool::WriteTemp(const std::string& bytes) const {
 
 Result<FetchSpool::AddOutcome> FetchSpool::Add(const PendingFetch& fetch) {
   if (DoneFaxId(fetch.key)) return AddOutcome::kAlreadyDone;
-  auto tmp = WriteTemp(ToJson(fetch).dump());
+  auto stored = Encode(fetch);
+  if (!stored) return std::unexpected(stored.error());
+  auto tmp = WriteTemp(*stored);
   if (!tmp) return std::unexpected(tmp.error());
   const std::string target = dir_ + "/pending/" + fetch.key + ".json";
   // link(2) fails with EEXIST when the key is already pending: the atomic "create if absent".
@@ -151,7 +202,9 @@ Result<FetchSpool::AddOutcome> FetchSpool::Add(const PendingFetch& fetch) {
 }
 
 Result<void> FetchSpool::Update(const PendingFetch& fetch) {
-  auto tmp = WriteTemp(ToJson(fetch).dump());
+  auto stored = Encode(fetch);
+  if (!stored) return std::unexpected(stored.error());
+  auto tmp = WriteTemp(*stored);
   if (!tmp) return std::unexpected(tmp.error());
   const std::string target = dir_ + "/pending/" + fetch.key + ".json";
   if (::rename(tmp->c_str(), target.c_str()) != 0) {
@@ -187,7 +240,7 @@ std::optional<std::string> FetchSpool::DoneFaxId(const std::string& key) const {
 std::optional<PendingFetch> FetchSpool::GetPending(const std::string& key) const {
   auto text = ReadSmallFile(dir_ + "/pending/" + key + ".json");
   if (!text) return std::nullopt;
-  return FromJson(*text);
+  return Decode(key, *text, nullptr);
 }
 
 std::vector<PendingFetch> FetchSpool::ListPending() const {
@@ -196,7 +249,7 @@ std::vector<PendingFetch> FetchSpool::ListPending() const {
   for (const auto& e : fs::directory_iterator(fs::path(dir_) / "pending", ec)) {
     if (e.path().extension() != ".json") continue;
     auto text = ReadSmallFile(e.path().string());
-    auto fetch = text ? FromJson(*text) : std::nullopt;
+    auto fetch = text ? Decode(e.path().stem().string(), *text, nullptr) : std::nullopt;
     if (!fetch) {
       log::Warn("webhook_spool_unreadable", "file={}", e.path().filename().string());
       continue;

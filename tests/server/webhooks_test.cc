@@ -19,6 +19,8 @@
 #include "server/webhooks_config.h"
 #include "server/webhooks_crypto.h"
 #include "server/webhooks_formats.h"
+#include "server/webhooks_spool.h"
+#include "store/crypto.h"
 #include "store/record_store.h"
 #include "tests/support/test_support.h"
 
@@ -163,6 +165,26 @@ class Ed25519Signer {
 
 constexpr char kPublicBase[] = "https://fax.example.org";
 
+// What the service wires: the store's AES-256-GCM sealer under a master key.
+SpoolCipher TestCipher(const std::string& hex = std::string(64, 'a')) {
+  auto key = store::StoreKey::FromHex(hex);
+  EXPECT_TRUE(key.has_value());
+  auto sealer = std::make_shared<const store::Sealer>(store::Sealer::Encrypting(*key));
+  SpoolCipher c;
+  c.seal = [sealer](std::string_view plain, std::string_view aad) { return sealer->Seal(plain, aad); };
+  c.open = [sealer](std::string_view sealed, std::string_view aad) { return sealer->Unseal(sealed, aad); };
+  return c;
+}
+
+// Every file under `dir` whose bytes contain `marker`.
+std::vector<std::string> FilesContaining(const fs::path& dir, const std::string& marker) {
+  std::vector<std::string> hits;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file() && testing::ReadFile(e.path()).find(marker) != std::string::npos)
+      hits.push_back(e.path().string());
+  return hits;
+}
+
 class WebhooksTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -205,6 +227,7 @@ class WebhooksTest : public ::testing::Test {
     o.retry_min_seconds = 0.2;
     o.retry_max_seconds = 1;
     o.scan_seconds = 0.05;
+    o.spool_cipher = cipher_;
     auto intake = WebhookIntake::Create(o, Gateways(), [this](std::string_view bytes, const FaxMetadata& meta) {
       return Accept(bytes, meta);
     });
@@ -318,6 +341,7 @@ class WebhooksTest : public ::testing::Test {
   }
 
   testing::TempDir tmp_;
+  SpoolCipher cipher_;  // none unless a test sets it before StartIntake
   std::unique_ptr<store::RecordStore> store_;
   std::unique_ptr<WebhookIntake> intake_;
   std::unique_ptr<HttpServer> http_;
@@ -469,6 +493,62 @@ TEST_F(WebhooksTest, PendingFetchSurvivesARestart) {
   EXPECT_EQ(intake_->pending_fetches(), 1u);
   EXPECT_EQ(intake_->FetchDue(true), 1u);
   EXPECT_EQ(StoredFaxes(), 1u);
+}
+
+TEST_F(WebhooksTest, SpooledEventsAreSealedAtRestAndStillFetchedAfterARestart) {
+  http_->Stop();
+  intake_.reset();
+  cipher_ = TestCipher();
+  ASSERT_NO_FATAL_FAILURE(StartIntake());
+  const std::string marker = "MARKER7731PATIENT";
+  media_failures_left_ = 1000;
+  ASSERT_EQ(PostTwilio("FX" + marker, "received", MediaUrl("fx77") + "?token=" + marker)->status, 200);
+  EXPECT_EQ(intake_->FetchDue(true), 0u);  // failed: the record was rewritten with the failure
+  EXPECT_EQ(intake_->pending_fetches(), 1u);
+  EXPECT_EQ(FilesContaining(tmp_.path() / "webhooks", marker), std::vector<std::string>{});
+  EXPECT_EQ(FilesContaining(tmp_.path() / "webhooks", "+15551230000"), std::vector<std::string>{});
+
+  http_->Stop();
+  intake_.reset();  // a restart
+  media_failures_left_ = 0;
+  ASSERT_NO_FATAL_FAILURE(StartIntake());
+  EXPECT_EQ(intake_->pending_fetches(), 1u);
+  EXPECT_EQ(intake_->FetchDue(true), 1u);
+  ASSERT_EQ(StoredFaxes(), 1u);
+  auto ids = store_->PendingFaxIds();
+  ASSERT_TRUE(ids.has_value() && ids->size() == 1);
+  EXPECT_EQ(store_->GetMetadata(ids->front())->gateway_fax_id, "FX" + marker);
+}
+
+TEST(FetchSpool, PlaintextRecordsFromBeforeSealingAreSealedWhenOpenedWithACipher) {
+  testing::TempDir tmp;
+  const std::string dir = (tmp.path() / "spool").string();
+  const std::string marker = "MARKER4242";
+  PendingFetch f;
+  f.key = FetchSpool::KeyFor("telnyx", "fax-1");
+  f.gateway = "telnyx";
+  f.media_url = "https://media.example.org/fax-1?token=" + marker;
+  f.meta.from_number = "+15551230000";
+  {
+    auto old = FetchSpool::Open(dir);  // an earlier version: no cipher
+    ASSERT_TRUE(old.has_value());
+    ASSERT_EQ(old->Add(f).value(), FetchSpool::AddOutcome::kAdded);
+  }
+  ASSERT_EQ(FilesContaining(dir, marker).size(), 1u);
+
+  auto sealed = FetchSpool::Open(dir, TestCipher());
+  ASSERT_TRUE(sealed.has_value());
+  EXPECT_EQ(FilesContaining(dir, marker), std::vector<std::string>{});
+  const auto pending = sealed->ListPending();
+  ASSERT_EQ(pending.size(), 1u);
+  EXPECT_EQ(pending[0].media_url, f.media_url);
+  EXPECT_EQ(pending[0].meta.from_number, "+15551230000");
+
+  // Sealed records open only under the same key.
+  auto other_key = FetchSpool::Open(dir, TestCipher(std::string(64, 'b')));
+  ASSERT_TRUE(other_key.has_value());
+  EXPECT_TRUE(other_key->ListPending().empty());
+  EXPECT_FALSE(other_key->GetPending(f.key).has_value());
 }
 
 TEST_F(WebhooksTest, TwilioProgressAndFailureEventsStoreNothing) {
