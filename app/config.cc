@@ -68,6 +68,11 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
       ASSIGN_OR_RETURN(d.work, Get<std::string>(f["work"], path, key + ".work", d.path + "/../work"));
       ASSIGN_OR_RETURN(d.settle_seconds, Get<double>(f["settle_seconds"], path, key + ".settle_seconds", d.settle_seconds));
       if (auto r = CheckRange(d.settle_seconds, 0, 3600, path, key + ".settle_seconds"); !r) return std::unexpected(r.error());
+      std::string format = "files";
+      ASSIGN_OR_RETURN(format, Get<std::string>(f["format"], path, key + ".format", format));
+      const auto parsed_format = ingest::ParseDropFolderFormat(format);
+      if (!parsed_format) return std::unexpected(Bad(path, key + ".format", "must be files, mgetty or auto"));
+      d.format = *parsed_format;
       c.folders.push_back(std::move(d));
     }
   }
@@ -81,7 +86,7 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   ASSIGN_OR_RETURN(c.tokens_file, Get<std::string>(root["http"]["tokens_file"], path, "http.tokens_file", c.tokens_file));
 
   ASSIGN_OR_RETURN(c.fax_workers, Get<int>(root["workers"]["faxes"], path, "workers.faxes", c.fax_workers));
-  if (auto r = CheckRange(c.fax_workers, 1, 256, path, "workers.faxes"); !r) return std::unexpected(r.error());
+  if (auto r = CheckRange(c.fax_workers, 0, 256, path, "workers.faxes"); !r) return std::unexpected(r.error());
   ASSIGN_OR_RETURN(c.processor.ocr_threads, Get<int>(root["workers"]["ocr_threads"], path, "workers.ocr_threads", 0));
   if (auto r = CheckRange(c.processor.ocr_threads, 0, 256, path, "workers.ocr_threads"); !r) return std::unexpected(r.error());
   ASSIGN_OR_RETURN(c.queue_limit, Get<size_t>(root["workers"]["queue_limit"], path, "workers.queue_limit", c.queue_limit));

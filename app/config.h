@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "ingest/drop_folder.h"
 #include "pipeline/processor.h"
 #include "pipeline/status.h"
 
@@ -18,6 +19,8 @@ struct DropFolderConfig {
   std::string quarantine = "var/quarantine";
   std::string work = "var/work";
   double settle_seconds = 2;  // size and mtime must be unchanged this long
+  // files: each file is a fax; mgetty: mgetty's per-page raw G3 files joined per fax; auto: both.
+  ingest::DropFolderFormat format = ingest::DropFolderFormat::kFiles;
 };
 
 struct ServiceConfig {
@@ -33,7 +36,7 @@ struct ServiceConfig {
   // Principals of the staff and export API and their token hashes (server/auth.h); made by
   // `faxintake add-token`. Missing: every API request is refused (401).
   std::string tokens_file = "var/keys/api_tokens.yaml";
-  int fax_workers = 2;
+  int fax_workers = 2;  // 0: accept and store only; faxes are processed at a start with workers
   size_t queue_limit = 1000;
   std::string log_level = "info";
   ProcessorOptions processor;

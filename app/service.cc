@@ -5,8 +5,68 @@
 #include "pipeline/log.h"
 #include "pipeline/result_json.h"
 #include "server/webhooks_config.h"
+#include "store/crypto.h"
 
 namespace faxintake::app {
+namespace {
+
+// The webhook spool is sealed under the record store's key, loaded the way the store loads it
+// (the environment variable first, then the key file, which the store created if needed).
+Result<server::SpoolCipher> SpoolCipherFor(const ServiceConfig& config, const store::RecordStore& st) {
+  if (!st.encrypted()) return server::SpoolCipher{};
+  Result<store::StoreKey> key = MakeError(ErrorCode::kNotFound, "store_key_missing", "no store key configured");
+  if (!config.key_env.empty()) key = store::LoadKeyFromEnv(config.key_env);
+  if (!key && !config.key_file.empty()) key = store::LoadKeyFile(config.key_file);
+  if (!key) return std::unexpected(key.error());
+  auto sealer = std::make_shared<const store::Sealer>(store::Sealer::Encrypting(*key));
+  server::SpoolCipher c;
+  c.seal = [sealer](std::string_view plain, std::string_view aad) { return sealer->Seal(plain, aad); };
+  c.open = [sealer](std::string_view sealed, std::string_view aad) { return sealer->Unseal(sealed, aad); };
+  return c;
+}
+
+// Prometheus text format 0.0.4: every family with HELP and TYPE; label values escaped.
+class PromText {
+ public:
+  void Family(std::string_view name, std::string_view help, std::string_view type) {
+    out_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
+  }
+  void Sample(std::string_view name, const std::vector<std::pair<std::string, std::string>>& labels, double v) {
+    out_ += name;
+    if (!labels.empty()) {
+      out_ += '{';
+      for (size_t i = 0; i < labels.size(); ++i)
+        out_ += fmt::format("{}{}=\"{}\"", i ? "," : "", labels[i].first, Escape(labels[i].second));
+      out_ += '}';
+    }
+    out_ += fmt::format(" {}\n", v);
+  }
+  void Counter(std::string_view name, std::string_view help, double v) {
+    Family(name, help, "counter");
+    Sample(name, {}, v);
+  }
+  void Gauge(std::string_view name, std::string_view help, double v) {
+    Family(name, help, "gauge");
+    Sample(name, {}, v);
+  }
+  std::string& text() { return out_; }
+
+  static std::string Escape(std::string_view v) {
+    std::string e;
+    for (char c : v) {
+      if (c == '\\') e += "\\\\";
+      else if (c == '"') e += "\\\"";
+      else if (c == '\n') e += "\\n";
+      else e += c;
+    }
+    return e;
+  }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
 
 Service::Service(const ServiceConfig& config) : config_(config) {}
 
@@ -35,6 +95,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceConfig& config) {
     o.archive = f.archive;
     o.quarantine = f.quarantine;
     o.settle_seconds = f.settle_seconds;
+    o.format = f.format;
     o.max_file_bytes = config.processor.decode.max_input_bytes;
     Service* self = s.get();
     s->folders_.push_back(std::make_unique<ingest::DropFolder>(
@@ -65,6 +126,9 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceConfig& config) {
   auto hooks = server::LoadWebhooksConfig(
       config.config_file.empty() ? "" : server::WebhooksConfigPathBeside(config.config_file));
   if (!hooks) return std::unexpected(hooks.error());
+  auto cipher = SpoolCipherFor(config, *s->store_);  // pending fetches sealed under the store key
+  if (!cipher) return std::unexpected(cipher.error());
+  hooks->options.spool_cipher = std::move(*cipher);
   if (!hooks->gateways.empty()) {
     auto intake = server::WebhookIntake::Create(hooks->options, hooks->gateways,
                                                 [self](std::string_view bytes, const FaxMetadata& meta) {
@@ -96,6 +160,10 @@ Result<server::UploadReply> Service::Accept(std::string_view bytes, const FaxMet
   if (!accepted) return std::unexpected(accepted.error());
   if (accepted->is_new) {
     ++accepted_;
+    {
+      std::lock_guard lock(sources_mu_);
+      ++received_by_source_[meta.source.empty() ? "unknown" : meta.source];
+    }
     Enqueue(accepted->fax_id);
   } else {
     ++duplicates_;
@@ -205,27 +273,63 @@ void Service::PollLoop() {
 
 std::string Service::Metrics() const {
   const ProcessorStats& s = processor_->stats();
-  std::string out;
-  auto counter = [&out](const char* name, const char* help, uint64_t v) {
-    out += fmt::format("# HELP {0} {1}\n# TYPE {0} counter\n{0} {2}\n", name, help, v);
-  };
-  auto gauge = [&out](const char* name, const char* help, double v) {
-    out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", name, help, v);
-  };
-  counter("faxintake_faxes_accepted_total", "Faxes stored durably and queued.", accepted_.load());
-  counter("faxintake_faxes_duplicate_total", "Deliveries recognized as an already stored fax.", duplicates_.load());
-  counter("faxintake_faxes_rejected_busy_total", "Uploads refused with 503 because the queue was full.", rejected_busy_.load());
-  counter("faxintake_faxes_processed_total", "Faxes run through the pipeline.", s.faxes.load());
-  counter("faxintake_pages_processed_total", "Pages decoded and read.", s.pages.load());
-  counter("faxintake_faxes_quarantined_total", "Faxes that could not be decoded.", s.quarantined.load());
-  counter("faxintake_faxes_needs_review_total", "Faxes with a document that needs a person.", s.needs_review.load());
-  counter("faxintake_ocr_timeouts_total", "Pages whose OCR hit the per-page deadline.", s.ocr_timeouts.load());
-  gauge("faxintake_decode_seconds_total", "Time spent decoding.", s.decode_micros.load() / 1e6);
-  gauge("faxintake_ocr_seconds_total", "Time spent in page clean-up and OCR.", s.ocr_micros.load() / 1e6);
-  gauge("faxintake_analyze_seconds_total", "Time spent classifying, extracting and checking.", s.analyze_micros.load() / 1e6);
-  gauge("faxintake_queue_depth", "Accepted faxes waiting for a worker.", static_cast<double>(queue_depth()));
-  if (webhooks_) out += webhooks_->Metrics();
-  return out;
+  PromText m;
+  m.Counter("faxintake_faxes_accepted_total", "Faxes stored durably and queued.", accepted_.load());
+  m.Counter("faxintake_faxes_duplicate_total", "Deliveries recognized as an already stored fax.", duplicates_.load());
+  m.Counter("faxintake_faxes_rejected_busy_total", "Deliveries refused because the queue was full (503, or a drop folder waiting).", rejected_busy_.load());
+  m.Family("faxintake_faxes_received_total", "New faxes stored, by source (dropfolder:<label>, webhook:<gateway>, poller:srfax, webhook:upload).", "counter");
+  {
+    std::lock_guard lock(sources_mu_);
+    for (const auto& [source, n] : received_by_source_)
+      m.Sample("faxintake_faxes_received_total", {{"source", source}}, static_cast<double>(n));
+  }
+  m.Counter("faxintake_faxes_processed_total", "Faxes run through the pipeline.", s.faxes.load());
+  m.Counter("faxintake_pages_processed_total", "Pages decoded and read.", s.pages.load());
+  m.Counter("faxintake_faxes_quarantined_total", "Faxes that could not be decoded.", s.quarantined.load());
+  m.Counter("faxintake_faxes_needs_review_total", "Faxes with a document that needs a person.", s.needs_review.load());
+  m.Counter("faxintake_ocr_timeouts_total", "Pages whose OCR hit the per-page deadline.", s.ocr_timeouts.load());
+  m.Family("faxintake_stage_seconds_total", "Time spent in each pipeline stage (ocr includes page clean-up; analyze is classify, extract and check).", "counter");
+  m.Sample("faxintake_stage_seconds_total", {{"stage", "decode"}}, s.decode_micros.load() / 1e6);
+  m.Sample("faxintake_stage_seconds_total", {{"stage", "ocr"}}, s.ocr_micros.load() / 1e6);
+  m.Sample("faxintake_stage_seconds_total", {{"stage", "analyze"}}, s.analyze_micros.load() / 1e6);
+  m.Gauge("faxintake_queue_depth", "Accepted faxes waiting for a worker.", static_cast<double>(queue_depth()));
+  m.Gauge("faxintake_queue_limit", "Queue depth beyond which deliveries are refused.", static_cast<double>(config_.queue_limit));
+  // The store's own counters (kept in the batches that change them): cheap to read.
+  if (auto st = store_->Stats(); st) {
+    m.Gauge("faxintake_store_faxes", "Faxes in the record store.", static_cast<double>(st->faxes));
+    m.Gauge("faxintake_store_pending", "Stored faxes without a result yet.", static_cast<double>(st->pending));
+    m.Gauge("faxintake_review_backlog", "Stored faxes whose result needs a person.", static_cast<double>(st->needs_review));
+  }
+  if (!folders_.empty()) {
+    struct Row {
+      const char* name;
+      const char* help;
+      const std::atomic<uint64_t> ingest::DropFolderStats::*field;
+    };
+    const Row rows[] = {
+        {"faxintake_dropfolder_claimed_total", "Files (and mgetty page sets) claimed from a drop folder.", &ingest::DropFolderStats::claimed},
+        {"faxintake_dropfolder_archived_total", "Claimed files stored and moved to the archive.", &ingest::DropFolderStats::archived},
+        {"faxintake_dropfolder_quarantined_total", "Files moved to quarantine with a reason.", &ingest::DropFolderStats::quarantined},
+        {"faxintake_dropfolder_retries_total", "Accepts that failed; the claimed file is retried later.", &ingest::DropFolderStats::retries},
+        {"faxintake_dropfolder_busy_stops_total", "Scans that stopped claiming because the intake was full.", &ingest::DropFolderStats::busy_stops},
+        {"faxintake_dropfolder_mgetty_faxes_total", "mgetty page sets joined into one fax and stored.", &ingest::DropFolderStats::mgetty_faxes},
+    };
+    for (const Row& r : rows) {
+      m.Family(r.name, r.help, "counter");
+      for (const auto& f : folders_)
+        m.Sample(r.name, {{"folder", f->options().label}}, static_cast<double>((f->stats().*r.field).load()));
+    }
+  }
+  if (srfax_) {
+    const ingest::SrfaxCounters& c = srfax_->counters();
+    m.Counter("faxintake_srfax_polls_total", "SRFax inbox listings attempted.", c.polls.load());
+    m.Counter("faxintake_srfax_poll_errors_total", "SRFax inbox listings that failed.", c.poll_errors.load());
+    m.Counter("faxintake_srfax_fetched_total", "SRFax faxes retrieved and stored (new or already known).", c.fetched.load());
+    m.Counter("faxintake_srfax_errors_total", "SRFax faxes left unread by a failed step (retried next poll).", c.errors.load());
+    m.Counter("faxintake_srfax_mark_viewed_failures_total", "SRFax faxes stored but not marked viewed.", c.mark_viewed_failures.load());
+  }
+  if (webhooks_) m.text() += webhooks_->Metrics();
+  return std::move(m.text());
 }
 
 }  // namespace faxintake::app

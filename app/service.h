@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -72,6 +73,8 @@ class Service {
   std::vector<std::thread> workers_;
   std::thread poller_;
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_busy_{0}, quarantined_{0};
+  mutable std::mutex sources_mu_;
+  std::map<std::string, uint64_t> received_by_source_;  // new faxes by FaxMetadata::source
 };
 
 }  // namespace faxintake::app

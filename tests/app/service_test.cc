@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 
 #include "app/config.h"
@@ -145,6 +146,52 @@ TEST_F(ServiceTest, FaxesAcceptedButNotProcessedAreProcessedAfterARestart) {
   const auto result = WaitForResult(client, fax_id);
   EXPECT_EQ(result["fax_id"], fax_id);
   EXPECT_FALSE(result["pages"].empty());
+}
+
+TEST_F(ServiceTest, MetricsCoverSourcesStagesQueueFoldersAndTheReviewBacklog) {
+  config_.folders[0].label = "line \"2\"\\b";  // label values must come out escaped
+  auto service = Service::Create(config_);
+  ASSERT_TRUE(service.has_value()) << service.error().message;
+  ASSERT_TRUE((*service)->Start().has_value());
+  const fs::path inbox = config_.folders[0].path;
+  testing::WriteFile(inbox / ".s0003.tif.part", testing::ReadFile(testing::SourceDir() / "samples" / "set" / "s0003.tif"));
+  fs::rename(inbox / ".s0003.tif.part", inbox / "s0003.tif");
+  for (auto deadline = std::chrono::steady_clock::now() + 30s;
+       fs::is_empty(config_.folders[0].archive) && std::chrono::steady_clock::now() < deadline;)
+    std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE((*service)->WaitIdle(120s));
+
+  httplib::Client client("127.0.0.1", (*service)->http_port());
+  auto scraped = client.Get("/metrics");
+  ASSERT_TRUE(scraped);
+  ASSERT_EQ(scraped->status, 200);
+  const std::string& body = scraped->body;
+  const std::string folder = R"(line \"2\"\\b)";
+  auto stats = (*service)->store().Stats();
+  ASSERT_TRUE(stats.has_value());
+  for (const std::string& line :
+       {"faxintake_faxes_received_total{source=\"dropfolder:" + folder + "\"} 1",
+        "faxintake_dropfolder_claimed_total{folder=\"" + folder + "\"} 1",
+        "faxintake_dropfolder_archived_total{folder=\"" + folder + "\"} 1",
+        "faxintake_dropfolder_quarantined_total{folder=\"" + folder + "\"} 0",
+        std::string("faxintake_faxes_processed_total 1"), std::string("faxintake_queue_depth 0"),
+        std::string("faxintake_store_faxes 1"), std::string("faxintake_store_pending 0"),
+        "faxintake_review_backlog " + std::to_string(stats->needs_review)}) {
+    SCOPED_TRACE(line);
+    EXPECT_NE(body.find(line + "\n"), std::string::npos) << body;
+  }
+  EXPECT_NE(body.find("faxintake_pages_processed_total 2\n"), std::string::npos) << body;
+  for (const char* stage : {"decode", "ocr", "analyze"})
+    EXPECT_NE(body.find(std::string("faxintake_stage_seconds_total{stage=\"") + stage + "\"} "), std::string::npos);
+  // Every sample belongs to a family announced with HELP and TYPE.
+  std::istringstream lines(body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::string name = line.substr(0, line.find_first_of("{ "));
+    EXPECT_NE(body.find("# HELP " + name + " "), std::string::npos) << name;
+    EXPECT_NE(body.find("# TYPE " + name + " "), std::string::npos) << name;
+  }
+  (*service)->Stop();
 }
 
 }  // namespace
