@@ -180,6 +180,7 @@ FaxRecord FaxRecordFrom(const json& j) {
   for (const json& k : j.at("index_keys")) r.index_keys.push_back(std::string(k.get_binary().begin(), k.get_binary().end()));
   for (const json& k : j.at("gateway_keys"))
     r.gateway_keys.push_back(std::string(k.get_binary().begin(), k.get_binary().end()));
+  r.raw_purged_at_us = GetOr<int64_t>(j, "raw_purged_at_us", 0);
   return r;
 }
 
@@ -304,6 +305,7 @@ nlohmann::json FaxRecordToJson(const FaxRecord& r) {
   for (const std::string& k : r.gateway_keys) gateway_keys.push_back(Binary(k));
   j["index_keys"] = std::move(index_keys);
   j["gateway_keys"] = std::move(gateway_keys);
+  if (r.raw_purged_at_us != 0) j["raw_purged_at_us"] = r.raw_purged_at_us;  // added key: older records lack it
   return j;
 }
 

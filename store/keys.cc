@@ -6,7 +6,8 @@ namespace faxintake::store::keys {
 
 const std::vector<std::string>& AllFamilies() {
   static const std::vector<std::string> all = {"default", kMeta,    kRaw,   kFaxes,  kPages, kOcr,
-                                               kDocuments, kPatients, kReferrals, kIndex, kOutbox, kAudit};
+                                               kDocuments, kPatients, kReferrals, kIndex, kOutbox, kAudit,
+                                               kReferralSummaries};
   return all;
 }
 
@@ -44,6 +45,15 @@ std::string FaxSubKey(std::string_view fax_id, uint32_t n) {
 std::string OutboxKey(uint64_t seq) {
   std::string k;
   PutBigEndian64(&k, seq);
+  return k;
+}
+
+std::string AuditKey(uint64_t seq) { return OutboxKey(seq); }
+
+std::string MatchDecisionKey(std::string_view fax_id, uint32_t document) {
+  std::string k = "md";
+  k.append(fax_id);
+  PutBigEndian32(&k, document);
   return k;
 }
 

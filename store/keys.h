@@ -8,7 +8,8 @@
 // Column family | key                                             | value (sealed unless noted)
 // ------------- | ------------------------------------------------ | ---------------------------
 // meta          | "schema_version", "encryption", "created_at_us", | plaintext; counters and
-//               | "seq/accept", "seq/outbox", "count/<name>"       | sequences are merge operands
+//               | "seq/accept", "seq/outbox", "seq/audit",         | sequences are merge operands
+//               | "count/<name>"                                   |
 // raw           | fax_id                                           | the fax's raw bytes (blob files)
 // faxes         | fax_id                                           | FaxRecord
 // pages         | fax_id | be32 page number                        | page image bytes (blob files)
@@ -16,6 +17,7 @@
 // documents     | fax_id | be32 document index (0-based)           | Document
 // patients      | patient_id ("pt_" + 32 hex)                      | PatientRecord
 //               | "mr" | fax_id | be32 document                  | MatchReview (left for a person)
+//               | "md" | fax_id | be32 document                  | a person's match decision (v2)
 // referrals     | referral_id ("rf_" + 32 hex)                     | ReferralRecord
 // index         | 's' | state u8 | be64 accept_seq | fax_id         | empty: faxes by state, oldest first
 //               | 'r' | priority u8 | be64 received | fax_id | be32 document | empty: review queue
@@ -25,7 +27,8 @@
 //               | 'f' | state u8 | be64 since | referral_id        | empty: referrals by state, oldest first
 //               | 'n' | npi | 0 | be64 opened | referral_id        | empty: referrals per referring NPI
 // outbox        | be64 seq                                         | OutboxEvent
-// audit         | (reserved for the audit log)                     |
+// audit         | be64 audit seq (v2; v1 had be64 time | be64 seq)  | audit entry (store/audit.h)
+// referral_summaries | referral_id (v2)                            | the referral's metrics summary
 #pragma once
 
 #include <cstdint>
@@ -50,6 +53,7 @@ inline constexpr const char* kReferrals = "referrals";
 inline constexpr const char* kIndex = "index";
 inline constexpr const char* kOutbox = "outbox";
 inline constexpr const char* kAudit = "audit";
+inline constexpr const char* kReferralSummaries = "referral_summaries";
 // Every family the store opens, in a fixed order (RocksDB's "default" comes first, unused).
 const std::vector<std::string>& AllFamilies();
 
@@ -59,6 +63,7 @@ inline constexpr std::string_view kEncryption = "encryption";
 inline constexpr std::string_view kCreatedAt = "created_at_us";
 inline constexpr std::string_view kAcceptSeq = "seq/accept";
 inline constexpr std::string_view kOutboxSeq = "seq/outbox";
+inline constexpr std::string_view kAuditSeq = "seq/audit";
 std::string CounterKey(std::string_view name);  // "count/<name>"
 
 // Index key tags (first byte of every key in the index family).
@@ -83,6 +88,7 @@ int64_t SignedFromOrdered(uint64_t v);
 
 std::string FaxSubKey(std::string_view fax_id, uint32_t n);  // pages, ocr, documents
 std::string OutboxKey(uint64_t seq);
+std::string AuditKey(uint64_t seq);
 
 std::string StateIndexKey(FaxState state, uint64_t accept_seq, std::string_view fax_id);
 std::string StateIndexPrefix(FaxState state);
@@ -117,6 +123,9 @@ std::optional<std::string> NpiFromReferrerKey(std::string_view key);
 
 std::string MatchReviewKey(std::string_view fax_id, uint32_t document);
 std::string MatchReviewPrefix(std::string_view fax_id);
+// A person's decision on a match review (RecordStore::ResolveMatchReview), kept so that a
+// re-commit of the fax files the document the same way.
+std::string MatchDecisionKey(std::string_view fax_id, uint32_t document);
 
 // The smallest key greater than every key starting with `prefix` (empty: no bound).
 std::string PrefixSuccessor(std::string_view prefix);

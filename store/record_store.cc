@@ -22,54 +22,15 @@
 #include "pipeline/log.h"
 #include "store/codec.h"
 #include "store/keys.h"
+#include "store/record_store_impl.h"
 
 namespace faxintake::store {
+
+using namespace internal;
+
 namespace {
 
-namespace rdb = ROCKSDB_NAMESPACE;
-
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// RocksDB status messages name files and operations, never values, so they may be passed on.
-Error StatusError(const rdb::Status& s, std::string_view what) {
-  ErrorCode code = ErrorCode::kInternal;
-  std::string reason = "store_internal";
-  if (s.IsNotFound()) {
-    code = ErrorCode::kNotFound, reason = "store_not_found";
-  } else if (s.IsCorruption()) {
-    code = ErrorCode::kDataLoss, reason = "store_corrupt";
-  } else if (s.IsNoSpace() || s.subcode() == rdb::Status::kSpaceLimit || s.IsMemoryLimit()) {
-    code = ErrorCode::kResourceExhausted, reason = "store_no_space";
-  } else if (s.IsIOError()) {
-    code = ErrorCode::kUnavailable, reason = "store_io_error";
-  } else if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain() || s.IsShutdownInProgress() || s.IsIncomplete()) {
-    code = ErrorCode::kUnavailable, reason = "store_busy";
-  } else if (s.IsInvalidArgument()) {
-    code = ErrorCode::kInvalidArgument, reason = "store_invalid_argument";
-  }
-  return Error{code, std::move(reason), std::string(what) + ": " + s.ToString()};
-}
-
-std::unexpected<Error> Fail(const rdb::Status& s, std::string_view what) {
-  return std::unexpected<Error>(StatusError(s, what));
-}
-
-// Counters and sequences in the meta family are merge operands, so that concurrent batches
-// update them without a read-modify-write and in any order. Value: op byte + be64.
-//   '+' adds (two's complement, so a negative delta subtracts), '^' keeps the maximum.
-// A key only ever receives one kind of operand.
-constexpr char kAddOp = '+';
-constexpr char kMaxOp = '^';
-
-std::string CounterOperand(char op, uint64_t v) {
-  std::string s(1, op);
-  keys::PutBigEndian64(&s, v);
-  return s;
-}
-
+// Counters and sequences in the meta family are merge operands (see record_store_impl.h).
 class CounterMergeOperator : public rdb::AssociativeMergeOperator {
  public:
   bool Merge(const rdb::Slice& /*key*/, const rdb::Slice* existing, const rdb::Slice& value, std::string* new_value,
@@ -89,185 +50,15 @@ class CounterMergeOperator : public rdb::AssociativeMergeOperator {
   const char* Name() const override { return "faxintake.CounterMerge"; }
 };
 
-// Counter names (meta "count/<name>").
-constexpr std::string_view kCountFaxes = "faxes";
-constexpr std::string_view kCountDocuments = "documents";
-std::string_view StateCounter(FaxState s) { return FaxStateName(s); }
-
-std::string BigEndian32(uint32_t v) {
-  std::string s;
-  keys::PutBigEndian32(&s, v);
-  return s;
-}
-
-constexpr size_t kStripes = 64;
-
-// Sequence numbers for outbox events. Allocation and the write that carries the event are not
-// atomic together, so batches may land out of seq order; readers only see seqs below every
-// allocated-but-unfinished one, which makes the visible outbox grow by appending only.
-class OutboxSequencer {
- public:
-  void Reset(uint64_t last_used) {
-    std::lock_guard lock(mu_);
-    next_ = last_used + 1;
-  }
-  uint64_t Allocate() {
-    std::lock_guard lock(mu_);
-    in_flight_.insert(next_);
-    return next_++;
-  }
-  void Finish(uint64_t seq) {
-    std::lock_guard lock(mu_);
-    in_flight_.erase(seq);
-  }
-  uint64_t VisibleThrough() const {
-    std::lock_guard lock(mu_);
-    return (in_flight_.empty() ? next_ : *in_flight_.begin()) - 1;
-  }
-
- private:
-  mutable std::mutex mu_;
-  uint64_t next_ = 1;
-  std::set<uint64_t> in_flight_;
-};
-
-// Finishes an allocated seq when the write that carries it is over, whatever its outcome.
-class SeqGuard {
- public:
-  SeqGuard(OutboxSequencer& seqs) : seqs_(seqs), seq_(seqs.Allocate()) {}
-  ~SeqGuard() { seqs_.Finish(seq_); }
-  SeqGuard(const SeqGuard&) = delete;
-  SeqGuard& operator=(const SeqGuard&) = delete;
-  uint64_t seq() const { return seq_; }
-
- private:
-  OutboxSequencer& seqs_;
-  uint64_t seq_;
-};
-
-struct Family {
-  rdb::ColumnFamilyHandle* handle = nullptr;
-  std::string name;
-};
-
-// The additional authenticated data of a sealed value: where it lives.
-std::string Aad(const Family& f, std::string_view key) {
-  std::string aad = f.name;
-  aad.push_back('\0');
-  aad.append(key);
-  return aad;
-}
+}  // namespace
 
 // Schema migrations, each from one version to the next. A migration writes its changes and the
 // new "schema_version" in one batch, so a crash leaves either the old or the new layout.
-// Version 1 is the first layout, so there are none yet.
-struct Migration {
-  uint32_t from;
-  Result<void> (*run)(rdb::DB* db, const std::map<std::string, Family>& families);
-};
-const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> all = {};
+const std::vector<RecordStore::Impl::Migration>& RecordStore::Impl::Migrations() {
+  static const std::vector<Migration> all = {{1, &RecordStore::Impl::MigrateToV2}};
   return all;
 }
 
-Result<void> CheckFaxId(const std::string& fax_id) {
-  if (!IsValidFaxId(fax_id))
-    return MakeError(ErrorCode::kInvalidArgument, "bad_fax_id", "not a fax id (fx_ + 32 hex digits)");
-  return {};
-}
-
-}  // namespace
-
-// ====================================================================== Impl
-
-class RecordStore::Impl {
- public:
-  Impl(const StoreOptions& options, Sealer sealer) : options_(options), sealer_(std::move(sealer)) {}
-  ~Impl() { Close(); }
-
-  Result<void> OpenDb();
-  Result<void> CheckSchema();
-  Result<void> LoadSequences();
-
-  Result<AcceptOutcome> AcceptFax(std::string_view bytes, const FaxMetadata& meta);
-  Result<std::string> GetRawFax(const std::string& fax_id);
-  Result<FaxRecord> GetFaxRecord(const std::string& fax_id);
-  Result<void> CommitResult(IntakeResult& result, const std::vector<std::string>& page_images);
-  Result<PatientRecord> GetPatient(const std::string& id);
-  Result<ReferralRecord> GetReferral(const std::string& id);
-  Result<std::optional<MatchReview>> GetMatchReview(const std::string& fax_id, uint32_t document);
-  Result<std::vector<ReferralSummary>> ReferralsInState(ReferralState state, size_t limit);
-  Result<std::vector<ReferrerVolume>> ReferrerVolumes();
-  Result<void> CloseReferral(const std::string& id, const std::string& actor, const std::string& reason);
-  Result<std::optional<IntakeResult>> GetResult(const std::string& fax_id);
-  Result<std::string> GetPageImage(const std::string& fax_id, int page);
-  Result<std::vector<std::string>> FaxIdsInState(FaxState state, size_t limit);
-  Result<std::vector<ReviewItem>> ReviewQueue(size_t limit);
-  Result<std::vector<OutboxEvent>> ReadOutbox(uint64_t after_seq, size_t limit);
-  Result<void> Backup(const std::string& dir);
-  Result<Counts> Stats();
-  Result<void> FlushAndCompact();
-  Result<std::map<std::string, uint64_t>> CountKeys();
-  Result<void> SetSchemaVersion(uint32_t version);
-  bool encrypted() const { return sealer_.encrypted(); }
-
- private:
-  void Close();
-  std::mutex& Stripe(std::string_view key) { return stripes_[std::hash<std::string_view>{}(key) % kStripes]; }
-
-  rdb::ColumnFamilyOptions FamilyOptions(const std::string& name) const;
-
-  Result<void> PutSealed(rdb::WriteBatch& batch, const Family& f, const std::string& key, std::string_view value);
-  // The unsealed value, nullopt when the key is absent.
-  Result<std::optional<std::string>> GetSealed(const rdb::ReadOptions& ro, const Family& f, const std::string& key);
-  Result<std::optional<std::string>> GetPlain(const rdb::ReadOptions& ro, const Family& f, const std::string& key);
-  Result<std::optional<FaxRecord>> ReadFaxRecord(const rdb::ReadOptions& ro, const std::string& fax_id);
-  // Calls `visit(key, value)` for each key starting with `prefix`, in order, until it returns false.
-  Result<void> ScanPrefix(const rdb::ReadOptions& ro, const Family& f, const std::string& prefix,
-                          const std::function<bool(std::string_view, std::string_view)>& visit);
-  Result<uint64_t> ReadCounter(const rdb::ReadOptions& ro, std::string_view key);
-  Result<void> PutOutboxEvent(rdb::WriteBatch& batch, const OutboxEvent& event);
-  void AddToCounter(rdb::WriteBatch& batch, std::string_view name, int64_t delta);
-  Result<void> Write(rdb::WriteBatch& batch, bool sync, std::string_view what);
-
-  Result<AcceptOutcome> AddGatewayAlias(const std::string& fax_id, FaxRecord record, const std::string& gateway_key);
-
-  // ---- patients and referrals (record_store.cc, "linking")
-  struct LinkSet;
-  struct LinkEvent {
-    OutboxEvent event;  // seq, fax state and revision filled in when written
-    std::string actor;
-    std::string reason;
-  };
-  Result<void> LinkDocuments(const FaxRecord& previous, const FaxRecord& record, IntakeResult& result,
-                             rdb::WriteBatch& batch, std::vector<LinkEvent>& events);
-  Result<void> DetachPrevious(LinkSet& set, const std::string& fax_id, rdb::WriteBatch& batch);
-  Result<PatientRecord*> LoadPatient(LinkSet& set, const std::string& id);
-  Result<ReferralRecord*> LoadReferral(LinkSet& set, const std::string& id);
-  Result<std::vector<match::Candidate>> FindCandidates(LinkSet& set, const match::Identity& id);
-  Result<std::string> OpenReferralFor(LinkSet& set, const std::string& patient_id, DocType type);
-  void UpdateReferralStates(LinkSet& set, int64_t at_us, const std::string& fax_id, std::vector<LinkEvent>& events);
-  Result<void> WriteLinkSet(LinkSet& set, rdb::WriteBatch& batch);
-  std::string TermHash(const std::string& term) const;
-  std::string DerivedId(std::string_view prefix, std::string_view what, const std::string& fax_id, size_t document) const;
-  Result<void> PutLinkEvents(rdb::WriteBatch& batch, std::vector<LinkEvent>& events, const FaxRecord& record,
-                             std::vector<std::unique_ptr<SeqGuard>>& seqs);
-
-  StoreOptions options_;
-  Sealer sealer_;
-  rdb::DB* db_ = nullptr;
-  std::vector<rdb::ColumnFamilyHandle*> handles_;
-  std::shared_ptr<rdb::Cache> cache_;
-  std::map<std::string, Family> families_;
-  Family meta_, raw_, faxes_, pages_, ocr_, documents_, index_, outbox_, patients_, referrals_, audit_;
-  // Serializes every change to patients and referrals: matching reads the patients on file and
-  // must see every earlier commit's new patients. Taken after a fax stripe, never before.
-  std::mutex link_mu_;
-
-  std::array<std::mutex, kStripes> stripes_;
-  std::atomic<uint64_t> next_accept_seq_{1};
-  OutboxSequencer outbox_seqs_;
-};
 
 // ---------------------------------------------------------------------- open / close
 
@@ -331,6 +122,7 @@ Result<void> RecordStore::Impl::OpenDb() {
   patients_ = families_[keys::kPatients];
   referrals_ = families_[keys::kReferrals];
   audit_ = families_[keys::kAudit];
+  summaries_ = families_[keys::kReferralSummaries];
   return {};
 }
 
@@ -372,16 +164,6 @@ Result<void> RecordStore::Impl::CheckSchema() {
                      "store has schema version " + std::to_string(v) + "; this build reads up to " +
                          std::to_string(kSchemaVersion));
   if (v == 0) return MakeError(ErrorCode::kDataLoss, "schema_version_corrupt", "schema version 0");
-  while (v < kSchemaVersion) {
-    auto m = std::find_if(Migrations().begin(), Migrations().end(), [v](const Migration& m) { return m.from == v; });
-    if (m == Migrations().end())
-      return MakeError(ErrorCode::kFailedPrecondition, "store_schema_unsupported",
-                       "no migration from schema version " + std::to_string(v));
-    log::Info("store_migrating", "from={} to={}", v, v + 1);
-    if (auto r = m->run(db_, families_); !r) return r;
-    ++v;
-  }
-
   auto stored = GetPlain(ro, meta_, std::string(keys::kEncryption));
   if (!stored) return std::unexpected(stored.error());
   if (!*stored) return MakeError(ErrorCode::kDataLoss, "encryption_info_missing", "store lacks its encryption record");
@@ -397,6 +179,17 @@ Result<void> RecordStore::Impl::CheckSchema() {
   }
   if (info["key_check"] != encryption["key_check"])
     return MakeError(ErrorCode::kFailedPrecondition, "store_key_mismatch", "the configured key is not this store's key");
+  // Migrations unseal and reseal values: only with this store's key, checked above.
+  while (v < kSchemaVersion) {
+    auto m = std::find_if(Migrations().begin(), Migrations().end(), [v](const Migration& m) { return m.from == v; });
+    if (m == Migrations().end())
+      return MakeError(ErrorCode::kFailedPrecondition, "store_schema_unsupported",
+                       "no migration from schema version " + std::to_string(v));
+    log::Info("store_migrating", "from={} to={}", v, v + 1);
+    if (auto r = (this->*(m->run))(); !r) return r;
+    ++v;
+  }
+
   return {};
 }
 
@@ -406,8 +199,11 @@ Result<void> RecordStore::Impl::LoadSequences() {
   if (!accept) return std::unexpected(accept.error());
   auto outbox = ReadCounter(ro, keys::kOutboxSeq);
   if (!outbox) return std::unexpected(outbox.error());
+  auto audit = ReadCounter(ro, keys::kAuditSeq);
+  if (!audit) return std::unexpected(audit.error());
   next_accept_seq_ = *accept + 1;
   outbox_seqs_.Reset(*outbox);
+  audit_seqs_.Reset(*audit);
   return {};
 }
 
@@ -572,7 +368,13 @@ Result<std::string> RecordStore::Impl::GetRawFax(const std::string& fax_id) {
   if (auto r = CheckFaxId(fax_id); !r) return std::unexpected(r.error());
   auto bytes = GetSealed(rdb::ReadOptions(), raw_, fax_id);
   if (!bytes) return std::unexpected(bytes.error());
-  if (!*bytes) return MakeError(ErrorCode::kNotFound, "fax_not_found", "no such fax: " + fax_id);
+  if (!*bytes) {
+    auto record = ReadFaxRecord(rdb::ReadOptions(), fax_id);
+    if (record && *record && (*record)->raw_purged_at_us != 0)
+      return MakeError(ErrorCode::kNotFound, "purged_by_retention",
+                       "the raw fax was removed by the retention policy: " + fax_id);
+    return MakeError(ErrorCode::kNotFound, "fax_not_found", "no such fax: " + fax_id);
+  }
   if (FaxIdForBytes(**bytes) != fax_id)
     return MakeError(ErrorCode::kDataLoss, "raw_fax_corrupt", "stored bytes do not match fax " + fax_id);
   return std::move(**bytes);
@@ -634,8 +436,10 @@ Result<void> RecordStore::Impl::CommitResult(IntakeResult& result, const std::ve
   for (const std::string& k : previous.index_keys) batch.Delete(index_.handle, k);
 
   std::unique_lock link_lock(link_mu_);
+  auto pinned = ReadPinnedDecisions(fax_id);
+  if (!pinned) return std::unexpected(pinned.error());
   std::vector<LinkEvent> link_events;
-  if (auto r = LinkDocuments(previous, record, result, batch, link_events); !r) return r;
+  if (auto r = LinkDocuments(previous, record, result, *pinned, batch, link_events); !r) return r;
 
   record.state = StateForStatus(result.status);
   record.revision = previous.revision + 1;
@@ -654,18 +458,7 @@ Result<void> RecordStore::Impl::CommitResult(IntakeResult& result, const std::ve
     if (!page_images.empty() && !page_images[i].empty())
       if (auto r = PutSealed(batch, pages_, key, page_images[i]); !r) return r;
   }
-  std::vector<std::string> index_keys = {keys::StateIndexKey(record.state, record.accept_seq, fax_id)};
-  const ReviewPriority priority = PriorityForDocuments(result.documents);
-  for (size_t i = 0; i < result.documents.size(); ++i) {
-    const std::string key = keys::FaxSubKey(fax_id, static_cast<uint32_t>(i));
-    if (auto r = PutSealed(batch, documents_, key, EncodeDocument(result.documents[i])); !r) return r;
-    if (result.documents[i].needs_review)
-      index_keys.push_back(
-          keys::ReviewIndexKey(priority, record.received_at_us, fax_id, static_cast<uint32_t>(i)));
-  }
-  for (const std::string& k : index_keys) batch.Put(index_.handle, k, rdb::Slice());
-  record.index_keys = std::move(index_keys);
-  if (auto r = PutSealed(batch, faxes_, fax_id, EncodeFaxRecord(record)); !r) return r;
+  if (auto r = PutDocumentsAndRecord(batch, fax_id, record, result.documents); !r) return r;
 
   SeqGuard seq(outbox_seqs_);
   OutboxEvent event{seq.seq(), std::string(kEventFaxProcessed), fax_id, record.state, record.revision,
@@ -686,107 +479,28 @@ Result<void> RecordStore::Impl::CommitResult(IntakeResult& result, const std::ve
   return {};
 }
 
+Result<void> RecordStore::Impl::PutDocumentsAndRecord(rdb::WriteBatch& batch, const std::string& fax_id,
+                                                      FaxRecord& record, const std::vector<Document>& documents) {
+  std::vector<std::string> index_keys = {keys::StateIndexKey(record.state, record.accept_seq, fax_id)};
+  const ReviewPriority priority = PriorityForDocuments(documents);
+  for (size_t i = 0; i < documents.size(); ++i) {
+    const std::string key = keys::FaxSubKey(fax_id, static_cast<uint32_t>(i));
+    if (auto r = PutSealed(batch, documents_, key, EncodeDocument(documents[i])); !r) return r;
+    if (documents[i].needs_review)
+      index_keys.push_back(keys::ReviewIndexKey(priority, record.received_at_us, fax_id, static_cast<uint32_t>(i)));
+  }
+  for (const std::string& k : index_keys) batch.Put(index_.handle, k, rdb::Slice());
+  record.index_keys = std::move(index_keys);
+  return PutSealed(batch, faxes_, fax_id, EncodeFaxRecord(record));
+}
+
 // ---------------------------------------------------------------------- patients and referrals
 
 namespace {
 
-// Patient documents that join the patient's open referral.
-bool AttachesToReferral(DocType t) {
-  switch (t) {
-    case DocType::kInsuranceCard:
-    case DocType::kPriorAuthorization:
-    case DocType::kClinicalNote:
-    case DocType::kConsultNote:
-    case DocType::kLabResult:
-    case DocType::kImagingReport:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Documents that may be filed to a patient without identity of their own (same fax, same name).
-bool PatientDocument(DocType t) { return t == DocType::kReferral || AttachesToReferral(t); }
-
-std::string StringField(const Document& d, const char* key) {
-  auto it = d.fields.find(key);
-  if (it == d.fields.end() || !it->second.valid) return {};
-  const auto* s = std::get_if<std::string>(&it->second.value);
-  return s == nullptr ? std::string() : *s;
-}
-
-ReferralDocument ReferralEntry(const std::string& fax_id, size_t index, const Document& d, int64_t at_us) {
-  ReferralDocument e;
-  e.fax_id = fax_id;
-  e.document = static_cast<uint32_t>(index);
-  e.type = d.type;
-  e.at_us = at_us;
-  for (const auto& [key, field] : d.fields)
-    if (field.valid) e.provides.push_back(key);
-  e.provides.push_back(std::string("document.") + DocTypeName(d.type));
-  if (d.type == DocType::kPriorAuthorization) e.authorization_status = StringField(d, "authorization.status");
-  return e;
-}
-
-// The state a referral's documents put it in, and its still-missing items.
-ReferralState ComputeReferralState(ReferralRecord& r) {
-  std::set<std::string> provided;
-  bool consult = false;
-  const ReferralDocument* latest_auth = nullptr;
-  for (const ReferralDocument& d : r.documents) {
-    provided.insert(d.provides.begin(), d.provides.end());
-    consult = consult || d.type == DocType::kConsultNote;
-    if (!d.authorization_status.empty() && (latest_auth == nullptr || d.at_us >= latest_auth->at_us)) latest_auth = &d;
-  }
-  r.missing.clear();
-  for (const std::string& item : r.required_missing)
-    if (!provided.count(item)) r.missing.push_back(item);
-  const std::string auth = latest_auth == nullptr ? "" : latest_auth->authorization_status;
-  if (r.closed) return ReferralState::kClosed;
-  if (consult) return ReferralState::kConsultReceived;
-  if (auth == "denied") return ReferralState::kAuthorizationDenied;
-  if (!r.missing.empty()) return ReferralState::kIncomplete;
-  if (auth == "pending") return ReferralState::kAuthorizationPending;
-  if (auth == "approved") return ReferralState::kAuthorizationApproved;
-  return ReferralState::kReady;
-}
-
-bool ReferralOpen(const ReferralRecord& r) { return !r.closed && r.state != ReferralState::kConsultReceived; }
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-bool IsRecordId(const std::string& id, std::string_view prefix) {
-  if (id.size() != keys::kRecordIdLength || !id.starts_with(prefix)) return false;
-  return std::all_of(id.begin() + 3, id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-constexpr std::string_view kPossibleMatch = "possible_match";
-constexpr std::string_view kPossibleDuplicate = "possible_duplicate";
-
-// At most this many patients are scored for one document (blocking terms shared by very many
-// patients, e.g. a common surname and birth year, should not turn a commit into a scan).
-constexpr size_t kMaxCandidates = 400;
 
 }  // namespace
 
-// Everything one commit reads and changes of patients and referrals.
-struct RecordStore::Impl::LinkSet {
-  std::map<std::string, PatientRecord> patients;             // touched: loaded or created
-  std::set<std::string> new_patients;
-  std::map<std::string, std::vector<std::string>> patient_old_keys;
-  std::map<std::string, ReferralRecord> referrals;
-  std::map<std::string, ReferralState> referral_old_state;   // absent: opened by this commit
-  std::map<std::string, std::vector<std::string>> referral_old_keys;
-  std::vector<MatchReview> reviews;
-};
 
 std::string RecordStore::Impl::TermHash(const std::string& term) const {
   return sealer_.IndexHash("patient-term\n" + term);
@@ -924,7 +638,8 @@ Result<std::string> RecordStore::Impl::OpenReferralFor(LinkSet& set, const std::
 }
 
 Result<void> RecordStore::Impl::LinkDocuments(const FaxRecord& previous, const FaxRecord& record, IntakeResult& result,
-                                              rdb::WriteBatch& batch, std::vector<LinkEvent>& events) {
+                                              const PinnedDecisions& pinned, rdb::WriteBatch& batch,
+                                              std::vector<LinkEvent>& events) {
   const std::string& fax_id = result.fax_id;
   const int64_t at = record.received_at_us;
   LinkSet set;
@@ -946,9 +661,16 @@ Result<void> RecordStore::Impl::LinkDocuments(const FaxRecord& previous, const F
     Document& d = result.documents[i];
     identities[i] = match::IdentityFromDocument(d);
     if (!match::HasIdentity(identities[i])) continue;
-    auto candidates = FindCandidates(set, identities[i]);
-    if (!candidates) return std::unexpected(candidates.error());
-    match::MatchOutcome outcome = match::Decide(identities[i], *candidates, options_.match);
+    auto decided = PinnedOutcome(set, pinned, static_cast<uint32_t>(i), identities[i]);
+    if (!decided) return std::unexpected(decided.error());
+    match::MatchOutcome outcome;
+    if (*decided) {
+      outcome = std::move(**decided);
+    } else {
+      auto candidates = FindCandidates(set, identities[i]);
+      if (!candidates) return std::unexpected(candidates.error());
+      outcome = match::Decide(identities[i], *candidates, options_.match);
+    }
     std::string pid;
     switch (outcome.decision) {
       case match::Decision::kSamePatient:
@@ -1130,8 +852,10 @@ Result<void> RecordStore::Impl::WriteLinkSet(LinkSet& set, rdb::WriteBatch& batc
     if (r.documents.empty()) {
       replace_keys(old_keys, {});
       batch.Delete(referrals_.handle, rid);
+      batch.Delete(summaries_.handle, rid);
       continue;
     }
+    if (auto w = PutReferralSummary(batch, r); !w) return w;
     r.index_keys = {keys::ReferralStateKey(r.state, r.state_since_us, rid)};
     if (!r.closed) r.index_keys.push_back(keys::OpenReferralKey(r.patient_id, r.opened_at_us, rid));
     if (!r.referring_npi.empty()) r.index_keys.push_back(keys::ReferrerKey(r.referring_npi, r.opened_at_us, rid));
@@ -1152,11 +876,9 @@ Result<void> RecordStore::Impl::PutLinkEvents(rdb::WriteBatch& batch, std::vecto
     e.revision = record.revision;
     e.at_us = NowMicros();
     if (auto r = PutOutboxEvent(batch, e); !r) return r;
-    std::string key;
-    keys::PutBigEndian64(&key, keys::OrderedFromSigned(e.at_us));
-    keys::PutBigEndian64(&key, e.seq);
-    nlohmann::json audit = {{"actor", le.actor}, {"reason", le.reason}, {"event", OutboxEventToJson(e)}};
-    if (auto r = PutSealed(batch, audit_, key, EncodeRecord(audit)); !r) return r;
+    seqs.push_back(std::make_unique<SeqGuard>(audit_seqs_));
+    if (auto r = PutAuditEntry(batch, seqs.back()->seq(), ChangeAuditEntry(e, le.actor, le.role, le.reason), &e); !r)
+      return r;
   }
   return {};
 }
@@ -1250,7 +972,7 @@ Result<void> RecordStore::Impl::CloseReferral(const std::string& id, const std::
   e.patient_id = r.patient_id;
   e.referral_id = id;
   e.referral_state = ReferralStateName(ReferralState::kClosed);
-  std::vector<LinkEvent> events = {LinkEvent{std::move(e), actor, reason}};
+  std::vector<LinkEvent> events = {LinkEvent{std::move(e), actor, reason, "staff"}};
   FaxRecord none;
   none.state = FaxState::kFiled;
   std::vector<std::unique_ptr<SeqGuard>> seqs;
@@ -1264,23 +986,6 @@ Result<void> RecordStore::Impl::CloseReferral(const std::string& id, const std::
 
 namespace {
 
-// Releases a snapshot when leaving scope.
-class SnapshotGuard {
- public:
-  explicit SnapshotGuard(rdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
-  ~SnapshotGuard() { db_->ReleaseSnapshot(snapshot_); }
-  SnapshotGuard(const SnapshotGuard&) = delete;
-  SnapshotGuard& operator=(const SnapshotGuard&) = delete;
-  rdb::ReadOptions Options() const {
-    rdb::ReadOptions ro;
-    ro.snapshot = snapshot_;
-    return ro;
-  }
-
- private:
-  rdb::DB* db_;
-  const rdb::Snapshot* snapshot_;
-};
 
 }  // namespace
 
@@ -1337,7 +1042,12 @@ Result<std::string> RecordStore::Impl::GetPageImage(const std::string& fax_id, i
   if (page < 1) return MakeError(ErrorCode::kInvalidArgument, "bad_page_number", "pages are numbered from 1");
   auto image = GetSealed(rdb::ReadOptions(), pages_, keys::FaxSubKey(fax_id, static_cast<uint32_t>(page)));
   if (!image) return std::unexpected(image.error());
-  if (!*image) return MakeError(ErrorCode::kNotFound, "page_image_not_found", "no image for that page");
+  if (!*image) {
+    auto record = ReadFaxRecord(rdb::ReadOptions(), fax_id);
+    if (record && *record && (*record)->raw_purged_at_us != 0)
+      return MakeError(ErrorCode::kNotFound, "purged_by_retention", "page images were removed by the retention policy");
+    return MakeError(ErrorCode::kNotFound, "page_image_not_found", "no image for that page");
+  }
   return std::move(**image);
 }
 

@@ -25,10 +25,13 @@
 
 #include "pipeline/model.h"
 #include "pipeline/status.h"
+#include "store/audit.h"
 #include "store/crypto.h"
 #include "store/fax_id.h"
 #include "store/match.h"
 #include "store/records.h"
+#include "store/referral_metrics.h"
+#include "store/retention.h"
 
 namespace faxintake::store {
 
@@ -63,8 +66,9 @@ struct AcceptOutcome {
 
 class RecordStore {
  public:
-  // The layout version this build reads and writes (meta "schema_version").
-  static constexpr uint32_t kSchemaVersion = 1;
+  // The layout version this build reads and writes (meta "schema_version"). Version 2 keys the
+  // audit log by its own sequence and keeps a summary entry per referral (store/keys.h).
+  static constexpr uint32_t kSchemaVersion = 2;
 
   struct Counts {
     uint64_t faxes = 0;         // accepted in total
@@ -185,6 +189,55 @@ class RecordStore {
   // not carry patient data). Closing a closed referral changes nothing.
   // Errors: kInvalidArgument for a malformed id or an empty actor; kNotFound; storage errors.
   Result<void> CloseReferral(const std::string& referral_id, const std::string& actor, const std::string& reason);
+
+  // Settles a document the matcher left to a person (review reason possible_match or
+  // possible_duplicate), in one atomic batch: the document is filed to the chosen patient (a
+  // new one, with a stable id, for kNewPatient) and attached to a referral as a commit would
+  // (its own referral, the fax's referral, or the patient's open one), documents of the same
+  // fax that print only the name follow it, the review reason is cleared (the document leaves
+  // the review queue when nothing else needs review; the fax becomes filed when no document
+  // does), the match review is removed, and a kEventMatchResolved outbox event and audit
+  // entries (actor, reason) are written. The decision is kept: a later re-commit of the fax
+  // files the document the same way. Repeating the same decision changes nothing
+  // (already_resolved).
+  // Errors: kInvalidArgument for a malformed fax id, an empty actor, or a kSamePatient id that
+  // is not one of the review's candidates; kNotFound for an unknown fax or document;
+  // kFailedPrecondition when the document has no pending match review (never had one, or was
+  // resolved to another patient) or the chosen patient is no longer on file; storage errors.
+  Result<ResolveOutcome> ResolveMatchReview(const std::string& fax_id, uint32_t document, const MatchDecision& decision,
+                                            const std::string& actor, const std::string& reason);
+
+  // ---- audit log (store/audit.h)
+
+  // Appends an access entry to the audit log, durably (synced) before returning.
+  // The caller must pass ids and codes only (no names, dates of birth, free text from a fax).
+  // Errors: kInvalidArgument for an empty actor or action, a field with control characters or
+  // over 512 bytes; storage errors.
+  Result<void> RecordAccess(const AccessEntry& e);
+  // Audit entries (access and change) with seq > after_seq, in seq order, at most `limit`.
+  // Like ReadOutbox, only entries below every still-running write are returned, so the last
+  // seq read is a safe cursor. Errors: kDataLoss for a corrupt entry; storage errors.
+  Result<std::vector<AuditEntry>> ReadAudit(uint64_t after_seq, size_t limit);
+
+  // ---- retention and reports
+
+  // Removes the raw bytes and page images of processed faxes accepted more than
+  // `o.raw_days` days ago (store/retention.h), one atomic batch per fax with a kEventRawPurged
+  // outbox event and an audit entry. Never removes: faxes not yet processed, faxes with a
+  // document in a referral that is not closed (kClosed; a referral whose consult note came
+  // back is still kept until staff close it), faxes with a document in the review queue.
+  // The fax record, result, OCR, documents and match data stay; GetRawFax and GetPageImage of
+  // a purged fax answer kNotFound with reason "purged_by_retention". raw_days 0 removes
+  // nothing. Cost: reads every processed fax's record and documents.
+  // Errors: kInvalidArgument for negative raw_days; storage errors (faxes purged before the
+  // error stay purged).
+  Result<RetentionReport> ApplyRetention(const RetentionOptions& o);
+
+  // The referral coordination metrics at `now_unix_ms` (store/referral_metrics.h). Reads the
+  // small per-referral summary entries (one per referral, no patient data), not faxes or
+  // documents: cost grows with the number of referrals, a few hundred bytes each.
+  // Errors: kDataLoss for a corrupt summary; storage errors.
+  Result<ReferralMetrics> ComputeReferralMetrics(int64_t now_unix_ms);
 
   // Outbox events with seq > after_seq, in seq order, at most `limit`. Only events whose seq is
   // below every still-running write are returned, so a consumer that keeps the last seq it read

@@ -55,6 +55,10 @@ struct FaxRecord {
   // later purge) deletes exactly these whatever the key derivation was when they were written.
   std::vector<std::string> index_keys;    // state and review-queue entries
   std::vector<std::string> gateway_keys;  // (source, gateway fax id) aliases of this fax
+
+  // Set when the retention policy removed the raw bytes and page images (RecordStore::
+  // ApplyRetention); the record, OCR, documents and audit entries stay.
+  int64_t raw_purged_at_us = 0;  // 0: not purged
 };
 
 inline constexpr std::string_view kEventFaxAccepted = "fax.accepted";
@@ -62,6 +66,8 @@ inline constexpr std::string_view kEventFaxProcessed = "fax.processed";
 inline constexpr std::string_view kEventPatientCreated = "patient.created";
 inline constexpr std::string_view kEventReferralOpened = "referral.opened";
 inline constexpr std::string_view kEventReferralState = "referral.state_changed";
+inline constexpr std::string_view kEventMatchResolved = "match.resolved";  // a person decided a match review
+inline constexpr std::string_view kEventRawPurged = "fax.raw_purged";      // retention removed raw bytes and images
 
 // A change event in the outbox. Carries ids only; consumers read the records they need.
 struct OutboxEvent {
@@ -166,6 +172,26 @@ struct MatchReview {
   uint32_t document = 0;
   match::Decision decision = match::Decision::kPossibleMatch;
   std::vector<match::ScoredCandidate> candidates;  // best first, with per-field evidence
+};
+
+// A person's decision on a document left to them by the matcher (RecordStore::
+// ResolveMatchReview): the same person as a patient on file, or a new patient.
+struct MatchDecision {
+  enum class Kind : uint8_t { kSamePatient, kNewPatient };
+  Kind kind = Kind::kNewPatient;
+  std::string patient_id;  // kSamePatient: one of the review's candidates
+
+  static MatchDecision Same(std::string id) { return MatchDecision{Kind::kSamePatient, std::move(id)}; }
+  static MatchDecision New() { return MatchDecision{Kind::kNewPatient, {}}; }
+};
+
+struct ResolveOutcome {
+  std::string patient_id;                  // the patient the document is now filed to
+  std::optional<std::string> referral_id;  // the referral it joined or opened, if any
+  bool new_patient = false;                // the decision created the patient
+  bool already_resolved = false;           // a repeat of the same decision: nothing was written
+  bool still_needs_review = false;         // the document has other review reasons left
+  IntakeStatus fax_status = IntakeStatus::kNeedsReview;  // the fax's status afterwards
 };
 
 // Referrals in one state, as served from the state index.
