@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <future>
 #include <filesystem>
@@ -52,7 +53,21 @@ store::StoreOptions StoreAt(const ServiceConfig& config, const std::string& dir,
   so.key_env = config.key_env;
   so.create_if_missing = !existing;
   so.create_key_if_missing = !existing;
+  so.match = config.match;
   return so;
+}
+
+// An existing store for a maintenance command; nullptr (after saying why) when it is missing
+// or cannot be opened, e.g. because the service holds it.
+std::unique_ptr<store::RecordStore> OpenExistingStore(const ServiceConfig& config, const std::string& store_dir) {
+  const std::string path = store_dir.empty() ? config.store_path : store_dir;
+  auto st = store::RecordStore::Open(StoreAt(config, path, /*existing=*/true));
+  if (!st) {
+    std::cerr << "faxintake: cannot open the record store at " << path << ": " << st.error().message
+              << (st.error().reason == "store_locked" ? " (stop the service first)" : "") << "\n";
+    return nullptr;
+  }
+  return std::move(*st);
 }
 
 std::unique_ptr<store::RecordStore> OpenStore(const ServiceConfig& config, const std::string& dir) {
@@ -240,6 +255,58 @@ int RunRestore(const ServiceConfig& config, const std::string& backup, const std
     return 1;
   }
   std::cerr << "faxintake: restored " << backup << " into " << target << "\n";
+  return 0;
+}
+
+int RunRetention(const ServiceConfig& config, const std::string& store_dir, bool dry_run) {
+  if (config.retention_raw_days == 0) {
+    std::cerr << "faxintake: retention.raw_days is 0 in " << config.config_file
+              << ": raw faxes and page images are kept forever; nothing to do\n";
+    return 0;
+  }
+  auto store = OpenExistingStore(config, store_dir);
+  if (!store) return 2;
+  store::RetentionOptions o;
+  o.raw_days = config.retention_raw_days;
+  o.dry_run = dry_run;
+  auto report = store->ApplyRetention(o);
+  if (!report) {
+    std::cerr << "faxintake: retention failed: " << report.error().message << "\n";
+    return 1;
+  }
+  std::cout << (dry_run ? "retention (dry run: nothing removed)" : "retention") << ", raw_days " << o.raw_days << "\n"
+            << "  processed faxes examined       " << report->examined << "\n"
+            << "  raw and page images " << (dry_run ? "to purge " : "purged   ") << "  " << report->purged << "\n"
+            << "  kept: referral not closed      " << report->kept_open_referral << "\n"
+            << "  kept: document under review    " << report->kept_needs_review << "\n"
+            << "  kept: younger than raw_days    " << report->kept_young << "\n"
+            << "  purged by an earlier run       " << report->already_purged << "\n"
+            << "  bytes freed                    " << report->bytes_freed << "\n";
+  return 0;
+}
+
+int RunReport(const ServiceConfig& config, const std::string& store_dir, bool json) {
+  auto store = OpenExistingStore(config, store_dir);
+  if (!store) return 2;
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto metrics = store->ComputeReferralMetrics(now_ms);
+  if (!metrics) {
+    std::cerr << "faxintake: the referral metrics could not be computed: " << metrics.error().message << "\n";
+    return 1;
+  }
+  const char* user = std::getenv("USER");
+  store::AccessEntry access{std::string("cli:") + (user != nullptr && *user != '\0' ? user : "unknown"), "operator",
+                            "read", "report", "", "referral metrics"};
+  if (auto r = store->RecordAccess(access); !r) {
+    std::cerr << "faxintake: the read could not be audited, so nothing is shown: " << r.error().message << "\n";
+    return 1;
+  }
+  if (json) {
+    std::cout << store::ReferralMetricsJson(*metrics).dump(2) << "\n";
+  } else {
+    std::cout << store::FormatReferralMetrics(*metrics);
+  }
   return 0;
 }
 

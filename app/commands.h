@@ -32,6 +32,15 @@ int RunBackup(const ServiceConfig& config, const std::string& store_dir, const s
 // <store>.replaced-<unix seconds>; a store in use by a running service is always refused.
 // 0 on success, 1 when the backup is unusable or the copy failed, 2 on refusal.
 int RunRestore(const ServiceConfig& config, const std::string& backup, const std::string& store_dir, bool force);
+// Applies the retention policy (config.retention_raw_days; store/retention.h) to the store
+// (config.store_path unless `store_dir`) and prints what it removed and kept; with `dry_run`
+// only counts. 0 on success (also when raw_days is 0: nothing to do), 1 when it failed, 2 when
+// the store cannot be opened (missing, or in use by a running service).
+int RunRetention(const ServiceConfig& config, const std::string& store_dir, bool dry_run);
+// Prints the referral coordination metrics of the store (store/referral_metrics.h) as text, or
+// as JSON with `json`; the read is recorded in the audit log. 0 on success, 1 when they could
+// not be computed, 2 when the store cannot be opened (missing, or in use by a running service).
+int RunReport(const ServiceConfig& config, const std::string& store_dir, bool json);
 // Loads every file the configuration names; 0 when all are valid, 2 otherwise.
 int RunCheckConfig(const ServiceConfig& config);
 // Adds principal `name` with role `role` (staff, export, admin) to config.tokens_file and prints

@@ -27,6 +27,33 @@ Result<void> CheckRange(double v, double lo, double hi, const std::string& file,
   return {};
 }
 
+// store.match.* and retention.raw_days.
+Result<void> LoadMatchAndRetention(const YAML::Node& root, const std::string& path, ServiceConfig& c) {
+  const YAML::Node store = root["store"];
+  // Indexing a missing key yields an invalid node that throws when indexed again.
+  const YAML::Node match = store && store.IsMap() && store["match"] ? store["match"] : YAML::Node();
+  if (match && !match.IsNull() && !match.IsMap()) return std::unexpected(Bad(path, "store.match", "must be a mapping"));
+  auto& m = c.match;
+  ASSIGN_OR_RETURN(m.auto_threshold, Get<double>(match["auto_threshold"], path, "store.match.auto_threshold", m.auto_threshold));
+  if (auto r = CheckRange(m.auto_threshold, 0, 100, path, "store.match.auto_threshold"); !r) return r;
+  ASSIGN_OR_RETURN(m.review_threshold,
+                   Get<double>(match["review_threshold"], path, "store.match.review_threshold", m.review_threshold));
+  if (auto r = CheckRange(m.review_threshold, 0, 100, path, "store.match.review_threshold"); !r) return r;
+  if (m.review_threshold > m.auto_threshold)
+    return std::unexpected(Bad(path, "store.match.review_threshold", "must not exceed store.match.auto_threshold"));
+  ASSIGN_OR_RETURN(m.max_review_candidates, Get<size_t>(match["max_review_candidates"], path,
+                                                        "store.match.max_review_candidates", m.max_review_candidates));
+  if (auto r = CheckRange(static_cast<double>(m.max_review_candidates), 1, 50, path, "store.match.max_review_candidates"); !r)
+    return r;
+  const YAML::Node retention = root["retention"];
+  if (retention && !retention.IsNull() && !retention.IsMap())
+    return std::unexpected(Bad(path, "retention", "must be a mapping"));
+  if (retention && retention.IsMap())
+    ASSIGN_OR_RETURN(c.retention_raw_days, Get<int>(retention["raw_days"], path, "retention.raw_days", c.retention_raw_days));
+  if (auto r = CheckRange(c.retention_raw_days, 0, 36500, path, "retention.raw_days"); !r) return r;
+  return {};
+}
+
 }  // namespace
 
 std::string DefaultConfigPath() {
@@ -51,6 +78,7 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   ASSIGN_OR_RETURN(c.store_path, Get<std::string>(root["store"]["path"], path, "store.path", c.store_path));
   ASSIGN_OR_RETURN(c.key_file, Get<std::string>(root["store"]["key_file"], path, "store.key_file", c.key_file));
   ASSIGN_OR_RETURN(c.key_env, Get<std::string>(root["store"]["key_env"], path, "store.key_env", c.key_env));
+  if (auto r = LoadMatchAndRetention(root, path, c); !r) return std::unexpected(r.error());
 
   if (const YAML::Node folders = root["inbox"]["folders"]) {
     if (!folders.IsSequence()) return std::unexpected(Bad(path, "inbox.folders", "must be a list"));

@@ -8,6 +8,7 @@
 #include "ingest/drop_folder.h"
 #include "pipeline/processor.h"
 #include "pipeline/status.h"
+#include "store/match.h"
 
 namespace faxintake::app {
 
@@ -40,6 +41,14 @@ struct ServiceConfig {
   size_t queue_limit = 1000;
   std::string log_level = "info";
   ProcessorOptions processor;
+  // Patient matching thresholds (store.match: auto_threshold, review_threshold,
+  // max_review_candidates; store/match.h). 0 <= review_threshold <= auto_threshold.
+  store::match::MatchOptions match;
+  // retention.raw_days: raw faxes and page images of processed faxes are removed this many
+  // days after acceptance, unless an open referral or a review still needs them
+  // (store/retention.h); `serve` applies it once a day, `faxintake retention` on demand.
+  // 0: kept forever.
+  int retention_raw_days = 0;
 };
 
 // Loads and checks a configuration file. Errors: kFailedPrecondition when the file is

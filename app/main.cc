@@ -6,6 +6,8 @@
 //   faxintake decode       FILE --out DIR
 //   faxintake check-config [FILE]
 //   faxintake train        [--config FILE] DIR [--out FILE]
+//   faxintake retention    [--config FILE] [--store DIR] [--dry-run]
+//   faxintake report       [--config FILE] [--store DIR] [--json]
 //   faxintake add-token    [--config FILE] NAME staff|export|admin
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -82,6 +84,18 @@ int main(int argc, char** argv) {
   std::string token_name, token_role;
   add_token->add_option("name", token_name, "who: a person or a job (letters, digits, . _ @ -)")->required();
   add_token->add_option("role", token_role, "staff (review), export (EHR export jobs) or admin")->required();
+  auto* retention = cli.add_subcommand(
+      "retention", "remove raw faxes and page images older than retention.raw_days that no open referral or review needs");
+  std::string retention_store;
+  bool retention_dry_run = false;
+  retention->add_option("--store", retention_store, "store folder (default: store.path of the configuration)");
+  retention->add_flag("--dry-run", retention_dry_run, "only count what would be removed");
+  auto* report = cli.add_subcommand(
+      "report", "referral metrics: pending by age, missing information, time to ready, loop closure, top referrers");
+  std::string report_store;
+  bool report_json = false;
+  report->add_option("--store", report_store, "store folder (default: store.path of the configuration)");
+  report->add_flag("--json", report_json, "print JSON instead of text");
   auto* check = cli.add_subcommand("check-config", "validate a configuration file and the files it names");
   std::string check_path;
   check->add_option("file", check_path, "configuration file");
@@ -110,5 +124,7 @@ int main(int argc, char** argv) {
   if (*backup) return app::RunBackup(*config, backup_store, backup_dir);
   if (*restore) return app::RunRestore(*config, restore_from, restore_store, restore_force);
   if (*add_token) return app::RunAddToken(*config, token_name, token_role);
+  if (*retention) return app::RunRetention(*config, retention_store, retention_dry_run);
+  if (*report) return app::RunReport(*config, report_store, report_json);
   return 2;
 }

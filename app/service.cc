@@ -79,6 +79,7 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceConfig& config) {
   so.key_file = config.key_file;
   so.key_env = config.key_env;
   so.create_key_if_missing = true;
+  so.match = config.match;
   auto st = store::RecordStore::Open(so);
   if (!st) return std::unexpected(st.error());
   s->store_ = std::move(*st);
@@ -191,6 +192,7 @@ Result<void> Service::Start() {
   }
   for (int i = 0; i < config_.fax_workers; ++i) workers_.emplace_back([this] { WorkerLoop(); });
   poller_ = std::thread([this] { PollLoop(); });
+  if (config_.retention_raw_days > 0) retention_ = std::thread([this] { RetentionLoop(); });
   if (webhooks_) webhooks_->Start();
   if (srfax_) srfax_->Start();
   auto started = http_->Start();
@@ -212,9 +214,22 @@ void Service::Stop() {
   if (http_) http_->Stop();
   if (webhooks_) webhooks_->Stop();
   if (srfax_) srfax_->Stop();
+  retention_cv_.notify_all();
   if (poller_.joinable()) poller_.join();
+  if (retention_.joinable()) retention_.join();
   for (auto& t : workers_) t.join();
   workers_.clear();
+}
+
+void Service::RetentionLoop() {
+  for (;;) {
+    store::RetentionOptions o;
+    o.raw_days = config_.retention_raw_days;
+    auto report = store_->ApplyRetention(o);  // logs its counts
+    if (!report) log::Warn("retention_failed", "code={}", report.error().reason);
+    std::unique_lock lock(mu_);
+    if (retention_cv_.wait_for(lock, std::chrono::hours(24), [this] { return stopping_; })) return;
+  }
 }
 
 size_t Service::queue_depth() const {

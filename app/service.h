@@ -54,6 +54,8 @@ class Service {
   void Enqueue(const std::string& fax_id);
   void WorkerLoop();
   void PollLoop();
+  // Applies the retention policy (config.retention_raw_days) at start and once a day.
+  void RetentionLoop();
   void AfterProcessing(const IntakeResult& result);
 
   ServiceConfig config_;
@@ -72,6 +74,8 @@ class Service {
   bool stopping_ = false;
   std::vector<std::thread> workers_;
   std::thread poller_;
+  std::thread retention_;                    // runs only when retention_raw_days > 0
+  std::condition_variable retention_cv_;     // wakes RetentionLoop at Stop
   std::atomic<uint64_t> accepted_{0}, duplicates_{0}, rejected_busy_{0}, quarantined_{0};
   mutable std::mutex sources_mu_;
   std::map<std::string, uint64_t> received_by_source_;  // new faxes by FaxMetadata::source

@@ -1,0 +1,71 @@
+// Loading the service configuration: the store's matching thresholds and the retention policy.
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace faxintake::app {
+namespace {
+
+using faxintake::testing::TempDir;
+using faxintake::testing::WriteConfig;
+
+TEST(Config, TheShippedFileHasTheMatcherDefaultsAndKeepsRawFaxesForever) {
+  TempDir dir;
+  auto c = LoadConfig(WriteConfig(dir.path(), {}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  const store::match::MatchOptions defaults;
+  EXPECT_EQ(c->match.auto_threshold, defaults.auto_threshold);
+  EXPECT_EQ(c->match.review_threshold, defaults.review_threshold);
+  EXPECT_EQ(c->match.max_review_candidates, defaults.max_review_candidates);
+  EXPECT_EQ(c->retention_raw_days, 0);
+}
+
+TEST(Config, MatchThresholdsAndRetentionDaysAreRead) {
+  TempDir dir;
+  auto c = LoadConfig(WriteConfig(dir.path(), {{"auto_threshold: 10.0", "auto_threshold: 12.5"},
+                                               {"review_threshold: 5.0", "review_threshold: 6"},
+                                               {"max_review_candidates: 5", "max_review_candidates: 3"},
+                                               {"raw_days: 0", "raw_days: 90"}}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->match.auto_threshold, 12.5);
+  EXPECT_EQ(c->match.review_threshold, 6);
+  EXPECT_EQ(c->match.max_review_candidates, 3u);
+  EXPECT_EQ(c->retention_raw_days, 90);
+}
+
+TEST(Config, AFileWithoutTheNewSectionsGetsTheDefaults) {
+  TempDir dir;
+  auto c = LoadConfig(WriteConfig(dir.path(), {{"  match:\n", "  unused_match:\n"}, {"retention:\n", "unused_retention:\n"}}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->match.auto_threshold, store::match::MatchOptions{}.auto_threshold);
+  EXPECT_EQ(c->retention_raw_days, 0);
+}
+
+TEST(Config, BadThresholdsAndRetentionDaysNameTheirKey) {
+  struct Case {
+    const char* from;
+    const char* to;
+    const char* key;
+  };
+  const std::vector<Case> cases = {
+      {"review_threshold: 5.0", "review_threshold: 11", "store.match.review_threshold"},  // above auto
+      {"auto_threshold: 10.0", "auto_threshold: -1", "store.match.auto_threshold"},
+      {"auto_threshold: 10.0", "auto_threshold: high", "store.match.auto_threshold"},
+      {"max_review_candidates: 5", "max_review_candidates: 0", "store.match.max_review_candidates"},
+      {"raw_days: 0", "raw_days: -3", "retention.raw_days"},
+      {"raw_days: 0", "raw_days: [1]", "retention.raw_days"},
+  };
+  for (const Case& k : cases) {
+    SCOPED_TRACE(k.to);
+    TempDir dir;
+    auto c = LoadConfig(WriteConfig(dir.path(), {{k.from, k.to}}));
+    ASSERT_FALSE(c.has_value());
+    EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(c.error().message.find(k.key), std::string::npos) << c.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace faxintake::app
