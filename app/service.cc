@@ -113,14 +113,15 @@ Result<std::unique_ptr<Service>> Service::Create(const ServiceConfig& config) {
   server::HttpHandlers h;
   Service* self = s.get();
   h.upload = [self](std::string_view bytes, const FaxMetadata& meta) { return self->Accept(bytes, meta); };
-  h.result = [self](const std::string& fax_id) -> Result<std::optional<std::string>> {
-    auto meta = self->store_->GetMetadata(fax_id);
-    if (!meta) return std::unexpected(meta.error());
-    auto r = self->store_->GetResult(fax_id);
-    if (!r) return std::unexpected(r.error());
-    if (!r->has_value()) return std::optional<std::string>{};
-    return std::optional<std::string>{ToContractJson(**r).dump()};
-  };
+  // The staff and export API (results, review, referrals, patients, outbox, audit): bearer
+  // tokens from the tokens file, every read of patient data audited in the store.
+  auto tokens = server::TokenRegistry::Open(config.tokens_file);
+  if (!tokens) return std::unexpected(tokens.error());
+  s->tokens_ = std::move(*tokens);
+  if (s->tokens_->size() == 0)
+    log::Warn("api_no_principals", "tokens_file={} hint=faxintake_add-token", config.tokens_file);
+  s->api_ = std::make_unique<server::StaffApi>(server::StaffApiOptions{}, s->store_.get(), s->tokens_.get());
+  h.api = s->api_->Routes();
   h.ready = [self] { return !self->stopping_; };
   h.metrics = [self] { return self->Metrics(); };
   // Fax-gateway webhooks: gateways.yaml beside the configuration file; none enabled, none served.

@@ -24,7 +24,9 @@
 #include "ingest/drop_folder.h"
 #include "ingest/srfax_poller.h"
 #include "pipeline/processor.h"
+#include "server/auth.h"
 #include "server/http_server.h"
+#include "server/staff_api.h"
 #include "server/webhooks.h"
 #include "store/record_store.h"
 
@@ -64,6 +66,8 @@ class Service {
   std::vector<std::unique_ptr<ingest::DropFolder>> folders_;
   std::unique_ptr<server::WebhookIntake> webhooks_;  // null when no gateway is enabled
   std::unique_ptr<ingest::SrfaxPoller> srfax_;       // null unless srfax is enabled
+  std::unique_ptr<server::TokenRegistry> tokens_;   // the API's principals (config.tokens_file)
+  std::unique_ptr<server::StaffApi> api_;            // the staff and export routes; outlives http_
   std::unique_ptr<server::HttpServer> http_;
 
   mutable std::mutex mu_;

@@ -42,6 +42,8 @@ open(f"{work}/config/gateways.yaml", "w").write(f"""webhooks:
 PY
 export FAXINTAKE_LOAD_KEY=load-test-key
 unset FAXINTAKE_STORE_KEY
+# Reading results back needs a token of the staff and export API.
+TOKEN=$("$BIN" --config "$WORK/config/faxintake.yaml" add-token load-bench export 2>/dev/null)
 "$BIN" --config "$WORK/config/faxintake.yaml" --log-level warn serve 2>"$WORK/serve.log" &
 PID=$!
 for _ in $(seq 100); do
@@ -49,9 +51,10 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
-/usr/bin/python3 - "$PORT" "$COUNT" "$THREADS" <<'PY'
+/usr/bin/python3 - "$PORT" "$COUNT" "$THREADS" "$TOKEN" <<'PY'
 import hashlib, hmac, http.client, json, sys, threading, time
 port, count, threads = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+token = sys.argv[4]
 key = b"load-test-key"
 lock = threading.Lock()
 next_job = 0
@@ -106,7 +109,7 @@ secs = time.time() - start
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 missing = 0
 for i, fid in fax_ids.items():
-    conn.request("GET", f"/v1/faxes/{fid}"); r = conn.getresponse(); r.read()
+    conn.request("GET", f"/v1/faxes/{fid}", headers={"Authorization": f"Bearer {token}"}); r = conn.getresponse(); r.read()
     if r.status not in (200, 202): missing += 1
 conn.request("GET", "/metrics"); metrics = conn.getresponse().read().decode()
 def metric(name):

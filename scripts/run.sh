@@ -11,4 +11,6 @@ for f in samples/set/*.tif samples/set/*.pdf; do
   [ -e "$f" ] || continue
   cp -n "$f" var/inbox/ 2>/dev/null || true
 done
+[ -e var/keys/api_tokens.yaml ] ||
+  echo "run.sh: to read results over HTTP, make a token: build/app/faxintake add-token NAME staff (README: Staff and export API)" >&2
 exec ./build/app/faxintake serve "$@"

@@ -33,12 +33,32 @@ constexpr char kWebhookPrefix[] = "/v1/webhooks/";
 // handler below).
 constexpr char kRawContentType[] = "X-Faxintake-Raw-Content-Type";
 
-}  // namespace
-
-std::string_view WebhookRequest::header(std::string_view name) const {
+std::string_view FindHeader(const std::vector<std::pair<std::string, std::string>>& headers, std::string_view name) {
   for (const auto& [k, v] : headers)
     if (k.size() == name.size() && ::strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
   return {};
+}
+
+ApiRequest ToApiRequest(const httplib::Request& req) {
+  ApiRequest a;
+  a.method = req.method;
+  for (size_t i = 1; i < req.matches.size(); ++i) a.params.push_back(req.matches[i].str());
+  a.query.assign(req.params.begin(), req.params.end());
+  a.headers.assign(req.headers.begin(), req.headers.end());
+  a.body = req.body;
+  return a;
+}
+
+}  // namespace
+
+std::string_view WebhookRequest::header(std::string_view name) const { return FindHeader(headers, name); }
+
+std::string_view ApiRequest::header(std::string_view name) const { return FindHeader(headers, name); }
+
+std::optional<std::string_view> ApiRequest::query_value(std::string_view name) const {
+  for (const auto& [k, v] : query)
+    if (k == name) return v;
+  return std::nullopt;
 }
 
 struct HttpServer::Impl {
@@ -124,16 +144,21 @@ HttpServer::HttpServer(HttpOptions options, HttpHandlers handlers) : impl_(std::
     res.set_content(reply.body, "application/json");
   });
 
-  s.Get(R"(/v1/faxes/([A-Za-z0-9_\-]{1,80}))", [handlers](const httplib::Request& req, httplib::Response& res) {
-    auto r = handlers.result(req.matches[1]);
-    if (!r) {
-      if (r.error().code == ErrorCode::kNotFound) return ErrorReply(res, 404, "not_found", "no such fax");
-      return ErrorReply(res, 503, r.error().reason, r.error().message);
+  for (const ApiRoute& route : handlers.api) {
+    auto serve = [handler = route.handler](const httplib::Request& req, httplib::Response& res) {
+      ApiResponse reply = handler(ToApiRequest(req));
+      res.status = reply.status;
+      for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+      res.set_content(reply.body, "application/json");
+    };
+    if (route.method == "GET") {
+      s.Get(route.pattern, serve);
+    } else if (route.method == "POST") {
+      s.Post(route.pattern, serve);
+    } else {
+      log::Error("http_route_ignored", "method={}", route.method);
     }
-    if (!r->has_value()) return JsonReply(res, 202, {{"fax_id", req.matches[1].str()}, {"status", "processing"}});
-    res.status = 200;
-    res.set_content(**r, "application/json");
-  });
+  }
 
   s.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   s.Get("/readyz", [handlers](const httplib::Request&, httplib::Response& res) {

@@ -6,7 +6,9 @@
 //                            raw bytes with Content-Type application/pdf | image/tiff | image/png.
 //                            202 {"fax_id", "duplicate"} once the fax is durably stored;
 //                            400 bad request, 413 too large, 503 (Retry-After) when the queue is full.
-//   GET  /v1/faxes/{fax_id}  200 the intake result (faxintake.result/1); 202 while processing; 404.
+//   API routes               each HttpHandlers::api entry (the staff and export API of
+//                            server/staff_api.h, GET /v1/faxes/{fax_id} among them), handed the
+//                            request without httplib; the handler authenticates and answers.
 //   POST /v1/webhooks/{gateway}
 //                            a fax-gateway webhook, handed over raw (body bytes as received,
 //                            not parsed) to HttpHandlers::webhook, which verifies, stores and
@@ -61,11 +63,40 @@ struct WebhookResponse {
   int retry_after_seconds = 0;       // > 0: sent as Retry-After (with 503)
 };
 
+// A request to an API route, without httplib: the route's captures, the decoded query
+// parameters, the headers and the body.
+struct ApiRequest {
+  std::string method;                // "GET", "POST"
+  std::vector<std::string> params;   // the route pattern's capture groups, in order
+  std::vector<std::pair<std::string, std::string>> query;    // decoded, ordered by name
+  std::vector<std::pair<std::string, std::string>> headers;  // names as sent
+  std::string body;
+
+  // The first header named `name` (case-insensitive), or "".
+  std::string_view header(std::string_view name) const;
+  // The first query parameter named `name` (exact), or nullopt.
+  std::optional<std::string_view> query_value(std::string_view name) const;
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string body;  // JSON
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (WWW-Authenticate, ...)
+};
+
+// One API route. `pattern` is matched against the whole path (ECMAScript syntax; keep every
+// capture bounded, e.g. ([A-Za-z0-9_\-]{1,80})). Routes are tried in the order given.
+struct ApiRoute {
+  std::string method;  // "GET" or "POST"
+  std::string pattern;
+  std::function<ApiResponse(const ApiRequest&)> handler;
+};
+
 struct HttpHandlers {
   // Stores the fax durably and queues it. kResourceExhausted => 503; kInvalidArgument => 400.
   std::function<Result<UploadReply>(std::string_view bytes, const FaxMetadata& meta)> upload;
-  // The contract JSON text of a processed fax; nullopt while still processing; kNotFound.
-  std::function<Result<std::optional<std::string>>(const std::string& fax_id)> result;
+  // Routes beside the built-in ones; each handler authenticates its own requests.
+  std::vector<ApiRoute> api;
   // Handles POST /v1/webhooks/{gateway}. Optional: when empty the route answers 404.
   std::function<WebhookResponse(const WebhookRequest&)> webhook;
   std::function<bool()> ready;

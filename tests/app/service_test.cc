@@ -2,10 +2,12 @@
 // folder, real HTTP on 127.0.0.1 port 0, real OCR. A fax dropped into the inbox and a fax
 // uploaded over HTTP are both stored, processed and readable back; the dropped file is
 // archived only after it was stored; a bad file lands in quarantine with a reason file.
+// Results are read through the staff API with a bearer token, and each read is audited.
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +16,7 @@
 
 #include "app/config.h"
 #include "app/service.h"
+#include "server/auth.h"
 #include "tests/support/test_support.h"
 
 namespace faxintake::app {
@@ -45,12 +48,16 @@ class ServiceTest : public ::testing::Test {
     config_.poll_seconds = 0.1;
     config_.http_port = 0;
     config_.fax_workers = 2;
+    config_.tokens_file = (tmp_.path() / "api_tokens.yaml").string();
+    auto token = server::AddPrincipal(config_.tokens_file, "intake-test", server::Role::kStaff);
+    ASSERT_TRUE(token.has_value()) << token.error().message;
+    token_ = *token;
   }
 
   // Polls the HTTP result endpoint until the fax is processed (200) or time runs out.
   nlohmann::json WaitForResult(httplib::Client& client, const std::string& fax_id) {
     for (auto deadline = std::chrono::steady_clock::now() + 120s; std::chrono::steady_clock::now() < deadline;) {
-      auto r = client.Get("/v1/faxes/" + fax_id);
+      auto r = client.Get(("/v1/faxes/" + fax_id).c_str(), {{"Authorization", "Bearer " + token_}});
       if (r && r->status == 200) return nlohmann::json::parse(r->body);
       std::this_thread::sleep_for(100ms);
     }
@@ -60,6 +67,7 @@ class ServiceTest : public ::testing::Test {
 
   testing::TempDir tmp_;
   ServiceConfig config_;
+  std::string token_;  // a staff principal's bearer token
 };
 
 TEST_F(ServiceTest, DropFolderAndUploadFeedTheSameWorkersAndStore) {
@@ -108,6 +116,17 @@ TEST_F(ServiceTest, DropFolderAndUploadFeedTheSameWorkersAndStore) {
   const auto dropped = WaitForResult(client, dropped_id);
   EXPECT_EQ(dropped["fax_id"], dropped_id);
   EXPECT_EQ(dropped["pages"].size(), 2u);
+
+  // Results are patient data: no token, no result; each read is in the audit log.
+  auto anonymous = client.Get("/v1/faxes/" + dropped_id);
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  auto audit = (*service)->store().ReadAudit(0, 10000);
+  ASSERT_TRUE(audit.has_value());
+  EXPECT_TRUE(std::any_of(audit->begin(), audit->end(), [&](const store::AuditEntry& e) {
+    return e.actor == "intake-test" && e.action == "read" && e.subject_kind == "fax" && e.subject_id == dropped_id &&
+           e.purpose == "review";
+  }));
 
   // A file that is not a fax: stored, quarantined, moved beside a reason file.
   testing::WriteFile(inbox / "broken.tif", std::string("II*\0garbage that is not a TIFF", 30));

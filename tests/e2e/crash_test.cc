@@ -77,6 +77,8 @@ std::string Config(const fs::path& dir) {
                                        {"settle_seconds: 2", "settle_seconds: 0.2"},
                                        {"poll_seconds: 1", "poll_seconds: 0.1"},
                                        {"port: 8080", "port: 0"},
+                                       {"tokens_file: var/keys/api_tokens.yaml",
+                                        "tokens_file: " + (dir / "api_tokens.yaml").string()},
                                    });
 }
 
@@ -96,6 +98,11 @@ TEST(CrashTest, KilledAtRandomTheServiceLosesAndDoublesNothing) {
   testing::TempDir tmp;
   const std::string config = Config(tmp.path());
   fs::create_directories(tmp.path() / "inbox");
+  // Results are read back through the staff API: an export job's token, made by the command.
+  const auto made = testing::RunCommand({testing::FaxintakeBinary(), "--config", config, "add-token", "crash-test", "export"}, 60);
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::string token = made.out.substr(0, made.out.find('\n'));
+  ASSERT_TRUE(token.starts_with("fxt_")) << made.out;
 
   std::vector<fs::path> samples;
   for (const auto& e : fs::directory_iterator(testing::SourceDir() / "samples" / "set"))
@@ -137,7 +144,8 @@ TEST(CrashTest, KilledAtRandomTheServiceLosesAndDoublesNothing) {
        done.size() < expected_ids.size() && std::chrono::steady_clock::now() < deadline;) {
     for (const auto& id : expected_ids)
       if (!done.count(id))
-        if (auto r = client.Get("/v1/faxes/" + id); r && r->status == 200) done.insert(id);
+        if (auto r = client.Get(("/v1/faxes/" + id).c_str(), {{"Authorization", "Bearer " + token}}); r && r->status == 200)
+          done.insert(id);
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_EQ(done.size(), expected_ids.size());

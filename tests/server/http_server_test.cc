@@ -29,12 +29,17 @@ struct FakeIntake {
       metas.push_back(meta);
       return UploadReply{id, dup};
     };
-    h.result = [this](const std::string& id) -> Result<std::optional<std::string>> {
-      std::lock_guard lock(mu);
-      if (id == "fx_processing") return std::optional<std::string>{};
-      if (!stored.count(id)) return MakeError(ErrorCode::kNotFound, "not_found", "no such fax");
-      return std::optional<std::string>{R"({"schema":"faxintake.result/1"})"};
-    };
+    // An API route as the staff API registers them: captures, query, headers, body in; status,
+    // headers and JSON out.
+    h.api.push_back(ApiRoute{"GET", R"(/v1/things/([a-z0-9_]{1,20})/([0-9]{1,3}))", [](const ApiRequest& r) {
+                               nlohmann::json j = {{"params", r.params},
+                                                   {"limit", std::string(r.query_value("limit").value_or("none"))},
+                                                   {"auth", std::string(r.header("authorization"))}};
+                               return ApiResponse{r.params[0] == "missing" ? 404 : 200, j.dump(), {{"X-Seen", "1"}}};
+                             }});
+    h.api.push_back(ApiRoute{"POST", "/v1/things", [](const ApiRequest& r) {
+                               return ApiResponse{201, nlohmann::json{{"method", r.method}, {"body", r.body}}.dump(), {}};
+                             }});
     h.ready = [] { return true; };
     h.metrics = [] { return std::string("faxintake_faxes_accepted_total 1\n"); };
     return h;
@@ -116,16 +121,29 @@ TEST_F(HttpServerTest, AnswersServiceUnavailableWithRetryAfterWhenFull) {
   EXPECT_EQ(res->get_header_value("Retry-After"), "30");
 }
 
-TEST_F(HttpServerTest, ServesResultsHealthAndMetrics) {
+TEST_F(HttpServerTest, HandsApiRoutesTheirCapturesQueryHeadersAndBody) {
+  auto r = client_->Get("/v1/things/abc/42?limit=7&other=x", {{"Authorization", "Bearer t0k"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  EXPECT_EQ(r->get_header_value("X-Seen"), "1");
+  auto body = nlohmann::json::parse(r->body);
+  EXPECT_EQ(body["params"], nlohmann::json::array({"abc", "42"}));
+  EXPECT_EQ(body["limit"], "7");
+  EXPECT_EQ(body["auth"], "Bearer t0k");
+  EXPECT_EQ(client_->Get("/v1/things/missing/1")->status, 404);
+  EXPECT_EQ(client_->Get("/v1/things/abc/1234")->status, 404);  // the pattern bounds the capture
+  auto posted = client_->Post("/v1/things", R"({"reason":"x"})", "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 201);
+  EXPECT_EQ(nlohmann::json::parse(posted->body)["body"], R"({"reason":"x"})");
+}
+
+TEST_F(HttpServerTest, ServesNoResultsWithoutTheApiAndAnswersHealthAndMetrics) {
   auto up = client_->Post("/v1/faxes", std::string("%PDF-1.4 x"), "application/pdf");
   ASSERT_TRUE(up);
   const std::string id = nlohmann::json::parse(up->body)["fax_id"];
-  auto r = client_->Get("/v1/faxes/" + id);
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 200);
-  EXPECT_EQ(nlohmann::json::parse(r->body)["schema"], "faxintake.result/1");
-  EXPECT_EQ(client_->Get("/v1/faxes/fx_processing")->status, 202);
-  EXPECT_EQ(client_->Get("/v1/faxes/fx_unknown")->status, 404);
+  EXPECT_EQ(client_->Get("/v1/faxes/" + id)->status, 404);  // results are served by the staff API only
   EXPECT_EQ(client_->Get("/healthz")->status, 200);
   EXPECT_EQ(client_->Get("/readyz")->status, 200);
   auto m = client_->Get("/metrics");
