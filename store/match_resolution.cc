@@ -176,7 +176,9 @@ Result<ResolveOutcome> RecordStore::Impl::ResolveMatchReview(const std::string& 
   FaxRecord record = previous;
   for (const std::string& k : previous.index_keys) batch.Delete(index_.handle, k);
   std::vector<LinkEvent> link_events;
-  if (auto r = LinkDocuments(previous, record, result, *pinned, batch, link_events); !r) return std::unexpected(r.error());
+  HeldLocks held;
+  if (auto r = LinkDocuments(previous, record, result, *pinned, batch, link_events, held); !r)
+    return std::unexpected(r.error());
   if (result.status == IntakeStatus::kNeedsReview &&
       std::none_of(result.documents.begin(), result.documents.end(), [](const Document& d) { return d.needs_review; }))
     result.status = IntakeStatus::kFiled;
@@ -203,7 +205,8 @@ Result<ResolveOutcome> RecordStore::Impl::ResolveMatchReview(const std::string& 
   audit.event_type = event.type;
   seqs.push_back(std::make_unique<SeqGuard>(audit_seqs_));
   if (auto r = PutAuditEntry(batch, seqs.back()->seq(), audit, &event); !r) return std::unexpected(r.error());
-  for (LinkEvent& e : link_events) e.actor = actor, e.role = "staff", e.reason = "match resolved";
+  for (LinkEvent& e : link_events)
+    if (!e.own_fax_fields) e.actor = actor, e.role = "staff", e.reason = "match resolved";
   if (auto r = PutLinkEvents(batch, link_events, record, seqs); !r) return std::unexpected(r.error());
   if (previous.state != record.state) {
     AddToCounter(batch, StateCounter(previous.state), -1);

@@ -439,7 +439,8 @@ Result<void> RecordStore::Impl::CommitResult(IntakeResult& result, const std::ve
   auto pinned = ReadPinnedDecisions(fax_id);
   if (!pinned) return std::unexpected(pinned.error());
   std::vector<LinkEvent> link_events;
-  if (auto r = LinkDocuments(previous, record, result, *pinned, batch, link_events); !r) return r;
+  HeldLocks held;
+  if (auto r = LinkDocuments(previous, record, result, *pinned, batch, link_events, held); !r) return r;
 
   record.state = StateForStatus(result.status);
   record.revision = previous.revision + 1;
@@ -531,6 +532,7 @@ Result<ReferralRecord*> RecordStore::Impl::LoadReferral(LinkSet& set, const std:
   if (!record) return std::unexpected(record.error());
   set.referral_old_keys[id] = record->index_keys;
   set.referral_old_state[id] = record->state;
+  set.referral_old_missing[id] = record->missing;
   return &(set.referrals[id] = std::move(*record));
 }
 
@@ -639,7 +641,7 @@ Result<std::string> RecordStore::Impl::OpenReferralFor(LinkSet& set, const std::
 
 Result<void> RecordStore::Impl::LinkDocuments(const FaxRecord& previous, const FaxRecord& record, IntakeResult& result,
                                               const PinnedDecisions& pinned, rdb::WriteBatch& batch,
-                                              std::vector<LinkEvent>& events) {
+                                              std::vector<LinkEvent>& events, HeldLocks& held) {
   const std::string& fax_id = result.fax_id;
   const int64_t at = record.received_at_us;
   LinkSet set;
@@ -783,6 +785,7 @@ Result<void> RecordStore::Impl::LinkDocuments(const FaxRecord& previous, const F
     events.push_back(LinkEvent{std::move(e), "pipeline", "matching"});
   }
   for (LinkEvent& e : events) e.event.fax_id = fax_id;
+  if (auto r = SettleOpeningDocuments(set, result, batch, events, held); !r) return r;
   for (const MatchReview& review : set.reviews)
     if (auto r = PutSealed(batch, patients_, keys::MatchReviewKey(fax_id, review.document), EncodeMatchReview(review)); !r)
       return r;
@@ -872,8 +875,10 @@ Result<void> RecordStore::Impl::PutLinkEvents(rdb::WriteBatch& batch, std::vecto
     seqs.push_back(std::make_unique<SeqGuard>(outbox_seqs_));
     OutboxEvent& e = le.event;
     e.seq = seqs.back()->seq();
-    e.state = record.state;
-    e.revision = record.revision;
+    if (!le.own_fax_fields) {
+      e.state = record.state;
+      e.revision = record.revision;
+    }
     e.at_us = NowMicros();
     if (auto r = PutOutboxEvent(batch, e); !r) return r;
     seqs.push_back(std::make_unique<SeqGuard>(audit_seqs_));

@@ -107,7 +107,8 @@ class RecordStore {
   Result<AcceptOutcome> AcceptFax(std::string_view bytes, const FaxMetadata& meta);
 
   // The raw bytes of an accepted fax, verified against its id.
-  // Errors: kInvalidArgument for a malformed id; kNotFound; kDataLoss when the bytes do not
+  // Errors: kInvalidArgument for a malformed id; kNotFound (reason "purged_by_retention" when
+  // ApplyRetention removed them, the fax's records staying); kDataLoss when the bytes do not
   // hash to the id.
   Result<std::string> GetRawFax(const std::string& fax_id);
 
@@ -141,7 +142,12 @@ class RecordStore {
   // card, authorization letter, notes, consult note) attach to the referral of the same fax or
   // else to the patient's most recent open referral, in this fax or a later one, and the
   // referral's checklist and state are recomputed over all its documents (kEventReferral*
-  // outbox events and audit entries for each change). Re-committing a fax first detaches what its
+  // outbox events and audit entries for each change). The referral document that opened a
+  // referral keeps its checklist and "missing:<item>" review reasons in line with the referral:
+  // a later fax supplying an item clears them (in that earlier fax's stored documents, its
+  // review-queue entry and state, with a kEventFaxDocumentsUpdated event, in the same batch;
+  // skipped, and logged, only when that fax is being committed at the same moment, which then
+  // syncs it itself). Re-committing a fax first detaches what its
   // previous commit filed, so the same fax twice leaves one set of patient and referral records.
   // Ids are derived from the fax and document that created the record, so they are stable.
   //
@@ -158,7 +164,8 @@ class RecordStore {
   Result<std::optional<IntakeResult>> GetResult(const std::string& fax_id);
 
   // The stored image of page `page` (1-based) of the last committed result.
-  // Errors: kInvalidArgument for a malformed id; kNotFound when there is no such image.
+  // Errors: kInvalidArgument for a malformed id; kNotFound when there is no such image (reason
+  // "purged_by_retention" when ApplyRetention removed it).
   Result<std::string> GetPageImage(const std::string& fax_id, int page);
 
   // Faxes accepted but not yet committed, oldest acceptance first, at most `limit`: the work

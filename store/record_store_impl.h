@@ -369,6 +369,7 @@ class RecordStore::Impl {
     std::string actor;
     std::string reason;
     std::string role = "system";  // audit role of the actor: "system" (pipeline), "staff", ...
+    bool own_fax_fields = false;  // the event is about another fax: its state and revision are set
   };
   // A person's decision on a document's match (match_resolution.cc), honored by every later
   // commit of the fax while the document still names the same person (identity_hash).
@@ -384,8 +385,24 @@ class RecordStore::Impl {
   Result<std::optional<match::MatchOutcome>> PinnedOutcome(LinkSet& set, const PinnedDecisions& pinned,
                                                            uint32_t document, const match::Identity& id);
 
+  // Stripes of other faxes locked by a commit (SettleOpeningDocuments), released after its write.
+  using HeldLocks = std::vector<std::unique_lock<std::mutex>>;
   Result<void> LinkDocuments(const FaxRecord& previous, const FaxRecord& record, IntakeResult& result,
-                             const PinnedDecisions& pinned, rdb::WriteBatch& batch, std::vector<LinkEvent>& events);
+                             const PinnedDecisions& pinned, rdb::WriteBatch& batch, std::vector<LinkEvent>& events,
+                             HeldLocks& held);
+  // Brings the review reasons and checklist of each touched referral's opening document in line
+  // with the referral (referral_reasons.cc): in `result` when this fax opened it, else in the
+  // opening fax's stored documents, in the same batch.
+  struct OtherFax {
+    FaxRecord record;
+    std::vector<Document> documents;
+    bool changed = false;
+  };
+  // Another fax's record and documents, with its stripe locked into `held` (unless held
+  // already); nullopt when its stripe is busy or it has no result.
+  Result<std::optional<OtherFax>> LoadOtherFax(const std::string& fax_id, const std::string& own_fax_id, HeldLocks& held);
+  Result<void> SettleOpeningDocuments(LinkSet& set, IntakeResult& result, rdb::WriteBatch& batch,
+                                      std::vector<LinkEvent>& events, HeldLocks& held);
   Result<void> DetachPrevious(LinkSet& set, const std::string& fax_id, rdb::WriteBatch& batch);
   Result<PatientRecord*> LoadPatient(LinkSet& set, const std::string& id);
   Result<ReferralRecord*> LoadReferral(LinkSet& set, const std::string& id);
@@ -424,6 +441,7 @@ struct RecordStore::Impl::LinkSet {
   std::map<std::string, ReferralRecord> referrals;
   std::map<std::string, ReferralState> referral_old_state;   // absent: opened by this commit
   std::map<std::string, std::vector<std::string>> referral_old_keys;
+  std::map<std::string, std::vector<std::string>> referral_old_missing;
   std::vector<MatchReview> reviews;
 };
 

@@ -68,6 +68,8 @@ inline constexpr std::string_view kEventReferralOpened = "referral.opened";
 inline constexpr std::string_view kEventReferralState = "referral.state_changed";
 inline constexpr std::string_view kEventMatchResolved = "match.resolved";  // a person decided a match review
 inline constexpr std::string_view kEventRawPurged = "fax.raw_purged";      // retention removed raw bytes and images
+// A later fax supplied what an earlier referral document lacked: its stored reasons changed.
+inline constexpr std::string_view kEventFaxDocumentsUpdated = "fax.documents_updated";
 
 // A change event in the outbox. Carries ids only; consumers read the records they need.
 struct OutboxEvent {

@@ -67,6 +67,58 @@ TEST_F(ReferralStoreTest, ALaterAuthorizationLetterClearsTheMissingAuthorization
   EXPECT_FALSE(fifth.documents[0].referral_id.has_value());
 }
 
+TEST_F(ReferralStoreTest, ALaterLetterClearsTheEarlierReferralDocumentsReasonAndTakingItBackRestoresIt) {
+  const IntakeResult first = Fax(1, 1, {Referral(kMaria, {"authorization.number"})});
+  ASSERT_TRUE(first.documents[0].needs_review);
+  ASSERT_EQ(store_->ReviewQueue(10)->size(), 1u);
+  const IntakeResult letter = Fax(2, 4, {AuthorizationLetter(kMaria, "approved")});
+
+  auto stored = store_->GetResult(first.fax_id);
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  const Document& d = (*stored)->documents[0];
+  EXPECT_FALSE(HasReason(d, "missing:authorization.number"));
+  EXPECT_FALSE(d.needs_review);
+  EXPECT_TRUE(d.checklist.missing.empty());
+  EXPECT_NE(std::find(d.checklist.satisfied.begin(), d.checklist.satisfied.end(), "authorization.number"),
+            d.checklist.satisfied.end());
+  EXPECT_EQ((*stored)->status, IntakeStatus::kFiled);
+  EXPECT_TRUE(store_->ReviewQueue(10)->empty());
+  EXPECT_EQ(store_->Stats()->needs_review, 0u);
+  EXPECT_EQ(store_->FaxIdsInState(FaxState::kFiled, 10)->size(), 2u);
+  const auto events = *store_->ReadOutbox(0, SIZE_MAX);
+  auto updated = std::find_if(events.begin(), events.end(),
+                              [](const OutboxEvent& e) { return e.type == "fax.documents_updated"; });
+  ASSERT_NE(updated, events.end());
+  EXPECT_EQ(updated->fax_id, first.fax_id);
+  EXPECT_EQ(updated->state, FaxState::kFiled);
+
+  // The letter's fax re-committed without it: the referral lacks the number again, and says so.
+  IntakeResult empty = ResultOf(letter.fax_id, {});
+  ASSERT_TRUE(store_->CommitResult(empty, {}).has_value());
+  stored = store_->GetResult(first.fax_id);
+  ASSERT_TRUE(stored.has_value() && stored->has_value());
+  EXPECT_TRUE(HasReason((*stored)->documents[0], "missing:authorization.number"));
+  EXPECT_TRUE((*stored)->documents[0].needs_review);
+  EXPECT_EQ((*stored)->documents[0].checklist.missing, std::vector<std::string>{"authorization.number"});
+  EXPECT_EQ((*stored)->status, IntakeStatus::kNeedsReview);
+  EXPECT_EQ(store_->ReviewQueue(10)->size(), 1u);
+  EXPECT_EQ(store_->Stats()->needs_review, 1u);
+}
+
+TEST_F(ReferralStoreTest, ALetterInTheSameFaxClearsTheReferralDocumentsReasonAtOnce) {
+  const IntakeResult fax = Fax(1, 1, {Referral(kMaria, {"authorization.number"}), AuthorizationLetter(kMaria, "approved")});
+  EXPECT_FALSE(HasReason(fax.documents[0], "missing:authorization.number"));
+  EXPECT_FALSE(fax.documents[0].needs_review);
+  EXPECT_EQ(fax.status, IntakeStatus::kFiled);
+  EXPECT_TRUE(store_->ReviewQueue(10)->empty());
+  // Other reasons stay.
+  Document unsure = Referral(kSon, {"authorization.number"});
+  unsure.AddReason("low_confidence:patient.phone");
+  const IntakeResult other = Fax(2, 2, {unsure, AuthorizationLetter(kSon, "approved")});
+  EXPECT_EQ(other.documents[0].review_reasons, std::vector<std::string>{"low_confidence:patient.phone"});
+  EXPECT_EQ(other.status, IntakeStatus::kNeedsReview);
+}
+
 TEST_F(ReferralStoreTest, DocumentsOfOneFaxJoinItsReferralAndAPendingLetterHoldsIt) {
   Document card;
   card.type = DocType::kInsuranceCard;
