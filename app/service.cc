@@ -281,9 +281,13 @@ void Service::AfterProcessing(const IntakeResult& result) {
 void Service::PollLoop() {
   const auto period = std::chrono::milliseconds(static_cast<int>(config_.poll_seconds * 1000));
   for (;;) {
-    for (auto& f : folders_) f->ScanOnce();
+    bool backlog = false;  // a folder stopped at its claim limit: go on without the pause
+    for (auto& f : folders_) {
+      f->ScanOnce();
+      backlog |= f->backlog();
+    }
     std::unique_lock lock(mu_);
-    if (cv_.wait_for(lock, period, [this] { return stopping_; })) return;
+    if (cv_.wait_for(lock, backlog ? std::chrono::milliseconds(0) : period, [this] { return stopping_; })) return;
   }
 }
 

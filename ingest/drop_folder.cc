@@ -228,6 +228,7 @@ std::vector<std::string> DropFolder::ScanOnce() {
   if (ec) log::Warn("dropfolder_scan_failed", "folder={} error={}", options_.label, ec.value());
   seen_ = std::move(still_seen);
   ScanGroups(groups, ids, claims);
+  backlog_ = claims >= options_.max_claims_per_scan && !stalled_;
   if (stalled_) {
     ++stats_.busy_stops;
     hold_until_ = std::chrono::steady_clock::now() +

@@ -111,6 +111,8 @@ class DropFolder {
 
   const DropFolderOptions& options() const { return options_; }
   const DropFolderStats& stats() const { return stats_; }
+  // True when the last ScanOnce stopped at max_claims_per_scan: more is waiting; scan again soon.
+  bool backlog() const { return backlog_; }
 
  private:
   struct Seen {
@@ -146,6 +148,7 @@ class DropFolder {
   AcceptFn accept_;
   DropFolderStats stats_;
   bool stalled_ = false;  // the intake refused for being full in this pass
+  bool backlog_ = false;  // the last pass stopped at max_claims_per_scan
   std::chrono::steady_clock::time_point hold_until_{};  // no claims before this (intake full)
   std::map<std::string, Seen> seen_;
   std::map<std::string, GroupSeen> groups_seen_;
