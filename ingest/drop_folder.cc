@@ -414,7 +414,13 @@ Result<std::string> DropFolder::AcceptAndArchive(std::string_view bytes, const F
     FsyncDir(options_.archive);
     ++stats_.archived;
     std::lock_guard lock(archive_mu_);
-    archived_[*id] = archived;
+    // A long-running service archives without end; only recent faxes are remembered.
+    constexpr size_t kRecentArchived = 4096;
+    if (archived_.emplace(*id, archived).second) archived_order_.push_back(*id);
+    while (archived_order_.size() > kRecentArchived) {
+      archived_.erase(archived_order_.front());
+      archived_order_.pop_front();
+    }
   }
   log::Info("dropfolder_accepted", "folder={} fax_id={} bytes={} name_hash={}", options_.label, *id, bytes.size(),
             ShortNameHash(name));

@@ -34,6 +34,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -155,7 +156,9 @@ class DropFolder {
   std::chrono::steady_clock::time_point last_retry_ = std::chrono::steady_clock::now();
   bool retry_pending_ = false;  // a Take failed since the last retry
   std::mutex archive_mu_;
-  std::map<std::string, std::string> archived_;  // fax_id -> archived file path
+  // fax_id -> archived path of recent faxes (older ones are found by their name prefix).
+  std::map<std::string, std::string> archived_;
+  std::deque<std::string> archived_order_;  // bounds archived_ to kRecentArchived entries
 };
 
 // True when another process holds an exclusive flock on the file (still being written).
