@@ -223,6 +223,18 @@ json AuditEntryJson(const store::AuditEntry& e) {
   return j;
 }
 
+// "/v1/matches/{}/{}" for a route pattern, for logs.
+std::string RouteLabel(std::string_view pattern) {
+  std::string out;
+  int depth = 0;
+  for (char c : pattern) {
+    if (c == '(' && depth++ == 0) out += "{}";
+    else if (c == ')') --depth;
+    else if (depth == 0) out.push_back(c);
+  }
+  return out;
+}
+
 }  // namespace
 
 StaffApi::StaffApi(StaffApiOptions options, store::RecordStore* store, const TokenRegistry* tokens)
@@ -251,16 +263,16 @@ ApiRoute StaffApi::Route(const char* method, const char* pattern, std::vector<Ro
   ApiRoute route;
   route.method = method;
   route.pattern = pattern;
-  route.handler = [this, roles = std::move(roles), handler, pattern = std::string(pattern)](const ApiRequest& req) {
+  route.handler = [this, roles = std::move(roles), handler, label = RouteLabel(pattern)](const ApiRequest& req) {
     auto principal = tokens_->Authenticate(req.header("Authorization"));
     if (!principal) {
-      log::Warn("api_unauthenticated", "route={} code={}", pattern, principal.error().reason);
+      log::Warn("api_unauthenticated", "route={} code={}", label, principal.error().reason);
       ApiResponse r = ErrorReply(401, principal.error().reason, principal.error().message);
       r.headers.emplace_back("WWW-Authenticate", R"(Bearer realm="faxintake")");
       return r;
     }
     if (std::find(roles.begin(), roles.end(), principal->role) == roles.end()) {
-      log::Warn("api_forbidden", "route={} actor={} role={}", pattern, principal->name, RoleName(principal->role));
+      log::Warn("api_forbidden", "route={} actor={} role={}", label, principal->name, RoleName(principal->role));
       return ErrorReply(403, "forbidden", fmt::format("the {} role may not use this route", RoleName(principal->role)));
     }
     std::string purpose = std::string(req.header("X-Purpose"));
