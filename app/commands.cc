@@ -280,6 +280,7 @@ int RunRetention(const ServiceConfig& config, const std::string& store_dir, bool
             << "  kept: referral not closed      " << report->kept_open_referral << "\n"
             << "  kept: document under review    " << report->kept_needs_review << "\n"
             << "  kept: younger than raw_days    " << report->kept_young << "\n"
+            << "  kept: quarantined (raw only)   " << report->kept_quarantined << "\n"
             << "  purged by an earlier run       " << report->already_purged << "\n"
             << "  bytes freed                    " << report->bytes_freed << "\n";
   return 0;

@@ -128,7 +128,11 @@ Result<std::vector<AuditEntry>> RecordStore::Impl::ReadAudit(uint64_t after_seq,
 // order as entries 1..n, sealed under their new keys; every referral gets its summary entry.
 Result<void> RecordStore::Impl::MigrateToV2() {
   rdb::WriteBatch batch;
-  uint64_t seq = 0;
+  // A version 1 store has no audit sequence yet (0); never reuse one that exists.
+  auto last = ReadCounter(rdb::ReadOptions(), keys::kAuditSeq);
+  if (!last) return std::unexpected(last.error());
+  uint64_t seq = *last;
+  uint64_t moved = 0;
   std::optional<Error> failure;
   auto audit = ScanPrefix(rdb::ReadOptions(), audit_, "", [&](std::string_view key, std::string_view value) {
     if (key.size() != 16) return true;  // already a version 2 key
@@ -137,7 +141,7 @@ Result<void> RecordStore::Impl::MigrateToV2() {
       failure = plain.error();
       return false;
     }
-    ++seq;
+    ++seq, ++moved;
     batch.Delete(audit_.handle, rdb::Slice(key.data(), key.size()));
     if (auto r = PutSealed(batch, audit_, keys::AuditKey(seq), *plain); !r) {
       failure = r.error();
@@ -147,7 +151,7 @@ Result<void> RecordStore::Impl::MigrateToV2() {
   });
   if (!audit) return audit;
   if (failure) return std::unexpected(*failure);
-  if (seq > 0) batch.Merge(meta_.handle, keys::kAuditSeq, CounterOperand(kMaxOp, seq));
+  if (moved > 0) batch.Merge(meta_.handle, keys::kAuditSeq, CounterOperand(kMaxOp, seq));
 
   uint64_t referrals = 0;
   auto summaries = ScanPrefix(rdb::ReadOptions(), referrals_, "", [&](std::string_view key, std::string_view value) {
@@ -168,7 +172,7 @@ Result<void> RecordStore::Impl::MigrateToV2() {
   if (failure) return std::unexpected(*failure);
   batch.Put(meta_.handle, keys::kSchemaVersion, BigEndian32(2));
   if (auto r = Write(batch, /*sync=*/true, "migrate to schema 2"); !r) return r;
-  log::Info("store_migrated", "to=2 audit_entries={} referral_summaries={}", seq, referrals);
+  log::Info("store_migrated", "to=2 audit_entries={} referral_summaries={}", moved, referrals);
   return {};
 }
 

@@ -1184,6 +1184,15 @@ Result<std::map<std::string, uint64_t>> RecordStore::Impl::CountKeys() {
   return counts;
 }
 
+Result<void> RecordStore::Impl::PutSealedForTesting(const std::string& family, const std::string& key,
+                                                    std::string_view value) {
+  auto f = families_.find(family);
+  if (f == families_.end()) return MakeError(ErrorCode::kInvalidArgument, "unknown_family", "no family " + family);
+  rdb::WriteBatch batch;
+  if (auto r = PutSealed(batch, f->second, key, value); !r) return r;
+  return Write(batch, /*sync=*/true, "put for testing");
+}
+
 Result<void> RecordStore::Impl::SetSchemaVersion(uint32_t version) {
   rdb::WriteBatch batch;
   batch.Put(meta_.handle, keys::kSchemaVersion, BigEndian32(version));
@@ -1295,5 +1304,9 @@ bool RecordStore::encrypted() const { return impl_->encrypted(); }
 Result<void> RecordStore::FlushAndCompact() { return impl_->FlushAndCompact(); }
 Result<std::map<std::string, uint64_t>> RecordStore::CountKeys() { return impl_->CountKeys(); }
 Result<void> RecordStore::SetSchemaVersionForTesting(uint32_t version) { return impl_->SetSchemaVersion(version); }
+Result<void> RecordStore::PutSealedForTesting(const std::string& family, const std::string& key,
+                                              std::string_view value) {
+  return impl_->PutSealedForTesting(family, key, value);
+}
 
 }  // namespace faxintake::store

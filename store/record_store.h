@@ -232,7 +232,8 @@ class RecordStore {
   // `o.raw_days` days ago (store/retention.h), one atomic batch per fax with a kEventRawPurged
   // outbox event and an audit entry. Never removes: faxes not yet processed, faxes with a
   // document in a referral that is not closed (kClosed; a referral whose consult note came
-  // back is still kept until staff close it), faxes with a document in the review queue.
+  // back is still kept until staff close it), faxes with a document in the review queue,
+  // quarantined faxes (the raw fax is all there is of them).
   // The fax record, result, OCR, documents and match data stay; GetRawFax and GetPageImage of
   // a purged fax answer kNotFound with reason "purged_by_retention". raw_days 0 removes
   // nothing. Cost: reads every processed fax's record and documents.
@@ -273,6 +274,9 @@ class RecordStore {
   Result<std::map<std::string, uint64_t>> CountKeys();
   // Overwrites the stored schema version, to test how Open treats other versions.
   Result<void> SetSchemaVersionForTesting(uint32_t version);
+  // Seals `value` under `key` in column family `family`, to build older layouts in tests.
+  // Errors: kInvalidArgument for an unknown family; storage errors.
+  Result<void> PutSealedForTesting(const std::string& family, const std::string& key, std::string_view value);
 
  private:
   class Impl;

@@ -301,6 +301,7 @@ class RecordStore::Impl {
   Result<void> FlushAndCompact();
   Result<std::map<std::string, uint64_t>> CountKeys();
   Result<void> SetSchemaVersion(uint32_t version);
+  Result<void> PutSealedForTesting(const std::string& family, const std::string& key, std::string_view value);
   bool encrypted() const { return sealer_.encrypted(); }
 
   // audit.cc

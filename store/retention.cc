@@ -29,9 +29,9 @@ Result<RetentionReport> RecordStore::Impl::ApplyRetention(const RetentionOptions
   }
   log::Info("retention_applied",
             "raw_days={} dry_run={} examined={} purged={} kept_open_referral={} kept_needs_review={} kept_young={} "
-            "already_purged={} bytes_freed={}",
+            "kept_quarantined={} already_purged={} bytes_freed={}",
             o.raw_days, o.dry_run, report.examined, report.purged, report.kept_open_referral, report.kept_needs_review,
-            report.kept_young, report.already_purged, report.bytes_freed);
+            report.kept_young, report.kept_quarantined, report.already_purged, report.bytes_freed);
   return report;
 }
 
@@ -51,6 +51,11 @@ Result<void> RecordStore::Impl::RetainOrPurge(const std::string& fax_id, int64_t
   }
   if (record.accepted_at_us > cutoff_us) {
     ++report.kept_young;
+    return {};
+  }
+  // Undecodable: no pages, no documents; removing the raw fax would lose the fax itself.
+  if (record.state == FaxState::kQuarantined) {
+    ++report.kept_quarantined;
     return {};
   }
   auto docs = ReadDocuments(ro, fax_id);

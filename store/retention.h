@@ -22,6 +22,7 @@ struct RetentionReport {
   uint64_t kept_open_referral = 0;  // old enough, kept: a document is in a referral that is not closed
   uint64_t kept_needs_review = 0;   // old enough, kept: a document still waits in the review queue
   uint64_t kept_young = 0;          // not old enough
+  uint64_t kept_quarantined = 0;    // old enough, kept: quarantined, the raw fax is all there is of it
   uint64_t already_purged = 0;      // removed by an earlier run
   uint64_t bytes_freed = 0;         // stored (sealed) bytes of raw faxes and page images removed
   bool dry_run = false;

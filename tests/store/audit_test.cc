@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "store/codec.h"
+#include "store/keys.h"
 #include "store/record_store.h"
 #include "tests/store/referral_fixtures.h"
 
@@ -133,6 +135,45 @@ TEST_F(AuditTest, AVersionOneStoreIsMigratedAndKeepsItsLog) {
   EXPECT_EQ(metrics->referrals, 1u);
   ASSERT_TRUE(store_->RecordAccess(Read("user:2", "fax", "")).has_value());
   EXPECT_EQ(store_->ReadAudit(0, 100)->back().seq, before.size() + 1);
+}
+
+TEST_F(AuditTest, VersionOneChangeEntriesAreCarriedOverInTheirOrder) {
+  // Version 1 keyed change entries by (time, outbox seq) and stored {actor, reason, event}.
+  auto legacy = [](int64_t at_us, uint64_t seq, const std::string& actor, const std::string& referral_id) {
+    std::string key;
+    keys::PutBigEndian64(&key, keys::OrderedFromSigned(at_us));
+    keys::PutBigEndian64(&key, seq);
+    OutboxEvent e;
+    e.seq = seq;
+    e.type = "referral.state_changed";
+    e.fax_id = "fx_0123456789abcdef0123456789abcdef";
+    e.at_us = at_us;
+    e.referral_id = referral_id;
+    e.referral_state = "closed";
+    return std::pair{key, EncodeRecord({{"actor", actor}, {"reason", "why"}, {"event", OutboxEventToJson(e)}})};
+  };
+  const std::string rf = "rf_0123456789abcdef0123456789abcdef";
+  for (const auto& [key, value] : {legacy(MayMicros(2), 7, "user:2", rf), legacy(MayMicros(1), 9, "pipeline", rf)})
+    ASSERT_TRUE(store_->PutSealedForTesting("audit", key, value).has_value());
+  ASSERT_TRUE(store_->SetSchemaVersionForTesting(1).has_value());
+  Reopen();
+  auto audit = store_->ReadAudit(0, 10);
+  ASSERT_TRUE(audit.has_value()) << audit.error().message;
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[0].seq, 1u);
+  EXPECT_EQ((*audit)[0].actor, "pipeline");  // the earlier one first
+  EXPECT_EQ((*audit)[0].role, "system");
+  EXPECT_EQ((*audit)[0].at_unix_ms, MayMicros(1) / 1000);
+  EXPECT_EQ((*audit)[1].actor, "user:2");
+  EXPECT_EQ((*audit)[1].role, "staff");
+  EXPECT_EQ((*audit)[1].action, "change");
+  EXPECT_EQ((*audit)[1].subject_kind, "referral");
+  EXPECT_EQ((*audit)[1].subject_id, rf);
+  EXPECT_EQ((*audit)[1].purpose, "why");
+  EXPECT_EQ((*audit)[1].event_type, "referral.state_changed");
+  ASSERT_TRUE(store_->RecordAccess(Read("user:3", "fax", "")).has_value());
+  EXPECT_EQ(store_->ReadAudit(0, 10)->back().seq, 3u);
+  EXPECT_EQ(store_->CountKeys()->at("audit"), 3u);
 }
 
 }  // namespace

@@ -102,6 +102,22 @@ TEST_F(RetentionTest, FaxesAnOpenReferralNeedsOrAPersonStillReviewsAreKept) {
   for (const IntakeResult* r : {&open, &consult, &review}) EXPECT_TRUE(store_->GetRawFax(r->fax_id).has_value());
 }
 
+TEST_F(RetentionTest, AQuarantinedFaxKeepsItsRawBytes) {
+  FaxMetadata meta;
+  meta.source = "dropfolder:main";
+  const std::string id = store_->AcceptFax("not a fax at all", meta)->fax_id;
+  IntakeResult r;
+  r.fax_id = id;
+  r.status = IntakeStatus::kQuarantined;
+  r.error_code = "undecodable";
+  ASSERT_TRUE(store_->CommitResult(r, {}).has_value());
+  auto report = store_->ApplyRetention(In40Days());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->kept_quarantined, 1u);
+  EXPECT_EQ(report->purged, 0u);
+  EXPECT_TRUE(store_->GetRawFax(id).has_value());
+}
+
 TEST_F(RetentionTest, YoungFaxesPendingFaxesAndADryRunAreLeftAlone) {
   const IntakeResult closed = Fax(1, 1, {Referral(kMaria, {})});
   ASSERT_TRUE(store_->CloseReferral(*closed.documents[0].referral_id, "user:1", "seen").has_value());
