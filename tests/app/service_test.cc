@@ -5,6 +5,7 @@
 // Results are read through the staff API with a bearer token, and each read is audited.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 
 #include "app/config.h"
 #include "app/service.h"
+#include "server/webhooks.h"
 #include "server/auth.h"
 #include "tests/support/test_support.h"
 
@@ -211,6 +213,64 @@ TEST_F(ServiceTest, MetricsCoverSourcesStagesQueueFoldersAndTheReviewBacklog) {
     EXPECT_NE(body.find("# TYPE " + name + " "), std::string::npos) << name;
   }
   (*service)->Stop();
+}
+
+TEST_F(ServiceTest, WebhookEventsWaitingForTheirFaxAreSealedUnderTheStoreKey) {
+  // gateways.yaml beside the configuration file: one Twilio-style gateway whose media link
+  // cannot be fetched yet, so the event waits in the spool.
+  const fs::path spool = tmp_.path() / "webhooks";
+  config_.config_file = (tmp_.path() / "faxintake.yaml").string();
+  testing::WriteFile(tmp_.path() / "gateways.yaml", "webhooks:\n"
+                                                    "  public_base_url: https://fax.example.org\n"
+                                                    "  spool: " + spool.string() + "\n"
+                                                    "  fetch:\n"
+                                                    "    attempts: 1\n"
+                                                    "    connect_timeout_seconds: 1\n"
+                                                    "    total_timeout_seconds: 2\n"
+                                                    "    retry_min_seconds: 3600\n"
+                                                    "    retry_max_seconds: 3600\n"
+                                                    "  gateways:\n"
+                                                    "    - name: signalwire\n"
+                                                    "      type: twilio\n"
+                                                    "      enabled: true\n"
+                                                    "      secret_env: FAXINTAKE_SERVICE_TEST_TWILIO\n");
+  ::setenv("FAXINTAKE_SERVICE_TEST_TWILIO", "twilio-token", 1);
+  auto service = Service::Create(config_);
+  ASSERT_TRUE(service.has_value()) << service.error().message;
+  ASSERT_TRUE((*service)->Start().has_value());
+
+  const std::string marker = "MARKER5150PATIENT";
+  const std::vector<std::pair<std::string, std::string>> params = {
+      {"FaxSid", "FX" + marker}, {"From", "+15551239999"}, {"FaxStatus", "received"},
+      {"MediaUrl", "https://127.0.0.1:1/media?token=" + marker}};
+  auto encode = [](const std::string& v) {
+    std::string e;
+    for (unsigned char c : v) e += std::isalnum(c) ? std::string(1, static_cast<char>(c)) : fmt::format("%{:02X}", c);
+    return e;
+  };
+  std::string body;
+  for (const auto& [k, v] : params) body += (body.empty() ? "" : "&") + k + "=" + encode(v);
+  httplib::Client client("127.0.0.1", (*service)->http_port());
+  auto posted = client.Post(
+      "/v1/webhooks/signalwire",
+      {{"X-Twilio-Signature",
+        server::TwilioSignature("twilio-token", "https://fax.example.org/v1/webhooks/signalwire", params)}},
+      body, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(posted);
+  ASSERT_EQ(posted->status, 200) << posted->body;
+  std::this_thread::sleep_for(500ms);  // the fetcher tries once and records the failure
+  (*service)->Stop();
+
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(spool)) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    const std::string stored = testing::ReadFile(e.path());
+    EXPECT_EQ(stored.find(marker), std::string::npos) << e.path();
+    EXPECT_EQ(stored.find("+15551239999"), std::string::npos) << e.path();
+  }
+  EXPECT_EQ(files, 1u) << "the pending event";
+  ::unsetenv("FAXINTAKE_SERVICE_TEST_TWILIO");
 }
 
 }  // namespace
