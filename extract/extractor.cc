@@ -116,6 +116,9 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
       const size_t at = text.find(mark);
       if (at != std::string::npos && at <= 1) text.replace(at, std::string(mark).size(), "E");
     }
+    // Typographic quotes and bullets read from specks before a code ("’E78.5").
+    for (const char* mark : {"\xE2\x80\x98", "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D", "\xE2\x80\xA2"})
+      if (text.rfind(mark, 0) == 0) text.erase(0, std::string(mark).size());
     const bool opens = text.find_first_of("([{") != std::string::npos;
     const bool closes = text.find_first_of(")]}") != std::string::npos;
     const bool inside = opens || open;
@@ -124,7 +127,8 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     // "M17.11-Unilateral" or "I10;" : the code is the word's first alphanumeric run (dots kept).
     std::string core;
     size_t i = 0;
-    while (i < text.size() && std::string("([{").find(text[i]) != std::string::npos) ++i;
+    // Brackets, and specks read as quotes or bullets before the code ("'E78.5").
+    while (i < text.size() && std::string("([{'`\"*").find(text[i]) != std::string::npos) ++i;
     for (; i < text.size(); ++i) {
       const char c = text[i];
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '|') core += c;
@@ -158,11 +162,19 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
       if (dot == std::string::npos && digits == static_cast<int>(core.size()) && !one_for_i) continue;
     }
     // A J read as 3 inside parentheses, shaped like a code ("(345.909)").
-    const bool j_for_3 = parenthesized && core.size() >= 5 && core[0] == '3' && core.find('.') == 3;
+    // Outside parentheses too, where a diagnosis label says a code follows ("344.9 - ...").
+    const bool j_for_3 = core.size() >= 5 && core[0] == '3' && core.find('.') == 3;
     if (j_for_3) core[0] = 'J';
     const Checked c = NormalizeIcd10(core);
     if (!c.valid) continue;
-    out.push_back({c.value, WordRef{page, wi}, c.repaired || j_for_3});
+    // The words printed with the code (its title, or the sentence naming the condition)
+    // decide among readings the code table knows.
+    std::string context;
+    for (int w : words) context += layout.word(w).text + " ";
+    const Icd10Table::Choice choice = r.icd10().Resolve(c.value, context);
+    // A code whose letter was read as a digit is taken only when the table knows it.
+    if (!letter_first && !choice.known) continue;
+    out.push_back({choice.code, WordRef{page, wi}, c.repaired || j_for_3 || choice.changed});
   }
   return out;
 }
@@ -455,9 +467,12 @@ class Rules {
   void DiagnosisCodes(std::initializer_list<Label> labels, bool parenthesized) {
     ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
       std::vector<CodeHit> codes = CodesInWords(r_, page, v, parenthesized);
+      // Further codes on the rows below; a long title may wrap onto a row of its own.
+      int without_code = 0;
       for (const Words& more : r_.labels(page).ContinuationRows(v)) {
         auto c = CodesInWords(r_, page, more, parenthesized);
-        if (c.empty() && !parenthesized) break;
+        if (c.empty() && !parenthesized && ++without_code > 1) break;
+        if (!c.empty()) without_code = 0;
         codes.insert(codes.end(), c.begin(), c.end());
       }
       AddCodes(codes);
@@ -885,7 +900,15 @@ Result<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& opt
     return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "today must be a YYYY-MM-DD day");
   if (options.two_digit_years_ahead < 0 || options.two_digit_years_ahead > 99)
     return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "two_digit_years_ahead must be 0..99");
-  return std::unique_ptr<Extractor>(new Extractor(options));
+  std::unique_ptr<Extractor> e(new Extractor(options));
+  if (options.icd10_table.empty()) {
+    e->icd10_ = Icd10Table::Common();
+  } else {
+    auto t = Icd10Table::Load(options.icd10_table);
+    if (!t) return std::unexpected(t.error());
+    e->icd10_ = std::move(*t);
+  }
+  return e;
 }
 
 void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& doc) const {
@@ -894,6 +917,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   dates.today = options_.today.empty() ? Today() : *ParseIsoDate(options_.today);
   dates.two_digit_years_ahead = options_.two_digit_years_ahead;
   DocReader r(pages, dates);
+  r.set_icd10(icd10_.get());
 
   switch (doc.type) {
     case DocType::kFaxCover:

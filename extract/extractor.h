@@ -19,6 +19,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "pipeline/model.h"
@@ -34,6 +35,9 @@ struct ExtractorOptions {
   std::string today;
   // Two-digit years (03/04/56) read as 20YY when at most this many years after today.
   int two_digit_years_ahead = 10;
+  // A complete ICD-10-CM code table (the CMS code file, see extract/icd10.h). Empty: the
+  // built-in table of common codes.
+  std::string icd10_table;
 };
 
 class Extractor {
@@ -57,6 +61,7 @@ class Extractor {
  private:
   explicit Extractor(const ExtractorOptions& options);
   ExtractorOptions options_;
+  std::shared_ptr<const class Icd10Table> icd10_;
 };
 
 }  // namespace faxintake::extract

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "extract/icd10.h"
 #include "extract/labels.h"
 #include "extract/layout.h"
 #include "extract/validators.h"
@@ -44,6 +45,9 @@ class DocReader {
   const PageLayout& layout(int i) const { return *layouts_[static_cast<size_t>(i)]; }
   const LabelIndex& labels(int i) const { return *labels_[static_cast<size_t>(i)]; }
   const DateOptions& dates() const { return dates_; }
+  // The code table diagnosis codes are checked against (never null once set by the extractor).
+  const Icd10Table& icd10() const { return icd10_ ? *icd10_ : *Icd10Table::Common(); }
+  void set_icd10(const Icd10Table* table) { icd10_ = table; }
 
   // Every accepted hit of `label`, in reading order over the pages.
   struct Hit {
@@ -75,6 +79,7 @@ class DocReader {
   std::vector<std::unique_ptr<LabelIndex>> labels_;
   std::vector<int> numbers_;  // fax page numbers
   DateOptions dates_;
+  const Icd10Table* icd10_ = nullptr;
   std::map<std::string, std::vector<Candidate>> candidates_;
   std::string flow_;
   struct Span {
