@@ -136,8 +136,33 @@ bool IsTitle(std::string_view word) {
   std::string key;
   for (char c : word)
     if (IsAlpha(c)) key += Lower(c);
+  // "OR." is "DR." with the D's stem lost; without its period it is the word "or".
+  if (key == "or" && word.size() == 3 && word.back() == '.') return true;
   return key == "dr" || key == "mr" || key == "mrs" || key == "ms" || key == "miss" || key == "doctor" ||
          key == "prof";
+}
+
+// A credential after a comma as OCR reads it off a fax: "MID", "MT)", "M0" for MD, "D0" for
+// DO (one edit from MD or DO, two or three letters).
+bool IsMisreadCredential(std::string_view word) {
+  std::string key;
+  for (char c : word) {
+    if (IsAlpha(c)) key += Lower(c);
+    else if (c == '0') key += 'o';
+  }
+  if (IsCredential(key)) return true;
+  if (key.size() < 2 || key.size() > 3 || key == "don" || key == "ed" || key == "dom") return false;
+  auto one_edit = [&](std::string_view want) {
+    if (key.size() == 2) return (key[0] == want[0]) != (key[1] == want[1]);  // one substitution
+    // one insertion: dropping one letter of key gives want
+    for (size_t i = 0; i < 3; ++i) {
+      std::string k = key;
+      k.erase(i, 1);
+      if (k == want) return true;
+    }
+    return false;
+  };
+  return one_edit("md") || one_edit("do");
 }
 
 bool IsParticle(std::string_view word) {
@@ -202,7 +227,10 @@ std::vector<std::vector<std::string>> NameParts(std::string_view printed) {
     }
     // A part made only of credentials ("MD", "PA-C") after a name is not a name.
     bool all_creds = !words.empty();
-    for (const std::string& w : words) all_creds &= IsCredential(w);
+    // After a comma, a lone short word one edit from MD or DO is a misread credential.
+    for (const std::string& w : words)
+      all_creds &= IsCredential(w) ||
+                   (!parts.empty() && parts.back().size() >= 2 && words.size() == 1 && IsMisreadCredential(w));
     if (!words.empty() && !(all_creds && !parts.empty())) parts.push_back(words);
     part.clear();
   };
@@ -734,6 +762,8 @@ bool HasTitleOrCredential(std::string_view printed) {
   if (comma != std::string_view::npos) {
     const auto tail = SplitWords(printed.substr(comma + 1));
     if (!tail.empty() && IsCredential(tail.front())) return true;
+    if (tail.size() == 1 && SplitWords(printed.substr(0, comma)).size() >= 2 && IsMisreadCredential(tail.front()))
+      return true;
   }
   // "JOHN SMITH MD": an upper-case credential as the last word.
   return words.size() >= 3 && IsCredential(words.back()) && words.back().size() >= 2 &&
@@ -826,7 +856,33 @@ Checked NormalizeMbi(std::string_view printed) {
   static const RE2 mbi(
       R"(^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y]{2}[0-9]{2}$)");
   Checked out;
-  const std::string s = AlnumUpper(printed);
+  std::string s = AlnumUpper(printed);
+  // A letter read as a bracket ("5GA4)44TG84": J as ')', C as '('): one character short of an
+  // MBI with one bracket inside the id. The bracket stands for the letter it resembles.
+  if (s.size() == 10) {
+    std::string mapped;
+    int brackets = 0;
+    for (size_t i = 0; i < printed.size(); ++i) {
+      const char c = printed[i];
+      const bool inside = !mapped.empty() && i + 1 < printed.size();
+      if (inside && (c == ')' || c == ']' || c == '}')) {
+        mapped += 'J';
+        ++brackets;
+      } else if (inside && (c == '(' || c == '[' || c == '{')) {
+        mapped += 'C';
+        ++brackets;
+      } else if (IsAlnum(c)) {
+        mapped += Upper(c);
+      }
+    }
+    if (brackets == 1 && mapped.size() == 11) {
+      Checked bracketed = NormalizeMbi(mapped);
+      if (bracketed.valid) {
+        bracketed.repaired = true;
+        return bracketed;
+      }
+    }
+  }
   out.value = s;
   // Repairs by position: digit positions (1, 4, 7, 10, 11) take the digit a letter stands
   // for; letter-or-digit positions (3, 6) turn the letters MBIs never use (S, L, O, I, B,

@@ -122,6 +122,19 @@ TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
   EXPECT_LT(d.fields.at("patient.address.state").confidence, d.fields.at("patient.address.postal_code").confidence);
 }
 
+TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
+  // Small capitals at 204x98 dpi lose the bars of E and T: "PATIENT NAME" reads "PALILNI NAML".
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {300, {{120, "PALILNI"}, {230, "NAML"}, {300, "(LASI"}, {370, "IRS"}, {700, "DATE"}, {760, "OF"}, {800, "BIRTH"}}, 16},
+      {330, {{126, "ORTIZ,"}, {230, "MATTHEW"}, {706, "12-20-1943"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "ORTIZ");
+  EXPECT_EQ(Str(d, "patient.given_name"), "MATTHEW");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1943-12-20");
+}
+
 TEST(ExtractorBoxed, MixedCaseValueIsNotALooseLabel) {
   const PageResult page = MakePage({
       {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
@@ -180,6 +193,25 @@ TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {
 
 // Cover sheets as real ones print the page count: value right of the label (after a
 // parenthetical or an "including ..." phrase), before it, or below it in its column.
+TEST(ExtractorLines, DiagnosisCodesReadThroughSlipsAndCheckedAgainstTheCodeTable) {
+  // A stray stroke read before "ICD-10"; the second code continues on the next row.
+  Document d = Extract(DocType::kReferral, {MakePage({
+                                               {200, Sentence(150, "REFERRAL FORM"), 36},
+                                               {300, {{150, "IicD-10:"}, {300, "G40.909"}, {420, "-"}, {450, "Epilepsy,"}}},
+                                               {340, Sentence(300, "F41.1 - Generalized anxiety disorder")},
+                                           })});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "G40.909,F41.1");
+  // J read as 3, a speck before E, E read as F (the title beside the code names E11.9).
+  d = Extract(DocType::kReferral,
+              {MakePage({
+                  {200, Sentence(150, "REFERRAL FORM"), 36},
+                  {420, {{150, "Diagnosis:"}, {300, "344.9"}, {400, "-"}, {430, "Chronic"}, {550, "obstructive"}, {720, "pulmonary"}, {870, "disease"}}},
+                  {460, Sentence(300, "'E78.5 - Hyperlipidemia, unspecified")},
+                  {500, Sentence(300, "F11.9 - Type 2 diabetes mellitus without complications")},
+              })});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "J44.9,E78.5,E11.9");
+}
+
 TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
   struct Case {
     std::vector<Printed> lines;

@@ -278,6 +278,9 @@ TEST(Names, NormalizesProviderNamesWithoutTitlesOrCredentials) {
       {"Gary Moore, PA-C", "GARY MOORE"},     {"Dr. Ryan Wilson (Lakeside Cardiology)", "RYAN WILSON"},
       {"Amy Chen, DO", "AMY CHEN"},           {"JOHN SMITH MD", "JOHN SMITH"},
       {"Sean O'Brien, DPT", "SEAN O'BRIEN"},
+      // As faxes come out of OCR: DR. losing the D's stem, MD read as MID or MT).
+      {"OR. Kathleen Hall", "KATHLEEN HALL"}, {"DONNA COX, MID", "DONNA COX"},
+      {"Joshua Mendoza, MT)", "JOSHUA MENDOZA"}, {"SMITH, DON", "DON SMITH"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.printed);
@@ -292,6 +295,9 @@ TEST(Names, TellsPeopleFromPractices) {
   EXPECT_TRUE(HasTitleOrCredential("Karen Lee, FNP-C"));
   EXPECT_FALSE(HasTitleOrCredential("Lakeside Cardiology"));
   EXPECT_FALSE(HasTitleOrCredential("Hill Country Bone and Joint Center"));
+  EXPECT_TRUE(HasTitleOrCredential("Joshua Mendoza, MT)"));
+  EXPECT_FALSE(HasTitleOrCredential("Johnson, Ed"));
+  EXPECT_FALSE(HasTitleOrCredential("Mendoza, Joshua"));
 }
 
 TEST(Identifiers, KeepLettersAndDigitsOnly) {
@@ -324,6 +330,12 @@ TEST(Identifiers, ReadsMedicareNumbers) {
   EXPECT_TRUE(repaired.valid);
   EXPECT_TRUE(repaired.repaired);
   EXPECT_FALSE(NormalizeMbi("1EG4-TE5-MK7").valid);
+  // A J read as a bracket inside the id.
+  const Checked bracket = NormalizeMbi("5GA4)44TG84");
+  EXPECT_EQ(bracket.value, "5GA4J44TG84");
+  EXPECT_TRUE(bracket.valid);
+  EXPECT_TRUE(bracket.repaired);
+  EXPECT_FALSE(NormalizeMbi("(5GA444TG84)").valid);  // brackets around it are not letters
 }
 
 TEST(Addresses, NormalizesStatesAndPostalCodes) {
