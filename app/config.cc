@@ -172,6 +172,17 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
                    Get<double>(cl["model_weight"], path, "classify.model_weight", c.processor.classify.model_weight));
   if (auto r = CheckRange(c.processor.classify.model_weight, 0, 1, path, "classify.model_weight"); !r) return std::unexpected(r.error());
 
+  // A complete ICD-10-CM code table (the CMS code file); without it the built-in table of
+  // common referral codes checks diagnosis codes.
+  std::string icd10;
+  if (const YAML::Node ex = root["extract"]; ex && ex.IsMap())
+    ASSIGN_OR_RETURN(icd10, Get<std::string>(ex["icd10_table"], path, "extract.icd10_table", icd10));
+  if (!icd10.empty()) {
+    c.processor.extract.icd10_table = relative(icd10);
+    if (!fs::exists(c.processor.extract.icd10_table))
+      return std::unexpected(Bad(path, "extract.icd10_table", "names a file that does not exist: " + c.processor.extract.icd10_table));
+  }
+
   std::string checklists = "checklists.yaml";
   ASSIGN_OR_RETURN(checklists, Get<std::string>(root["checklists"], path, "checklists", checklists));
   c.processor.checklists_file = relative(checklists);

@@ -62,7 +62,7 @@ Result<std::unique_ptr<Processor>> Processor::Create(const ProcessorOptions& opt
     if (!model) return std::unexpected(model.error());
     p->classifier_->SetModel(std::move(*model));
   }
-  auto extractor = extract::Extractor::Create(extract::ExtractorOptions{});
+  auto extractor = extract::Extractor::Create(options.extract);
   if (!extractor) return std::unexpected(extractor.error());
   p->extractor_ = std::move(*extractor);
   auto checklists = extract::ChecklistSet::LoadFile(options.checklists_file);

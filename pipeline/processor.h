@@ -31,6 +31,7 @@ struct ProcessorOptions {
   std::string classifier_rules_file;    // config/doctypes.yaml
   std::string classifier_model_file;    // config/page_model.ftz (classify/text_model.h); empty: rules only
   std::string checklists_file;          // config/checklists.yaml
+  extract::ExtractorOptions extract;    // field reading (icd10_table: a full ICD-10-CM code file)
   double unreadable_page_confidence = 0.45;  // a page below this mean word confidence needs review
   bool store_page_images = true;        // PNG per page in the store, for the review screen
 };

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "tests/support/test_support.h"
 
 namespace faxintake::app {
@@ -65,6 +68,20 @@ TEST(Config, BadThresholdsAndRetentionDaysNameTheirKey) {
     EXPECT_EQ(c.error().code, ErrorCode::kInvalidArgument);
     EXPECT_NE(c.error().message.find(k.key), std::string::npos) << c.error().message;
   }
+}
+
+TEST(Config, AFullIcd10TableIsReadBesideTheFileAndMustExist) {
+  TempDir dir;
+  {
+    std::ofstream(std::filesystem::path(dir.path()) / "icd10cm_codes.txt") << "I10     Essential (primary) hypertension\n";
+  }
+  auto c = LoadConfig(WriteConfig(dir.path(), {{"icd10_table: \"\"", "icd10_table: icd10cm_codes.txt"}}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(std::filesystem::path(c->processor.extract.icd10_table).filename(), "icd10cm_codes.txt");
+  TempDir other;
+  auto missing = LoadConfig(WriteConfig(other.path(), {{"icd10_table: \"\"", "icd10_table: nope.txt"}}));
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message.find("extract.icd10_table"), std::string::npos);
 }
 
 }  // namespace
