@@ -303,7 +303,7 @@ std::string Service::Metrics() const {
     for (const auto& [source, n] : received_by_source_)
       m.Sample("faxintake_faxes_received_total", {{"source", source}}, static_cast<double>(n));
   }
-  m.Counter("faxintake_faxes_processed_total", "Faxes run through the pipeline.", s.faxes.load());
+  m.Counter("faxintake_faxes_processed_total", "Faxes taken up by a worker (counted as processing starts).", s.faxes.load());
   m.Counter("faxintake_pages_processed_total", "Pages decoded and read.", s.pages.load());
   m.Counter("faxintake_faxes_quarantined_total", "Faxes that could not be decoded.", s.quarantined.load());
   m.Counter("faxintake_faxes_needs_review_total", "Faxes with a document that needs a person.", s.needs_review.load());

@@ -155,7 +155,8 @@ m = metrics(port)
 secs = time.time() - t0
 peak_rss = max(peak_rss, rss_kb(proc.pid, "VmHWM"))
 accepted = len(entries(f"{base}/var/archive"))
-processed = int(m.get("faxintake_faxes_processed_total", 0))
+# Completed faxes from the store (a result committed); pages are counted as OCR finishes.
+processed = int(m.get("faxintake_store_faxes", 0) - m.get("faxintake_store_pending", 0))
 pages = int(m.get("faxintake_pages_processed_total", 0))
 busy_stops = int(sum(v for k, v in m.items() if k.startswith("faxintake_dropfolder_busy_stops_total")))
 refused = int(m.get("faxintake_faxes_rejected_busy_total", 0))
