@@ -264,6 +264,11 @@ void ChecklistSet::Evaluate(std::vector<Document>& docs) const {
     for (const std::string& key : rule->required_fields) {
       bool present = doc.fields.count(key) > 0;
       for (const Document* d : same) present = present || d->fields.count(key) > 0;
+      // Printed but unreadable (the extractor's `unreadable:<key>`): a person reads the page;
+      // it is neither missing nor satisfied.
+      const bool unreadable = std::find(doc.review_reasons.begin(), doc.review_reasons.end(), "unreadable:" + key) !=
+                              doc.review_reasons.end();
+      if (!present && unreadable) continue;
       (present ? doc.checklist.satisfied : doc.checklist.missing).push_back(key);
     }
     for (DocType type : rule->required_documents) {

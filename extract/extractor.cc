@@ -277,6 +277,32 @@ class Rules {
 
   std::string Text(int page, const Words& w) const { return r_.labels(page).Text(w); }
 
+  // Core items printed on the page that could not be read: the label is there with a value
+  // beside it (not blank, underscores, "N/A" or "Pending"), yet no value was taken. They get
+  // `unreadable:<key>` rather than being missing: a person reads the page instead of asking
+  // the sender for an item the sender did send.
+  void Unreadable(Document& doc) {
+    static const RE2 filler(
+        R"((?i)^[\s_.:\-/]*(n\s*/?\s*a|none|pending|not\s+(required|applicable|needed|available)|unknown|tbd)?[\s_.:\-/]*$)");
+    const std::vector<std::pair<std::vector<Label>, std::string>> items = {
+        {{Label::kDob}, "patient.birth_date"},
+        {{Label::kMemberId, Label::kMedicareNumber}, "insurance.member_id"},
+        {{Label::kNpi}, "referring.npi"},
+        {{Label::kDiagnosis}, "referral.diagnosis_codes"},
+        {{Label::kAuthNumber}, "authorization.number"},
+    };
+    for (const auto& [labels, key] : items) {
+      if (doc.fields.count(key)) continue;
+      bool printed = false;
+      ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+        const std::string text = Text(page, v);
+        const auto alnum = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c); });
+        if (alnum >= 3 && !RE2::FullMatch(text, filler)) printed = true;
+      });
+      if (printed) doc.AddReason("unreadable:" + key);
+    }
+  }
+
   void PatientNames(const std::set<Label>& labels) {
     ForEachValue(std::vector<Label>(labels.begin(), labels.end()), [&](int page, const LabelHit&, const Words& v) {
       // Cards and letters print "MARIA A LOPEZ"; forms "LOPEZ, MARIA A"; drop a trailing
@@ -998,6 +1024,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       ++low;
     }
   }
+  if (doc.type == DocType::kReferral) Rules(r).Unreadable(doc);
   log::Debug("extract_document", "type={} pages={} fields={} invalid={} low_confidence={}", DocTypeName(doc.type),
              pages.size(), doc.fields.size(), invalid, low);
 }

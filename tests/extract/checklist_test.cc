@@ -97,6 +97,23 @@ TEST(Checklist, OnePatientFaxDocumentWithoutNameSupplies) {
   EXPECT_TRUE(docs[0].checklist.missing.empty());
 }
 
+TEST(Checklist, AnItemPrintedButUnreadableIsNeitherMissingNorSatisfied) {
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  std::vector<Document> docs;
+  docs.push_back(Doc(DocType::kReferral, {1},
+                     {{"patient.family_name", std::string("LOPEZ")},
+                      {"patient.birth_date", std::string("1956-03-04")},
+                      {"referring.npi", std::string("1234567893")},
+                      {"referral.diagnosis_codes", std::vector<std::string>{"M17.11"}}}));
+  docs[0].AddReason("unreadable:insurance.member_id");
+  set->Evaluate(docs);
+  EXPECT_FALSE(Has(docs[0].checklist.missing, "insurance.member_id"));
+  EXPECT_FALSE(Has(docs[0].checklist.satisfied, "insurance.member_id"));
+  EXPECT_FALSE(Has(docs[0].review_reasons, "missing:insurance.member_id"));
+  EXPECT_TRUE(docs[0].needs_review);
+}
+
 TEST(Checklist, RejectsUnknownFieldKey) {
   auto set = ChecklistSet::LoadYaml("checklists:\n  - name: x\n    required_fields: [shoe.size]\n");
   EXPECT_FALSE(set.has_value());

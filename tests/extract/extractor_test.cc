@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -133,6 +134,24 @@ TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
   EXPECT_EQ(Str(d, "patient.family_name"), "ORTIZ");
   EXPECT_EQ(Str(d, "patient.given_name"), "MATTHEW");
   EXPECT_EQ(Str(d, "patient.birth_date"), "1943-12-20");
+}
+
+TEST(ExtractorLines, PrintedButUnreadableCoreItemsAreToldFromBlankOnes) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "REFERRAL FORM"), 36},
+      {300, {{150, "Member"}, {260, "ID:"}, {400, "~~#%&;;"}, {480, "?!?"}}},  // nothing readable
+      {340, {{150, "NPI:"}, {400, "l6Z9b"}}},                                // too short a number
+      {380, {{150, "Authorization"}, {350, "#:"}, {400, "N/A"}}},
+      {420, {{150, "Diagnosis:"}, {400, "________"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  auto has = [&](const std::string& r) {
+    return std::find(d.review_reasons.begin(), d.review_reasons.end(), r) != d.review_reasons.end();
+  };
+  EXPECT_TRUE(has("unreadable:referring.npi"));
+  EXPECT_FALSE(has("unreadable:authorization.number"));    // "N/A": nothing was sent
+  EXPECT_FALSE(has("unreadable:referral.diagnosis_codes"));  // a blank line
+  EXPECT_FALSE(has("unreadable:patient.birth_date"));        // no label at all
 }
 
 TEST(ExtractorBoxed, MixedCaseValueIsNotALooseLabel) {
