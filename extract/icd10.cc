@@ -8,6 +8,8 @@
 #include <set>
 #include <vector>
 
+#include "extract/validators.h"
+
 namespace faxintake::extract {
 namespace {
 
@@ -88,28 +90,10 @@ std::vector<std::string> Words(std::string_view text) {
   return out;
 }
 
+// Words of six letters or more may differ by one OCR slip.
 bool NearlyEqual(const std::string& a, const std::string& b) {
   if (a == b) return true;
-  if (a.size() < 6 || b.size() < 6) return false;
-  const size_t n = a.size(), m = b.size();
-  if (n > m + 1 || m > n + 1) return false;
-  size_t i = 0, j = 0;
-  int edits = 0;
-  while (i < n && j < m) {
-    if (a[i] == b[j]) {
-      ++i;
-      ++j;
-      continue;
-    }
-    if (++edits > 1) return false;
-    if (n > m) ++i;
-    else if (m > n) ++j;
-    else {
-      ++i;
-      ++j;
-    }
-  }
-  return edits + static_cast<int>((n - i) + (m - j)) <= 1;
+  return a.size() >= 6 && b.size() >= 6 && BoundedEditDistance(a, b, 1) <= 1;
 }
 
 // Title words the context repeats, and the share of the title's words that is.

@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "extract/validators.h"
+
 namespace faxintake::extract {
 namespace {
 
@@ -163,42 +165,6 @@ std::string Faded(const std::string& canon) {
   return out;
 }
 
-int EditDistanceAtMostOne(const std::string& a, const std::string& b) {
-  if (a == b) return 0;
-  const size_t n = a.size(), m = b.size();
-  if (n > m + 1 || m > n + 1) return 2;
-  size_t i = 0, j = 0;
-  int edits = 0;
-  while (i < n && j < m) {
-    if (a[i] == b[j]) {
-      ++i;
-      ++j;
-      continue;
-    }
-    if (++edits > 1) return 2;
-    if (n > m) ++i;
-    else if (m > n) ++j;
-    else {
-      ++i;
-      ++j;
-    }
-  }
-  edits += static_cast<int>((n - i) + (m - j));
-  return edits;
-}
-
-int Levenshtein(const std::string& a, const std::string& b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = static_cast<int>(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
 bool TokenMatches(const std::string& printed, const std::string& wanted) {
   if (printed == wanted) return true;
   const std::string a = Canon(printed), b = Canon(wanted);
@@ -206,7 +172,7 @@ bool TokenMatches(const std::string& printed, const std::string& wanted) {
   // A stray stroke read before a short label ("IicD-10"): a box rule or speck that
   // Tesseract reads as l, I or 1 (all canonical 'l').
   if (a.size() == b.size() + 1 && b.size() >= 3 && a.front() == 'l' && a.compare(1, b.size(), b) == 0) return true;
-  return b.size() >= 5 && EditDistanceAtMostOne(a, b) <= 1;
+  return b.size() >= 5 && BoundedEditDistance(a, b, 1) <= 1;
 }
 
 struct Match {
@@ -265,7 +231,8 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
       const int diff = std::abs(static_cast<int>(text.size()) - static_cast<int>(ph.joined.size()));
       if (diff > allowed) continue;
       // Small print at normal resolution loses the bars of E and T ("PALILNI NAML").
-      const int d = std::min(Levenshtein(text, ph.joined), Levenshtein(Faded(text), faded_phrase));
+      const int d = std::min(BoundedEditDistance(text, ph.joined, allowed),
+                             BoundedEditDistance(Faded(text), faded_phrase, allowed));
       if (d > allowed) continue;
       const bool better = !best || ph.tokens.size() > best->tokens || (ph.tokens.size() == best->tokens && d < best_d);
       if (better) {
@@ -285,7 +252,7 @@ std::optional<Label> LooseLabel(const std::string& text) {
   double best_score = 0.4;
   for (const Phrase& ph : Phrases()) {
     if (ph.label == Label::kIgnore) continue;
-    const double d = Levenshtein(text, ph.joined);
+    const double d = BoundedEditDistance(text, ph.joined, static_cast<int>(std::max(text.size(), ph.joined.size())));
     const double score = d / static_cast<double>(std::max(text.size(), ph.joined.size()));
     if (score <= best_score && (!best || score < best_score)) {
       best = ph.label;

@@ -1133,8 +1133,6 @@ std::optional<std::string> NormalizeAuthStatus(std::string_view printed) {
   return std::nullopt;
 }
 
-namespace {
-
 // Levenshtein distance, stopping early once above `limit`.
 int BoundedEditDistance(std::string_view a, std::string_view b, int limit) {
   if (static_cast<int>(a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
@@ -1152,8 +1150,6 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int limit) {
   }
   return prev[b.size()];
 }
-
-}  // namespace
 
 std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
   static const char* const kPayers[] = {

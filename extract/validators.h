@@ -144,6 +144,9 @@ std::optional<CityStateZip> ParseCityStateZip(std::string_view printed);
 // are kept as read. The table covers national and Texas plans (the sample set's payers).
 std::optional<std::string> KnownPayer(std::string_view payer, int* edits = nullptr);
 
+// Levenshtein distance between a and b, or limit + 1 as soon as it is sure to exceed `limit`.
+int BoundedEditDistance(std::string_view a, std::string_view b, int limit);
+
 // ---------------------------------------------------------------- coded words
 // "routine", "urgent" or "stat" from a priority value: a word (Routine, Urgent, ASAP,
 // STAT, Emergent) or checkboxes ("[X] Routine [ ] Urgent [ ] STAT": the checked one).
