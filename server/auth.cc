@@ -1,9 +1,7 @@
 #include "server/auth.h"
 
 #include <fcntl.h>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -20,6 +18,7 @@
 #include <sstream>
 
 #include "pipeline/log.h"
+#include "server/webhooks_crypto.h"
 
 namespace faxintake::server {
 namespace {
@@ -37,23 +36,6 @@ struct Entry {
   Principal principal;
   std::string hash;  // 32 raw bytes
 };
-
-std::string Sha256(std::string_view data) {
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
 
 std::optional<std::string> Unhex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
@@ -198,14 +180,14 @@ bool IsValidPrincipalName(std::string_view name) {
   return true;
 }
 
-std::string TokenHash(std::string_view token) { return Hex(Sha256(token)); }
+std::string TokenHash(std::string_view token) { return HexLower(Sha256(token)); }
 
 Result<std::string> NewToken() {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1)
     return MakeError(ErrorCode::kInternal, "random_failed", "the random generator failed");
   std::string token(kTokenPrefix);
-  token += Hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+  token += HexLower(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
   OPENSSL_cleanse(bytes, sizeof bytes);
   return token;
 }
@@ -299,7 +281,7 @@ std::unique_ptr<TokenRegistry> TokenRegistry::ForPrincipals(std::vector<std::pai
   std::unique_ptr<TokenRegistry> r(new TokenRegistry());
   auto list = std::make_shared<std::vector<Entry>>();
   for (auto& [principal, hex] : entries)
-    if (auto raw = Unhex(hex); raw && raw->size() == SHA256_DIGEST_LENGTH) list->push_back(Entry{std::move(principal), *raw});
+    if (auto raw = Unhex(hex); raw && raw->size() == 32 /* SHA-256 */) list->push_back(Entry{std::move(principal), *raw});
   r->state_->entries = std::move(list);
   return r;
 }
@@ -328,7 +310,7 @@ Result<Principal> TokenRegistry::Authenticate(std::string_view authorization) co
   // (or whether one) matched.
   const Entry* found = nullptr;
   for (const Entry& e : *entries) {
-    const bool equal = CRYPTO_memcmp(e.hash.data(), presented.data(), SHA256_DIGEST_LENGTH) == 0;
+    const bool equal = ConstantTimeEquals(e.hash, presented);
     if (equal) found = &e;
   }
   if (found == nullptr) return unauthenticated("invalid_token", "the bearer token is not valid");

@@ -39,6 +39,12 @@ std::string Sha1(std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), sizeof out);
 }
 
+std::string Sha256(std::string_view data) {
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
+
 std::string HexLower(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

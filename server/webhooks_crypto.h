@@ -1,4 +1,5 @@
-// The cryptography gateways sign their webhooks with: HMAC-SHA1/SHA256, SHA-1, Ed25519,
+// The cryptography gateways sign their webhooks with, and API tokens are hashed with:
+// HMAC-SHA1/SHA256, SHA-1, SHA-256, Ed25519,
 // base64 and constant-time comparison, through OpenSSL (the only server file that includes
 // it is webhooks_crypto.cc).
 //
@@ -15,6 +16,7 @@ namespace faxintake::server {
 std::string HmacSha1(std::string_view key, std::string_view message);
 std::string HmacSha256(std::string_view key, std::string_view message);
 std::string Sha1(std::string_view data);
+std::string Sha256(std::string_view data);
 
 std::string HexLower(std::string_view bytes);
 std::string Base64Encode(std::string_view bytes);
