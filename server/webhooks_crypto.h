@@ -1,7 +1,7 @@
 // The cryptography gateways sign their webhooks with, and API tokens are hashed with:
 // HMAC-SHA1/SHA256, SHA-1, SHA-256, Ed25519,
-// base64 and constant-time comparison, through OpenSSL (the only server file that includes
-// it is webhooks_crypto.cc).
+// base64 and constant-time comparison, through OpenSSL (included here and, for random
+// tokens only, in auth.cc).
 //
 // Thread-safety: pure functions, safe from any thread.
 #pragma once
