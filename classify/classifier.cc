@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace faxintake::classify {
@@ -225,6 +227,41 @@ std::vector<Document> Classifier::Split(const std::vector<PageResult>& pages,
     current->pages.push_back(pages[i].number);
   }
   return docs;
+}
+
+std::optional<int> SenderPageTotal(const std::vector<PageResult>& pages) {
+  // "P.002/005", "P 2/5", "PAGE 002/005", "P,@01/002" (a zero read as @): number, then total.
+  static const RE2 counter(R"((?i)\bP(?:AGE)?\s*[.,:]*\s*([@0-9OQ]{1,3})\s*/\s*([0-9OQ]{1,3})\b)");
+  constexpr int kMostPages = 200;
+  auto number = [](std::string digits) {
+    for (char& c : digits)
+      if (c == 'O' || c == 'o' || c == 'Q' || c == 'q' || c == '@') c = '0';
+    return std::atoi(digits.c_str());
+  };
+  // Votes for (total, page number minus position): pages lost before the first one received
+  // shift every counter by the same amount.
+  std::map<std::pair<int, int>, int> votes;
+  int read = 0;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    const PageResult& page = pages[i];
+    for (const Line& line : page.text.lines) {
+      // The header band at the top (or, on some machines, the bottom) of the page.
+      const bool band = line.box.y < page.height * 0.06 || line.box.y > page.height * 0.94;
+      std::string at_text, total_text;
+      if (!band || !RE2::PartialMatch(line.text, counter, &at_text, &total_text)) continue;
+      ++read;
+      const int at = number(at_text), total = number(total_text);
+      // "P.901/902": a zero-padded counter whose zeros were read as nines.
+      if (at >= 1 && at <= total && total <= kMostPages) ++votes[{total, at - static_cast<int>(i) - 1}];
+      break;
+    }
+  }
+  if (votes.empty()) return std::nullopt;
+  const auto best = std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  // Two counters at least, and most of those read, must agree: one misread digit on a
+  // one-page fax ("P.001/007") must not announce pages that never existed.
+  if (best->second < 2 || best->second * 2 <= read) return std::nullopt;
+  return best->first.first;
 }
 
 }  // namespace faxintake::classify

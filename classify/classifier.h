@@ -16,6 +16,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,11 @@ class Classifier {
   ClassifierOptions options_;
   std::shared_ptr<const TextModel> model_;
 };
+
+// The sending machine's page counter in the header line it prints on every page
+// ("P.002/005", "P. 2/5", "PAGE 002/005"): the page count the sender announced, when the
+// counters agree on it (most pages that show one); nullopt when no page shows a counter.
+std::optional<int> SenderPageTotal(const std::vector<PageResult>& pages);
 
 // Lower case ASCII, punctuation folded to spaces, single spaces. Used on both rule
 // phrases and page text so that OCR punctuation noise does not matter.

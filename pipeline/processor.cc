@@ -1,5 +1,6 @@
 #include "pipeline/processor.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -234,6 +235,15 @@ void Processor::Analyze(IntakeResult& result) const {
     const int64_t* announced = std::get_if<int64_t>(&it->second.value);
     if (announced != nullptr && *announced > static_cast<int64_t>(result.pages.size()))
       doc.AddReason("incomplete_transmission");
+  }
+  // The sending machine's page counter on every page ("P.002/005") tells the same without a
+  // cover sheet. The reason goes on the cover when there is one, else on the last document,
+  // after which the pages were lost.
+  if (auto total = classify::SenderPageTotal(result.pages);
+      total && *total > static_cast<int>(result.pages.size()) && !result.documents.empty()) {
+    auto cover = std::find_if(result.documents.begin(), result.documents.end(),
+                              [](const Document& d) { return d.type == DocType::kFaxCover; });
+    (cover != result.documents.end() ? *cover : result.documents.back()).AddReason("incomplete_transmission");
   }
   checklists_->Evaluate(result.documents);
   result.status = DeriveStatus(result);

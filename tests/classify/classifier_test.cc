@@ -77,6 +77,29 @@ TEST(Classifier, SplitsAPacketIntoDocuments) {
   EXPECT_EQ(docs[3].type, DocType::kClinicalNote);
 }
 
+// A page whose first line is the header band at the top of the sheet.
+PageResult Header(int number, const std::vector<std::string>& lines) { return testing::PageOfLines(lines, number, 20); }
+
+TEST(SenderPageTotal, ReadsTheHeaderCounterWhenThePagesAgree) {
+  const std::string head = "FEB 17 2026 08:49AM FROM: MAPLEWOOD FAMILY MEDICINE 5125550135 ";
+  std::vector<PageResult> pages = {Header(1, {head + "P.001/004", "FACSIMILE"}),
+                                   Header(2, {head + "P,@02/004", "REFERRAL FORM"}),
+                                   Header(3, {head + "P. 3/4", "PROGRESS NOTE"})};
+  EXPECT_EQ(SenderPageTotal(pages).value_or(-1), 4);
+  // The first page lost: the counters are shifted, the total is still announced.
+  EXPECT_EQ(SenderPageTotal({Header(1, {head + "P.002/003"}), Header(2, {head + "P.003/003"})}).value_or(-1), 3);
+  // No counter anywhere, or a counter below the header band (body text): nothing announced.
+  EXPECT_FALSE(SenderPageTotal({Header(1, {"FACSIMILE", "Pages: 3"})}).has_value());
+  EXPECT_FALSE(SenderPageTotal({Header(1, {"REFERRAL", "x", "x", "x", "Dose P 2/5 daily"}),
+                                Header(2, {"REFERRAL", "x", "x", "x", "Dose P 2/5 daily"})})
+                   .has_value());
+  // One counter alone is not believed (one misread digit), nor zeros read as nines.
+  EXPECT_FALSE(SenderPageTotal({Header(1, {head + "P.001/007"})}).has_value());
+  EXPECT_FALSE(SenderPageTotal({Header(1, {head + "P.901/902"}), Header(2, {head + "P,.902/902"})}).has_value());
+  // Disagreeing counters with no majority are not trusted.
+  EXPECT_FALSE(SenderPageTotal({Header(1, {head + "P.001/004"}), Header(2, {head + "P.002/009"})}).has_value());
+}
+
 TEST(Classifier, RejectsRulesWithAnUnknownType) {
   auto c = Classifier::FromYaml("types:\n  memo:\n    titles: [memo]\n", ClassifierOptions{});
   ASSERT_FALSE(c.has_value());

@@ -173,6 +173,34 @@ TEST_F(PipelineTest, ACoverAnnouncingMorePagesThanArrivedIsAnIncompleteTransmiss
             cover["review_reasons"].end());
 }
 
+// Without a cover sheet, the sending machine's page counter ("P.002/004") on every page tells
+// that pages are missing: here the first page (the cover) never arrived.
+TEST_F(PipelineTest, TheSendersPageCounterRevealsLostPagesWithoutACover) {
+  const fs::path cut = tmp_.path() / "nocover.tif";
+  auto made = testing::RunCommand(
+      {testing::Python3(), "-c",
+       "import sys; from PIL import Image, ImageSequence; im = Image.open(sys.argv[1]); "
+       "pages = [p.copy() for p in ImageSequence.Iterator(im)][1:]; "
+       "pages[0].save(sys.argv[2], compression='group4', save_all=True, append_images=pages[1:], "
+       "dpi=im.info.get('dpi', (204, 196)))",
+       (testing::SourceDir() / "samples/set/s0019.tif").string(), cut.string()});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto r = testing::RunCommand({testing::FaxintakeBinary(), "process", cut.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto result = testing::JsonLines(r.out).at(0);
+  ASSERT_EQ(result["pages"].size(), 3u);
+  EXPECT_EQ(result["status"], "needs_review");
+  for (const auto& d : result["documents"]) EXPECT_NE(d["type"], "fax_cover");
+  const auto& last = result["documents"].back();
+  EXPECT_NE(std::find(last["review_reasons"].begin(), last["review_reasons"].end(), "incomplete_transmission"),
+            last["review_reasons"].end());
+  // The whole fax, counters and all, is not incomplete.
+  auto whole = testing::RunCommand({testing::FaxintakeBinary(), "process",
+                                    (testing::SourceDir() / "samples/set/s0019.tif").string()});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_EQ(whole.out.find("incomplete_transmission"), std::string::npos);
+}
+
 // Floors from `faxintake eval samples/set` (the figures it printed when these were set).
 TEST_F(PipelineTest, EvaluationOnSamplesMeetsFloors) {
   const fs::path json = tmp_.path() / "eval.json";
