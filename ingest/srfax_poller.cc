@@ -7,47 +7,13 @@
 #include <optional>
 
 #include "ingest/drop_folder.h"
+#include "pipeline/base64.h"
 #include "pipeline/log.h"
 
 namespace faxintake::ingest {
 namespace {
 
 using nlohmann::json;
-
-// Standard alphabet, padding optional, whitespace skipped; nullopt for anything else.
-std::optional<std::string> DecodeBase64(std::string_view text) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t pad = 0;
-  for (char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
-      ++pad;
-      continue;
-    }
-    if (pad > 0) return std::nullopt;  // data after padding
-    const int v = value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  if (pad > 2 || bits >= 6) return std::nullopt;
-  return out;
-}
 
 // The SRFax answer as JSON with Status "Success"; the Result member is returned.
 Result<json> SrfaxCall(const SrfaxPollerOptions& o, const std::string& action, FormFields fields) {
@@ -176,7 +142,7 @@ Result<SrfaxPollStats> SrfaxPoller::PollOnce() {
       continue;
     }
     std::optional<std::string> bytes;
-    if (content->is_string()) bytes = DecodeBase64(content->get_ref<const std::string&>());
+    if (content->is_string()) bytes = Base64Decode(content->get_ref<const std::string&>(), /*require_padding=*/false);
     if (!bytes || bytes->empty()) {
       ++stats.failed;
       log::Warn("srfax_retrieve_failed", "file_hash={} code=srfax_bad_content", file);

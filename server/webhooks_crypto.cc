@@ -19,15 +19,6 @@ std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view messag
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-int Base64Value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
 }  // namespace
 
 std::string HmacSha1(std::string_view key, std::string_view message) { return Hmac(EVP_sha1(), key, message); }
@@ -61,35 +52,6 @@ std::string Base64Encode(std::string_view bytes) {
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                 reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
   out.resize(n < 0 ? 0 : n);
-  return out;
-}
-
-// Written out rather than EVP_DecodeBlock, which keeps padding as zero bytes and accepts
-// garbage after the padding; base64 here comes from untrusted request bodies.
-std::optional<std::string> Base64Decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  uint32_t acc = 0;
-  int bits = 0, quads = 0, padding = 0;
-  for (unsigned char c : text) {
-    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-    if (c == '=') {
-      ++padding;
-      ++quads;
-      continue;
-    }
-    if (padding > 0) return std::nullopt;  // data after padding
-    const int v = Base64Value(c);
-    if (v < 0) return std::nullopt;
-    ++quads;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  if (quads % 4 != 0 || padding > 2) return std::nullopt;
   return out;
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/base64.h"
+
 namespace faxintake::server {
 
 // Raw (binary) MACs and digests.
@@ -20,8 +22,7 @@ std::string Sha256(std::string_view data);
 
 std::string HexLower(std::string_view bytes);
 std::string Base64Encode(std::string_view bytes);
-// Standard alphabet with padding; whitespace is skipped. nullopt for anything malformed.
-std::optional<std::string> Base64Decode(std::string_view text);
+// Decoding: Base64Decode in pipeline/base64.h.
 
 // True when a and b are equal, in time that depends only on their lengths.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);

@@ -2,10 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/base64.h"
 #include "pipeline/result_json.h"
 
 namespace faxintake {
 namespace {
+
+TEST(Base64, PaddingRequiredOrOptional) {
+  EXPECT_EQ(Base64Decode("aGVsbG8=").value_or("?"), "hello");
+  EXPECT_FALSE(Base64Decode("aGVsbG8").has_value());
+  // SRFax sends file contents with or without padding.
+  EXPECT_EQ(Base64Decode("aGVsbG8", /*require_padding=*/false).value_or("?"), "hello");
+  EXPECT_EQ(Base64Decode("aGVsbG8=", /*require_padding=*/false).value_or("?"), "hello");
+  EXPECT_FALSE(Base64Decode("aGVsbG8h1", /*require_padding=*/false).has_value());  // 9 characters
+  EXPECT_FALSE(Base64Decode("aGVs=bG8", /*require_padding=*/false).has_value());   // data after padding
+}
 
 TEST(DocType, RoundTripsEveryContractName) {
   for (DocType t : AllDocTypes()) {
