@@ -9,6 +9,8 @@
 #include <sstream>
 #include <vector>
 
+#include "extract/validators.h"
+
 namespace faxintake::extract {
 namespace {
 
@@ -61,20 +63,6 @@ const std::string* StringField(const Document& d, const std::string& key) {
   return std::get_if<std::string>(&it->second.value);
 }
 
-// At most `limit` single-character edits apart.
-bool WithinEdits(const std::string& a, const std::string& b, size_t limit) {
-  if (a.size() > b.size() + limit || b.size() > a.size() + limit) return false;
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()] <= limit;
-}
-
 // Identity evidence of a document: -1 conflict, 0 nothing comparable, +1 agreement.
 // Family names agree through one OCR slip per six letters ("GONZALE RIVERA" and
 // "GONZALEZ RIVERA"); other keys must be equal.
@@ -85,7 +73,8 @@ int Compare(const Document& a, const Document& b, const std::string& key) {
   if (*x == *y) return 1;
   if (key == "patient.family_name") {
     const size_t shorter = std::min(x->size(), y->size());
-    if (shorter >= 5 && WithinEdits(*x, *y, shorter / 6)) return 1;
+    const int slips = static_cast<int>(shorter / 6);
+    if (shorter >= 5 && BoundedEditDistance(*x, *y, slips) <= slips) return 1;
   }
   return -1;
 }
