@@ -95,6 +95,10 @@ size_t DocReader::RowStart(int page, int row) const {
 std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized) {
   std::vector<CodeHit> out;
   const PageLayout& layout = r.layout(page);
+  // The words printed with a code (its title, or the sentence naming the condition) decide
+  // among readings the code table knows.
+  std::string context;
+  for (int w : words) context += layout.word(w).text + " ";
   bool open = false;  // inside "( ... )" spanning words
   for (size_t k = 0; k < words.size(); ++k) {
     const int wi = words[k];
@@ -167,10 +171,6 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     if (j_for_3) core[0] = 'J';
     const Checked c = NormalizeIcd10(core);
     if (!c.valid) continue;
-    // The words printed with the code (its title, or the sentence naming the condition)
-    // decide among readings the code table knows.
-    std::string context;
-    for (int w : words) context += layout.word(w).text + " ";
     const Icd10Table::Choice choice = r.icd10().Resolve(c.value, context);
     // A code whose letter was read as a digit is taken only when the table knows it.
     if (!letter_first && !choice.known) continue;

@@ -197,11 +197,12 @@ Icd10Table::Choice Icd10Table::Resolve(std::string_view read, std::string_view c
   if (variants.size() == 1) {
     // No title to go by: an unknown reading becomes the only real code one confusion away
     // when the table is complete, or when even its category is unknown to the table.
+    if (complete_) return {variants.front(), true, true};
     const std::string category = base.substr(0, 3);
     const bool category_known = std::any_of(titles_.begin(), titles_.end(), [&](const auto& kv) {
       return kv.first.compare(0, 3, category) == 0;
     });
-    if (complete_ || !category_known) return {variants.front(), true, true};
+    if (!category_known) return {variants.front(), true, true};
   }
   return keep;
 }

@@ -14,9 +14,11 @@ struct Phrase {
   Label label;
   std::vector<std::string> tokens;
   std::string joined;  // canonical tokens without separators, for fuzzy matching
+  std::string faded;   // `joined` as faded small print reads it (see Faded)
 };
 
 std::string Canon(const std::string& t);
+std::string Faded(const std::string& canon);
 
 // Printed label phrases; matching compares Tokenize() output of the page words.
 const std::vector<Phrase>& Phrases() {
@@ -107,8 +109,9 @@ const std::vector<Phrase>& Phrases() {
     std::vector<Phrase> out;
     for (const auto& [label, texts] : table)
       for (const char* t : texts) {
-        Phrase p{label, Tokenize(t), ""};
+        Phrase p{label, Tokenize(t), "", ""};
         for (const std::string& tok : p.tokens) p.joined += Canon(tok);
+        p.faded = Faded(p.joined);
         out.push_back(std::move(p));
       }
     return out;
@@ -213,26 +216,30 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
   if (best || !page.StartsSegment(row.words[static_cast<size_t>(pos)])) return best;
 
   // Whole-word fuzzy match: the joined tokens of the first 1..4 words.
-  std::vector<std::pair<std::string, int>> prefixes;  // joined canon text, last word pos
+  struct Prefix {
+    std::string text;   // joined canon text
+    std::string faded;  // the same as faded small print reads it
+    int last;           // last word pos
+  };
+  std::vector<Prefix> prefixes;
   std::string joined;
   for (size_t k = 0; k < toks.size(); ++k) {
     joined += Canon(toks[k]);
-    if (word_end[k]) prefixes.emplace_back(joined, word_of[k]);
+    if (word_end[k]) prefixes.push_back({joined, Faded(joined), word_of[k]});
     if (prefixes.size() >= 4) break;
   }
   int best_d = 1 << 30;
   for (const Phrase& ph : Phrases()) {
     if (ph.joined.size() < 6) continue;
-    const std::string faded_phrase = Faded(ph.joined);
     // "MEDICARE" is one edit from "medicare #" but is the payer: a missing '#' is no slip.
     if (std::find(ph.tokens.begin(), ph.tokens.end(), "#") != ph.tokens.end()) continue;
     const int allowed = static_cast<int>(ph.joined.size()) / 5;
-    for (const auto& [text, last] : prefixes) {
+    for (const auto& [text, faded, last] : prefixes) {
       const int diff = std::abs(static_cast<int>(text.size()) - static_cast<int>(ph.joined.size()));
       if (diff > allowed) continue;
       // Small print at normal resolution loses the bars of E and T ("PALILNI NAML").
       const int d = std::min(BoundedEditDistance(text, ph.joined, allowed),
-                             BoundedEditDistance(Faded(text), faded_phrase, allowed));
+                             BoundedEditDistance(faded, ph.faded, allowed));
       if (d > allowed) continue;
       const bool better = !best || ph.tokens.size() > best->tokens || (ph.tokens.size() == best->tokens && d < best_d);
       if (better) {
