@@ -12,11 +12,14 @@ PixPtr Binarize(PIX* pix) {
   return PixPtr(pixConvertTo1(pix, 140));
 }
 
-int DetectRotation(PIX* pix, double min_conf, double updown_ratio) {
+// `uncertain` is set when neither test decides (the page is left as it is).
+int DetectRotation(PIX* pix, double min_conf, double updown_ratio, bool* uncertain) {
+  *uncertain = true;
   PixPtr bin = Binarize(pix);
   if (!bin) return 0;
   l_float32 upconf = 0, leftconf = 0;
   if (pixOrientDetect(bin.get(), &upconf, &leftconf, 0, 0) != 0) return 0;
+  *uncertain = false;
   // Upright or upside down (a sheet fed the wrong way, the common case on fax): a clear
   // up/down signal decides even when the left/right test is not near zero. An
   // upside-down fax page measures a left/right confidence of 4 to 8 against an up/down
@@ -25,7 +28,11 @@ int DetectRotation(PIX* pix, double min_conf, double updown_ratio) {
       std::abs(upconf) > updown_ratio * std::abs(leftconf))
     return upconf > 0 ? 0 : 180;
   l_int32 orient = L_TEXT_ORIENT_UNKNOWN;
-  if (makeOrientDecision(upconf, leftconf, static_cast<l_float32>(min_conf), 0.0, &orient, 0) != 0) return 0;
+  if (makeOrientDecision(upconf, leftconf, static_cast<l_float32>(min_conf), 0.0, &orient, 0) != 0 ||
+      orient == L_TEXT_ORIENT_UNKNOWN) {
+    *uncertain = true;
+    return 0;
+  }
   switch (orient) {
     case L_TEXT_ORIENT_LEFT: return 90;    // text reads bottom-to-top: turn clockwise
     case L_TEXT_ORIENT_DOWN: return 180;
@@ -86,7 +93,8 @@ PreparedPage PreparePage(const Raster& page, const CleanupOptions& options) {
   out.dpi = page.xdpi > 0 ? page.xdpi : 200;
 
   if (options.detect_orientation)
-    out.rotation = DetectRotation(pix.get(), options.min_orientation_conf, options.min_updown_ratio);
+    out.rotation = DetectRotation(pix.get(), options.min_orientation_conf, options.min_updown_ratio,
+                                  &out.orientation_uncertain);
   if (out.rotation != 0) {
     PixPtr r = Rotate(pix.get(), out.rotation);
     if (r) pix = std::move(r);
@@ -107,6 +115,21 @@ PreparedPage PreparePage(const Raster& page, const CleanupOptions& options) {
     }
   }
   out.pix = std::move(pix);
+  return out;
+}
+
+PreparedPage TurnedOver(const PreparedPage& page) {
+  PreparedPage out;
+  if (!page.pix) return out;
+  out.pix = PixPtr(pixRotate180(nullptr, page.pix.get()));
+  if (!out.pix) return out;
+  out.rotation = (page.rotation + 180) % 360;
+  out.skew_degrees = page.skew_degrees;
+  out.scale = page.scale;
+  out.page_width = page.page_width;
+  out.page_height = page.page_height;
+  out.dpi = page.dpi;
+  out.orientation_uncertain = page.orientation_uncertain;
   return out;
 }
 

@@ -41,10 +41,17 @@ struct PreparedPage {
   int page_width = 0;        // the upright page at the raster's own pixel grid
   int page_height = 0;
   double dpi = 0;            // resolution of `pix`
+  // Leptonica's orientation test did not decide (sparse pages: insurance cards, boxed
+  // forms with few words; about 1 page in 20). The engine then reads the page both ways.
+  bool orientation_uncertain = false;
 };
 
 // REQUIRES: !page.empty(). Returns a page whose pix is null only when Leptonica fails
 // to allocate (the caller treats that page as unreadable).
 PreparedPage PreparePage(const Raster& page, const CleanupOptions& options);
+
+// The same page turned by 180 degrees (rotation adjusted, sizes unchanged). The pix is
+// null only when Leptonica fails to allocate.
+PreparedPage TurnedOver(const PreparedPage& page);
 
 }  // namespace faxintake::ocr

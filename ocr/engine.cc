@@ -6,6 +6,7 @@
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 
@@ -80,6 +81,19 @@ PageText CollectText(tesseract::TessBaseAPI* api, double scale) {
   return compact;
 }
 
+// How much confidently read text a page yields: letters and digits of words read with
+// confidence 0.7 or more. Text read upside down comes out as low-confidence debris.
+double ReadingScore(const PageText& text) {
+  double score = 0;
+  for (const Word& w : text.words) {
+    if (w.confidence < 0.7) continue;
+    int alnum = 0;
+    for (unsigned char c : w.text) alnum += std::isalnum(c) ? 1 : 0;
+    score += alnum * w.confidence;
+  }
+  return score;
+}
+
 }  // namespace
 
 OcrEngine::OcrEngine(const OcrOptions& options) : options_(options), api_(new tesseract::TessBaseAPI) {}
@@ -108,7 +122,16 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) 
 Result<OcrPage> OcrEngine::Recognize(const Raster& page) {
   PreparedPage prepared = PreparePage(page, options_.cleanup);
   if (!prepared.pix) return MakeError(ErrorCode::kInternal, "ocr_alloc_failed", "cannot allocate page image");
-  return RecognizePrepared(prepared);
+  OcrPage page_read = RecognizePrepared(prepared);
+  if (!prepared.orientation_uncertain) return page_read;
+  // Orientation undecided: read it upside down too and keep the reading with more
+  // confident text (3 of 319 generated pages were upside down and left so before).
+  PreparedPage turned = TurnedOver(prepared);
+  if (!turned.pix) return page_read;
+  OcrPage turned_read = RecognizePrepared(turned);
+  // Measured on 8 undecided pages: the right way up scores 3 to 30 times the wrong one.
+  return ReadingScore(turned_read.text) > 1.5 * ReadingScore(page_read.text) ? std::move(turned_read)
+                                                                              : std::move(page_read);
 }
 
 OcrPage OcrEngine::RecognizePrepared(const PreparedPage& page) {

@@ -85,6 +85,32 @@ TEST(OcrEngine, TurnsAnUpsideDownPageUpright) {
   EXPECT_GE(WordRecall(result->text, testing::ReadFile(testing::SharedData("ocr-groundtruth/phototest.txt"))), 0.9);
 }
 
+// A referral form whose few words leave Leptonica's orientation test undecided (up/down
+// confidence 5.8 against a threshold of 6): the engine reads it both ways.
+TEST(OcrEngine, ReadsAnUndecidedPageBothWaysAndKeepsTheUprightReading) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  const std::string path = (testing::SourceDir() / "samples/set/s0009.tif").string();
+  PixPtr pix(pixReadTiff(path.c_str(), 1));  // page 2, fine resolution
+  ASSERT_TRUE(pix) << path;
+  const Raster upright = PixToRaster(pix.get(), 204, 196);
+  PixPtr flipped(pixRotate180(nullptr, pix.get()));
+  const Raster upside_down = PixToRaster(flipped.get(), 204, 196);
+  const auto has_name = [](const PageText& text) {
+    return std::any_of(text.words.begin(), text.words.end(),
+                       [](const Word& w) { return w.text.find("Gutierrez") != std::string::npos; });
+  };
+  auto lease = pool->Acquire();
+  auto turned = lease->Recognize(upside_down);
+  ASSERT_TRUE(turned.has_value());
+  EXPECT_EQ(turned->rotation, 180);
+  EXPECT_TRUE(has_name(turned->text));
+  auto as_is = lease->Recognize(upright);
+  ASSERT_TRUE(as_is.has_value());
+  EXPECT_EQ(as_is->rotation, 0);
+  EXPECT_TRUE(has_name(as_is->text));
+}
+
 TEST(OcrEngine, TurnsSidewaysPagesUpright) {
   auto pool = MakePool(1);
   ASSERT_TRUE(pool);
