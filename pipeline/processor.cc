@@ -7,6 +7,7 @@
 #include "classify/text_model.h"
 #include "ocr/leptonica.h"
 #include "pipeline/log.h"
+#include "pipeline/patient_split.h"
 #include "store/fax_id.h"
 
 namespace faxintake {
@@ -210,6 +211,9 @@ void Processor::Analyze(IntakeResult& result) const {
   std::vector<classify::PageClass> classes;
   for (const PageResult& p : result.pages) classes.push_back(classifier_->ClassifyPage(p));
   result.documents = classifier_->Split(result.pages, classes);
+  std::vector<DocType> page_types;
+  for (const classify::PageClass& c : classes) page_types.push_back(c.type);
+  result.documents = SplitByPatient(std::move(result.documents), result.pages, page_types, *extractor_);
 
   for (Document& doc : result.documents) {
     std::vector<const PageResult*> pages;
