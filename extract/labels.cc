@@ -154,6 +154,7 @@ std::string Canon(const std::string& t) {
     }
     if (c == '0') c = 'o';
     if (c == '1' || c == 'i') c = 'l';
+    if (c == 'b') c = 'd';  // a small-capital D read as b ("Ib#" for "ID#")
     out += c;
   }
   return out;

@@ -123,6 +123,19 @@ TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
   EXPECT_LT(d.fields.at("patient.address.state").confidence, d.fields.at("patient.address.postal_code").confidence);
 }
 
+TEST(ExtractorCard, MemberIdAfterAGarbledIdLabel) {
+  // A card read at normal resolution: "ID#" came out as "Ib#".
+  const PageResult page = MakePage({
+      {200, {{300, "KAISER"}, {450, "PERMANENTE"}}, 40},
+      {300, {{300, "Member."}, {420, "ANTHONY"}, {540, "MCDONALD"}}},
+      {340, {{300, "Ib#"}, {420, "92435792"}}},
+      {380, {{300, "Group"}, {390, "No."}, {450, "34332-02"}}},
+  });
+  const Document d = Extract(DocType::kInsuranceCard, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "92435792");
+  EXPECT_EQ(Str(d, "insurance.group_number"), "3433202");
+}
+
 TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
   // Small capitals at 204x98 dpi lose the bars of E and T: "PATIENT NAME" reads "PALILNI NAML".
   const PageResult page = MakePage({
