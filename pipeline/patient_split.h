@@ -5,11 +5,7 @@
 //
 // Each page of a multi-page document is read on its own for the patient's name and birth
 // date. A page starts a new document when its patient conflicts with the patient read so
-// far in the document and agrees on nothing:
-//   - birth dates conflict when both are read and differ by two characters or more
-//     (one OCR slip is not another patient);
-//   - family names conflict when both are read and differ by more than a quarter of
-//     their letters (at least two edits).
+// far in the document and agrees on nothing (OtherPatient, pipeline/patient_identity.h).
 // A page without a patient (history, results) continues the document it follows.
 //
 // Thread-safety: a pure function of its arguments; the extractor is used const.

@@ -7,6 +7,7 @@
 #include "classify/text_model.h"
 #include "ocr/leptonica.h"
 #include "pipeline/log.h"
+#include "pipeline/packet_consensus.h"
 #include "pipeline/patient_split.h"
 #include "store/fax_id.h"
 
@@ -230,6 +231,8 @@ void Processor::Analyze(IntakeResult& result) const {
       }
     }
   }
+  if (const int corrected = ReconcilePacket(result.documents, options_.extract.low_confidence); corrected > 0)
+    log::Info("packet_consensus", "fax_id={} corrected={}", result.fax_id, corrected);
   // A cover sheet announces the page count: fewer pages received means the transmission
   // broke off (or pages were lost on the sending side); a person must ask for a resend.
   for (Document& doc : result.documents) {

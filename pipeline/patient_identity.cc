@@ -1,0 +1,49 @@
+#include "pipeline/patient_identity.h"
+
+#include <algorithm>
+
+#include "extract/validators.h"
+
+namespace faxintake {
+
+std::optional<std::string> ValidText(const Document& doc, const std::string& key) {
+  auto it = doc.fields.find(key);
+  if (it == doc.fields.end() || !it->second.valid) return std::nullopt;
+  const std::string* s = std::get_if<std::string>(&it->second.value);
+  if (s == nullptr || s->empty()) return std::nullopt;
+  return *s;
+}
+
+PatientKey PatientOf(const Document& doc) {
+  return PatientKey{ValidText(doc, "patient.family_name"), ValidText(doc, "patient.birth_date")};
+}
+
+Verdict CompareBirthDates(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  if (!a || !b) return Verdict::kUnknown;
+  if (*a == *b) return Verdict::kAgree;
+  return extract::BoundedEditDistance(*a, *b, 2) >= 2 ? Verdict::kConflict : Verdict::kUnknown;
+}
+
+Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optional<std::string>& b) {
+  if (!a || !b) return Verdict::kUnknown;
+  const int allowed = std::max(1, static_cast<int>(std::min(a->size(), b->size())) / 4);
+  const int d = extract::BoundedEditDistance(*a, *b, allowed + 1);
+  if (d == 0) return Verdict::kAgree;
+  return d > allowed ? Verdict::kConflict : Verdict::kUnknown;
+}
+
+bool OtherPatient(const PatientKey& a, const PatientKey& b) {
+  const Verdict dob = CompareBirthDates(a.birth_date, b.birth_date);
+  const Verdict name = CompareFamilyNames(a.family, b.family);
+  if (dob == Verdict::kAgree || name == Verdict::kAgree) return false;
+  return dob == Verdict::kConflict || name == Verdict::kConflict;
+}
+
+bool SamePatient(const PatientKey& a, const PatientKey& b) {
+  const Verdict dob = CompareBirthDates(a.birth_date, b.birth_date);
+  const Verdict name = CompareFamilyNames(a.family, b.family);
+  if (dob == Verdict::kConflict || name == Verdict::kConflict) return false;
+  return dob == Verdict::kAgree || name == Verdict::kAgree;
+}
+
+}  // namespace faxintake

@@ -1,0 +1,37 @@
+// Whether two readings name the same patient, tolerant of OCR slips: shared by the
+// change-of-patient split (patient_split.h) and the packet consensus (packet_consensus.h).
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "pipeline/model.h"
+
+namespace faxintake {
+
+struct PatientKey {
+  std::optional<std::string> family, birth_date;  // valid readings only
+  bool empty() const { return !family && !birth_date; }
+};
+
+// The patient named by a document's fields.
+PatientKey PatientOf(const Document& doc);
+
+enum class Verdict { kUnknown, kAgree, kConflict };
+// Birth dates conflict when both are read and differ by two characters or more (one OCR
+// slip is not another patient); family names when they differ by more than a quarter of
+// their letters (at least two edits).
+Verdict CompareBirthDates(const std::optional<std::string>& a, const std::optional<std::string>& b);
+Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optional<std::string>& b);
+
+// Another patient: something conflicts and nothing agrees.
+bool OtherPatient(const PatientKey& a, const PatientKey& b);
+// The same patient: something agrees and nothing conflicts.
+bool SamePatient(const PatientKey& a, const PatientKey& b);
+
+// A string field's valid value, or nullopt.
+std::optional<std::string> ValidText(const Document& doc, const std::string& key);
+
+}  // namespace faxintake
