@@ -327,8 +327,15 @@ class Rules {
     DateOptions o = r_.dates();
     o.kind = DateKind::kBirth;
     ForEachValue({Label::kDob}, [&](int page, const LabelHit&, const Words& v) {
-      const Checked d = FindDate(Text(page, v), o);
-      if (d.empty()) return;
+      Checked d = FindDate(Text(page, v), o);
+      if (d.empty()) {
+        // A date whose separators noise broke ("045271938") is only read as the value's
+        // first word (NormalizeDate takes nothing but a date).
+        d = NormalizeDate(r_.layout(page).word(v.front()).text, o);
+        if (d.empty()) return;
+        r_.Add("patient.birth_date", r_.FromWords(page, {v.front()}, d.value, &d));
+        return;
+      }
       r_.Add("patient.birth_date", r_.FromWords(page, DateWords(page, v), d.value, &d));
     });
   }

@@ -717,6 +717,49 @@ std::string DigitizeDate(std::string_view text, bool* changed) {
   return out;
 }
 
+// A numeric date whose separators noise broke: read as a specks ("04°27°1938"), as a
+// digit ("0452751938") or lost ("045271938"). Only a value that is nothing but the date
+// (a labeled date) is read this way, and only when exactly one reading is a valid date.
+Checked DateWithLostSeparators(std::string_view printed, const DateOptions& o) {
+  std::string chars;
+  for (char c : printed)
+    if (c != ' ') chars += c;
+  // Specks between digits: any other mark there is a separator.
+  std::string specks;
+  bool replaced = false;
+  for (size_t i = 0; i < chars.size();) {
+    size_t j = i;
+    while (j < chars.size() && !IsAlnum(chars[j]) && chars[j] != '/' && chars[j] != '-') ++j;  // a run of marks
+    if (j == i) {
+      specks += chars[i++];
+      continue;
+    }
+    const bool between_digits = i > 0 && IsDigit(chars[i - 1]) && j < chars.size() && IsDigit(chars[j]);
+    specks += between_digits ? std::string("/") : chars.substr(i, j - i);
+    replaced = replaced || between_digits;
+    i = j;
+  }
+  if (replaced) {
+    Checked out = FindDateIn(specks, o, true);
+    if (!out.empty() && out.valid) return out;
+  }
+  if (!std::all_of(chars.begin(), chars.end(), IsDigit)) return {};
+  std::vector<std::string> readings;
+  if (chars.size() == 10) readings.push_back(chars.substr(0, 2) + "/" + chars.substr(3, 2) + "/" + chars.substr(6));
+  if (chars.size() == 9) {
+    readings.push_back(chars.substr(0, 2) + "/" + chars.substr(3, 2) + "/" + chars.substr(5));  // first read, second lost
+    readings.push_back(chars.substr(0, 2) + "/" + chars.substr(2, 2) + "/" + chars.substr(5));  // first lost, second read
+  }
+  Checked found;
+  for (const std::string& r : readings) {
+    Checked c = FindDateIn(r, o, true);
+    if (c.empty() || !c.valid || c.value == found.value) continue;
+    if (!found.empty()) return {};  // two readings: no way to choose
+    found = c;
+  }
+  return found;
+}
+
 }  // namespace
 
 Checked NormalizeDate(std::string_view printed, const DateOptions& options) {
@@ -724,8 +767,8 @@ Checked NormalizeDate(std::string_view printed, const DateOptions& options) {
   if (!out.empty()) return out;
   bool changed = false;
   const std::string fixed = DigitizeDate(printed, &changed);
-  if (!changed) return out;
-  out = FindDateIn(fixed, options, true);
+  out = changed ? FindDateIn(fixed, options, true) : Checked{};
+  if (out.empty()) out = DateWithLostSeparators(fixed, options);
   out.repaired = !out.empty();
   return out;
 }

@@ -136,6 +136,21 @@ TEST(ExtractorCard, MemberIdAfterAGarbledIdLabel) {
   EXPECT_EQ(Str(d, "insurance.group_number"), "3433202");
 }
 
+TEST(ExtractorPriorAuth, DashesAfterLabelsAndABirthDateWhoseSlashesNoiseBroke) {
+  const PageResult page = MakePage({
+      {200, {{300, "PRIOR"}, {420, "AUTHORIZATION"}, {640, "DETERMINATION"}}, 40},
+      {300, {{150, "Member:"}, {280, "-"}, {310, "AMY"}, {380, "LEWIS"}}},
+      {340, {{150, "Member"}, {270, "ID:"}, {330, "973738632"}}},
+      {380, {{150, "Date"}, {220, "of"}, {260, "Birth:"}, {360, "045271938"}}},
+      {420, {{150, "Diagnosis:"}, {300, "-"}, {330, "N39.0"}, {420, "Urinary"}, {540, "tract"}, {620, "infection"}}},
+  });
+  const Document d = Extract(DocType::kPriorAuthorization, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1938-04-27");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "973738632");
+  EXPECT_EQ(Str(d, "patient.family_name"), "LEWIS");
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "N39.0");
+}
+
 TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
   // Small capitals at 204x98 dpi lose the bars of E and T: "PATIENT NAME" reads "PALILNI NAML".
   const PageResult page = MakePage({

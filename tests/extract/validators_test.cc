@@ -172,6 +172,30 @@ TEST(Dates, ReadsEveryPrintedFormat) {
   }
 }
 
+TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
+  DateOptions o;
+  o.today = kToday;
+  o.kind = DateKind::kBirth;
+  struct Case {
+    const char* printed;
+    const char* value;  // "" when no reading can be trusted
+  };
+  const std::vector<Case> cases = {
+      {"O4°27°1938", "1938-04-27"},  // specks for slashes
+      {"0452751938", "1938-04-27"},  // both slashes read as digits
+      {"045271938", "1938-04-27"},   // one read as a digit, one lost
+      {"042751938", "1938-04-27"},   // one lost, one read as a digit
+      {"011211938", ""},             // 01/21/1938 or 01/12/1938: no way to choose
+      {"1234567890", ""},            // 12/45/...: no day 45
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.printed);
+    const Checked got = NormalizeDate(c.printed, o);
+    EXPECT_EQ(got.value, c.value);
+    if (!got.empty()) EXPECT_TRUE(got.repaired);
+  }
+}
+
 TEST(Dates, RejectsImpossibleDays) {
   DateOptions o;
   o.today = kToday;
