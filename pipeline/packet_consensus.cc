@@ -15,7 +15,7 @@ const std::string* TextOf(const Field& f) { return std::get_if<std::string>(&f.v
 int AllowedEdits(const std::string& key, const Field& mine, const std::string& a, const std::string& b) {
   if (key == "patient.birth_date") return 2;
   if (key == "referring.npi") return mine.valid ? 0 : 3;  // a valid NPI is another provider's
-  return std::max(1, static_cast<int>(std::min(a.size(), b.size())) / 4);
+  return SlipEdits(a, b);
 }
 
 // Corrects `key` among the documents `group` (indexes into docs).

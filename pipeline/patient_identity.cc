@@ -18,6 +18,10 @@ PatientKey PatientOf(const Document& doc) {
   return PatientKey{ValidText(doc, "patient.family_name"), ValidText(doc, "patient.birth_date")};
 }
 
+int SlipEdits(const std::string& a, const std::string& b) {
+  return std::max(1, static_cast<int>(std::min(a.size(), b.size())) / 4);
+}
+
 Verdict CompareBirthDates(const std::optional<std::string>& a, const std::optional<std::string>& b) {
   if (!a || !b) return Verdict::kUnknown;
   if (*a == *b) return Verdict::kAgree;
@@ -26,7 +30,7 @@ Verdict CompareBirthDates(const std::optional<std::string>& a, const std::option
 
 Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optional<std::string>& b) {
   if (!a || !b) return Verdict::kUnknown;
-  const int allowed = std::max(1, static_cast<int>(std::min(a->size(), b->size())) / 4);
+  const int allowed = SlipEdits(*a, *b);
   const int d = extract::BoundedEditDistance(*a, *b, allowed + 1);
   if (d == 0) return Verdict::kAgree;
   return d > allowed ? Verdict::kConflict : Verdict::kUnknown;

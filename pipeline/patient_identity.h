@@ -19,6 +19,10 @@ struct PatientKey {
 // The patient named by a document's fields.
 PatientKey PatientOf(const Document& doc);
 
+// The edits an OCR slip may make between two readings of one name or id: one per four
+// characters of the shorter, at least one.
+int SlipEdits(const std::string& a, const std::string& b);
+
 enum class Verdict { kUnknown, kAgree, kConflict };
 // Birth dates conflict when both are read and differ by two characters or more (one OCR
 // slip is not another patient); family names when they differ by more than a quarter of
