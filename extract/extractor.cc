@@ -328,15 +328,16 @@ class Rules {
     o.kind = DateKind::kBirth;
     ForEachValue({Label::kDob}, [&](int page, const LabelHit&, const Words& v) {
       Checked d = FindDate(Text(page, v), o);
-      if (d.empty()) {
+      Words words = {v.front()};
+      if (!d.empty()) {
+        words = DateWords(page, v);
+      } else {
         // A date whose separators noise broke ("045271938") is only read as the value's
         // first word (NormalizeDate takes nothing but a date).
         d = NormalizeDate(r_.layout(page).word(v.front()).text, o);
         if (d.empty()) return;
-        r_.Add("patient.birth_date", r_.FromWords(page, {v.front()}, d.value, &d));
-        return;
       }
-      r_.Add("patient.birth_date", r_.FromWords(page, DateWords(page, v), d.value, &d));
+      r_.Add("patient.birth_date", r_.FromWords(page, words, d.value, &d));
     });
   }
 
