@@ -1194,6 +1194,31 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int limit) {
   return prev[b.size()];
 }
 
+namespace {
+
+// A payer name as its letters only, upper case, digits read for look-alike letters
+// ("BLUE CR0SS" -> "BLUECROSS"): the spacing OCR puts into a letter-spaced logo
+// ("U N ITE D H E A LTH CA R E") and stray punctuation do not count as edits.
+// `ends[i]` is the index in `s` just past the letter that became compact[i].
+std::string CompactPayer(std::string_view s, std::vector<size_t>* ends) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    char letter = 0;
+    if (std::isalpha(c)) letter = static_cast<char>(std::toupper(c));
+    else if (c == '0') letter = 'O';
+    else if (c == '1') letter = 'I';
+    else if (c == '5') letter = 'S';
+    else if (c == '8') letter = 'B';
+    if (letter == 0) continue;
+    out += letter;
+    if (ends != nullptr) ends->push_back(i + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
   static const char* const kPayers[] = {
       "AETNA", "CIGNA", "HUMANA", "UNITEDHEALTHCARE", "BLUE CROSS BLUE SHIELD", "BLUE CROSS BLUE SHIELD OF TEXAS",
@@ -1202,25 +1227,52 @@ std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
       "BAYLOR SCOTT AND WHITE HEALTH PLAN", "COMMUNITY HEALTH CHOICE", "TEXAS CHILDRENS HEALTH PLAN",
       "AMERIGROUP", "HIGHMARK", "EMBLEMHEALTH", "HEALTH NET", "CAREFIRST", "GEISINGER HEALTH PLAN",
   };
+  std::vector<size_t> ends;
+  const std::string read = CompactPayer(payer, &ends);
+  if (read.size() < 3) return std::nullopt;
+  // A known name followed by debris that is no word ("BLUE CROSS BLUE SHIELD OF TEXAS!:22",
+  // "HUMANA -- "): the name, counted as one edit. A longer name in words ("AETNA BETTER
+  // HEALTH") is not cut short.
+  std::optional<std::string> prefix;
+  size_t prefix_len = 0;
+  for (const char* name : kPayers) {
+    const std::string known = CompactPayer(name, nullptr);
+    if (known.size() < 5 || known.size() >= read.size() || read.compare(0, known.size(), known) != 0) continue;
+    size_t next = ends[known.size() - 1];
+    while (next < payer.size() && payer[next] == ' ') ++next;
+    if (next < payer.size() && std::isalpha(static_cast<unsigned char>(payer[next]))) continue;
+    if (known.size() > prefix_len) {
+      prefix = std::string(name);
+      prefix_len = known.size();
+    }
+  }
   // A repair must be unambiguous: no other payer within one more edit (MEDICARE and
-  // MEDICAID are two edits apart; a misread of one must never become the other).
+  // MEDICAID are two edits apart; a misread of one must never become the other). Names of
+  // five letters or more allow one edit, long ones one per eight letters.
   std::optional<std::string> best;
   int best_edits = 1 << 20, second = 1 << 20;
   for (const char* name : kPayers) {
-    const std::string_view known(name);
-    const int d = BoundedEditDistance(payer, known, 6);
+    const std::string known = CompactPayer(name, nullptr);
+    const int d = BoundedEditDistance(read, known, 6);
     if (d < best_edits) {
       second = best_edits;
       best_edits = d;
-      if (d <= static_cast<int>(known.size()) / 8) best = std::string(known);
+      const int allowed = std::max(known.size() >= 5 ? 1 : 0, static_cast<int>(known.size()) / 8);
+      if (d <= allowed) best = std::string(name);
       else best.reset();
     } else if (d < second) {
       second = d;
     }
   }
-  if (!best || (best_edits > 0 && second <= best_edits + 1)) return std::nullopt;
-  if (edits != nullptr) *edits = best_edits;
-  return best;
+  if (best && (best_edits == 0 || second > best_edits + 1)) {
+    if (edits != nullptr) *edits = best_edits;
+    return best;
+  }
+  if (prefix) {
+    if (edits != nullptr) *edits = 1;
+    return prefix;
+  }
+  return std::nullopt;
 }
 
 }  // namespace faxintake::extract

@@ -138,10 +138,14 @@ struct CityStateZip {
 std::optional<CityStateZip> ParseCityStateZip(std::string_view printed);
 
 // ---------------------------------------------------------------- payers
-// The canonical name of a well-known payer when `payer` (upper case, single spaces) is
-// one, or is one through OCR slips (at most one edit per eight letters: "UNITEDHEALTHEARE"
-// -> "UNITEDHEALTHCARE"); `edits` gets the distance. nullopt for unknown payers, which
-// are kept as read. The table covers national and Texas plans (the sample set's payers).
+// The canonical name of a well-known payer when `payer` (upper case) is one, or is one
+// through OCR slips: letters compared without spaces and punctuation (a letter-spaced logo,
+// "U N ITE D H E A LTH CA R E"), digits read for look-alike letters, one edit for names of
+// five letters or more and one per eight letters for long ones ("UNITEDHEALTHEARE",
+// "ACTNA"), never when another payer is within one more edit; or a known name followed by
+// debris that is no word, or by digits ("HUMANA --", counted as one edit). `edits` gets the distance.
+// nullopt for unknown payers, which are kept as read. The table covers national and Texas
+// plans (the sample set's payers).
 std::optional<std::string> KnownPayer(std::string_view payer, int* edits = nullptr);
 
 // Levenshtein distance between a and b, or limit + 1 as soon as it is sure to exceed `limit`.

@@ -567,7 +567,19 @@ TEST(Payers, KnownNamesSurviveOcrSlipsAndUnknownOnesAreLeftAlone) {
   EXPECT_EQ(KnownPayer("BLUE CR0SS BLUE SHIELD 0F TEXAS"), "BLUE CROSS BLUE SHIELD OF TEXAS");
   EXPECT_EQ(KnownPayer("MEDICAIR"), std::nullopt);  // one edit from MEDICAID, two from MEDICARE
   EXPECT_EQ(KnownPayer("MEDICARE"), "MEDICARE");
-  EXPECT_EQ(KnownPayer("HUMANNA"), std::nullopt);      // six letters allow no edit
+  EXPECT_EQ(KnownPayer("HUMANNA"), "HUMANA");          // five letters or more allow one edit
+  EXPECT_EQ(KnownPayer("ACTNA", &edits), "AETNA");
+  EXPECT_EQ(edits, 1);
+  EXPECT_EQ(KnownPayer("CIGMA"), "CIGNA");
+  // Letter-spaced logos and debris after the name.
+  EXPECT_EQ(KnownPayer("U N ITE D H E A LTH CA R E", &edits), "UNITEDHEALTHCARE");
+  EXPECT_EQ(edits, 0);
+  EXPECT_EQ(KnownPayer("BLUE CROSS BLUE SHIELD OF TEXAS!:2222:2\",\"EXEOZNER"), "BLUE CROSS BLUE SHIELD OF TEXAS");
+  EXPECT_EQ(KnownPayer("\u2018HUMANA \u2014"), "HUMANA");
+  EXPECT_EQ(KnownPayer("AETNA 123456789"), "AETNA");
+  // A longer plan name in words is not cut to the known name it starts with.
+  EXPECT_EQ(KnownPayer("AETNA BETTER HEALTH"), std::nullopt);
+  EXPECT_EQ(KnownPayer("HUMANA GOLD PLUS"), std::nullopt);
   EXPECT_EQ(KnownPayer("ACME HEALTH PLAN"), std::nullopt);
   EXPECT_EQ(KnownPayer(""), std::nullopt);
 }
