@@ -128,6 +128,23 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     const bool inside = opens || open;
     open = (open || opens) && !closes;
     if (parenthesized && !inside) continue;
+    // A code that reads as no code or an unknown one, followed by a dash and its title
+    // ("1509 - Heart failure, unspecified"): the code that title names, when it looks alike.
+    const auto by_title = [&](double min_coverage = 0.75) -> bool {
+      if (k + 2 >= words.size()) return false;
+      const std::string& dash = layout.word(words[k + 1]).text;
+      if (dash != "-" && dash != "\xE2\x80\x93" && dash != "\xE2\x80\x94") return false;
+      std::string title;
+      // The title runs to the next code with its dash ("...; F41.1 - Generalized ...").
+      for (size_t j = k + 2; j < std::min(words.size(), k + 14); ++j) {
+        if (j + 1 < words.size() && layout.word(words[j + 1]).text == "-") break;
+        title += layout.word(words[j]).text + " ";
+      }
+      std::optional<std::string> code = r.icd10().FromTitle(text, title, min_coverage);
+      if (!code) return false;
+      out.push_back({*code, WordRef{page, wi}, true});
+      return true;
+    };
     // "M17.11-Unilateral" or "I10;" : the code is the word's first alphanumeric run (dots kept).
     std::string core;
     size_t i = 0;
@@ -149,29 +166,32 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     }
     const char after = i < text.size() ? text[i] : ' ';
     while (!core.empty() && core.back() == '.') core.pop_back();
-    if (core.size() < 3 || core.size() > 8) continue;
+    if (core.size() < 3 || core.size() > 8) { by_title(); continue; }
     int digits = 0;
     for (char c : core) digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
-    if (digits < 2) continue;
+    if (digits < 2) { by_title(); continue; }
     const bool letter_first = std::isalpha(static_cast<unsigned char>(core[0])) || core[0] == '|';
     // A number like 2026 or 148 is a code only when shaped like one: "148.91" in a code
     // position, never a bare run of digits.
     if (!letter_first) {
       const size_t dot = core.find('.');
-      if (dot != 3 && !(parenthesized || core.size() == 3)) continue;
+      if (dot != 3 && !(parenthesized || core.size() == 3)) { by_title(); continue; }
       // "110" is I10 read with a one for the I, but only as a whole code ("(110)", "110 -"),
       // never inside "120/80".
       const bool whole = after == ' ' || after == ')' || after == ']' || after == ',' || after == ';';
       const bool one_for_i = core.size() == 3 && core[0] == '1' && whole;
-      if (dot == std::string::npos && digits == static_cast<int>(core.size()) && !one_for_i) continue;
+      if (dot == std::string::npos && digits == static_cast<int>(core.size()) && !one_for_i) { by_title(); continue; }
     }
     // A J read as 3 inside parentheses, shaped like a code ("(345.909)").
     // Outside parentheses too, where a diagnosis label says a code follows ("344.9 - ...").
     const bool j_for_3 = core.size() >= 5 && core[0] == '3' && core.find('.') == 3;
     if (j_for_3) core[0] = 'J';
     const Checked c = NormalizeIcd10(core);
-    if (!c.valid) continue;
+    if (!c.valid) { by_title(); continue; }
     const Icd10Table::Choice choice = r.icd10().Resolve(c.value, context);
+    // A real code may be missing from the built-in table: a shape-valid reading is replaced
+    // only when the title names a code the table knows, with every one of its words.
+    if (!choice.known && by_title(letter_first ? 1.0 : 0.75)) continue;
     // A code whose letter was read as a digit is taken only when the table knows it.
     if (!letter_first && !choice.known) continue;
     out.push_back({choice.code, WordRef{page, wi}, c.repaired || j_for_3 || choice.changed});

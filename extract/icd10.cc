@@ -75,11 +75,11 @@ bool IsStopWord(const std::string& w) {
   return kStop.count(w) > 0;
 }
 
-std::vector<std::string> Words(std::string_view text) {
+std::vector<std::string> Words(std::string_view text, bool keep_stop_words = false) {
   std::vector<std::string> out;
   std::string cur;
   auto flush = [&] {
-    if (cur.size() >= 3 && !IsStopWord(cur)) out.push_back(cur);
+    if (cur.size() >= 3 && (keep_stop_words || !IsStopWord(cur))) out.push_back(cur);
     cur.clear();
   };
   for (char c : text) {
@@ -119,7 +119,69 @@ std::string WithDot(std::string code) {
   return code;
 }
 
+// A printed code by the look of its characters: dots and brackets around it dropped,
+// look-alikes made one ("1509" and "I50.9" are both "1509", "[11.9" is "1119").
+std::string LookAlike(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      // A pound or euro sign read for E: one character, whatever its bytes.
+      if ((c & 0xC0) != 0x80) out += 'E';
+      continue;
+    }
+    switch (std::toupper(c)) {
+      case 'I': case 'L': case 'J': case 'T': case '|': case '!': case '[': case ']': case '1': out += '1'; break;
+      case 'O': case 'D': case 'Q': case '0': out += '0'; break;
+      case 'S': case '5': out += '5'; break;
+      case 'B': case '8': out += '8'; break;
+      case 'Z': case '2': out += '2'; break;
+      case 'G': case '6': out += '6'; break;
+      case 'F': case 'E': out += 'E'; break;
+      default:
+        if (std::isalnum(c)) out += static_cast<char>(std::toupper(c));
+        break;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::optional<std::string> Icd10Table::FromTitle(std::string_view read, std::string_view title, double min_coverage) const {
+  const std::string printed = LookAlike(read);
+  if (printed.size() < 2 || printed.size() > 9) return std::nullopt;
+  // The title ends at a semicolon (another code follows).
+  title = title.substr(0, title.find(';'));
+  const std::vector<std::string> words = Words(title);
+  if (words.empty()) return std::nullopt;
+  // Every word printed, "with" and "without" included, for the converse check: the code's
+  // title must also account for what was printed ("with other specified complication"
+  // is not "without complications", though their telling words agree).
+  const std::vector<std::string> printed_words = Words(title, true);
+  const std::string* best = nullptr;
+  Evidence best_e;
+  bool tie = false;
+  for (const auto& [code, code_title] : titles_) {
+    if (BoundedEditDistance(printed, LookAlike(code), 1) > 1) continue;
+    const Evidence e = Score(code_title, words);
+    if (e.words == 0 || e.coverage < min_coverage) continue;
+    const std::vector<std::string> title_words = Words(code_title, true);
+    const auto covered = std::count_if(printed_words.begin(), printed_words.end(), [&](const std::string& w) {
+      return std::any_of(title_words.begin(), title_words.end(), [&](const std::string& t) { return NearlyEqual(w, t); });
+    });
+    if (4 * covered < 3 * static_cast<long>(printed_words.size())) continue;
+    if (!best || e.coverage > best_e.coverage || (e.coverage == best_e.coverage && e.words > best_e.words)) {
+      best = &code;
+      best_e = e;
+      tie = false;
+    } else if (e.coverage == best_e.coverage && e.words == best_e.words) {
+      tie = true;
+    }
+  }
+  if (!best || tie) return std::nullopt;
+  return *best;
+}
 
 std::shared_ptr<const Icd10Table> Icd10Table::Common() {
   static const std::shared_ptr<const Icd10Table> table = [] {

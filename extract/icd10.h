@@ -50,6 +50,14 @@ class Icd10Table {
   // only known reading, or the one the context names.
   Choice Resolve(std::string_view read, std::string_view context) const;
 
+  // The code meant by a printed code that reads as no code, or as one the table does not
+  // know ("1509", "ii0", "1.40.0", "[11.9", "M00.69"), from the title printed after it
+  // (`title`: the words after the dash, up to a semicolon): the table's code whose title
+  // those words repeat best (at least `min_coverage` of its telling words, no other code as
+  // well, and the title accounting for three quarters of the words printed), when the printed
+  // characters are that code's up to OCR look-alikes and one slip more. nullopt otherwise.
+  std::optional<std::string> FromTitle(std::string_view read, std::string_view title, double min_coverage = 0.75) const;
+
  private:
   Icd10Table(std::unordered_map<std::string, std::string> titles, bool complete)
       : titles_(std::move(titles)), complete_(complete) {}

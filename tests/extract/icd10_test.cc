@@ -31,6 +31,25 @@ TEST(Icd10Table, TitleBesideTheCodeDecidesBetweenRealReadings) {
   EXPECT_EQ(c.code, "J45.909");
 }
 
+TEST(Icd10Table, TitleAfterAnUnreadableCodeNamesTheCodeItLooksLike) {
+  auto t = Icd10Table::Common();
+  // The dot lost and I read as 1; I read as i twice; L read as "1."; E read as a bracket;
+  // a digit read twice.
+  EXPECT_EQ(t->FromTitle("1509", "Heart failure, unspecified; F411"), "I50.9");
+  EXPECT_EQ(t->FromTitle("ii0", "Essential (primary) hypertension"), "I10");
+  EXPECT_EQ(t->FromTitle("1.40.0", "Psoriasis vulgaris"), "L40.0");
+  EXPECT_EQ(t->FromTitle("[11.9", "Type 2 diabetes mellitus without complications"), "E11.9");
+  EXPECT_EQ(t->FromTitle("M00.69", "Rheumatoid arthritis, unspecified"), "M06.9");
+  // The title must name the code, and the code must look like what was printed.
+  EXPECT_EQ(t->FromTitle("1509", "Essential (primary) hypertension"), std::nullopt);
+  EXPECT_EQ(t->FromTitle("1509", "Heart"), std::nullopt);  // one word of two is not enough
+  EXPECT_EQ(t->FromTitle("K21.9", "Heart failure, unspecified"), std::nullopt);
+  EXPECT_EQ(t->FromTitle("1509", ""), std::nullopt);
+  // A title shared by several look-alike readings names none of them; demanding every
+  // word of the title keeps a near title from standing in for it.
+  EXPECT_EQ(t->FromTitle("E11.69", "Type 2 diabetes mellitus with other specified complication", 1.0), std::nullopt);
+}
+
 TEST(Icd10Table, KnownReadingStaysWithoutContraryTitle) {
   auto t = Icd10Table::Common();
   auto c = t->Resolve("E11.9", "E11.9 - Type 2 diabetes mellitus without complications");
