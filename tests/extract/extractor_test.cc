@@ -257,6 +257,32 @@ TEST(ExtractorLines, DiagnosisCodesReadThroughSlipsAndCheckedAgainstTheCodeTable
                   {500, Sentence(300, "F11.9 - Type 2 diabetes mellitus without complications")},
               })});
   EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "J44.9,E78.5,E11.9");
+  // Codes that read as no code, named by the title after them.
+  d = Extract(DocType::kReferral,
+              {MakePage({
+                  {200, Sentence(150, "REFERRAL FORM"), 36},
+                  {420, {{150, "Diagnosis:"}, {300, "1509"}, {400, "-"}, {430, "Heart"}, {550, "failure,"}, {720, "unspecified;"}, {870, "F411"}}},
+                  {460, Sentence(300, "ii0 - Essential (primary) hypertension")},
+                  {500, Sentence(300, "[11.9 - Type 2 diabetes mellitus without complications")},
+              })});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "I50.9,F41.1,I10,E11.9");
+}
+
+TEST(ExtractorLines, NpiLabelWhoseIWasReadAsEOrT) {
+  for (const char* label : {"NPE", "NPT"}) {
+    Document d = Extract(DocType::kReferral, {MakePage({
+                                                 {200, Sentence(150, "Referral Request"), 36},
+                                                 {300, Sentence(150, "Referring Provider: Amanda D. Ward, MD")},
+                                                 {340, {{150, label}, {260, "2136831387"}}},
+                                             })});
+    EXPECT_EQ(Str(d, "referring.npi"), "2136831387") << label;
+  }
+  // The label alone does not make a number an NPI: the check digit must hold.
+  Document d = Extract(DocType::kReferral, {MakePage({
+                                               {200, Sentence(150, "Referral Request"), 36},
+                                               {340, {{150, "NPE"}, {260, "2136831388"}}},
+                                           })});
+  EXPECT_FALSE(d.fields.count("referring.npi") && d.fields.at("referring.npi").valid);
 }
 
 TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
