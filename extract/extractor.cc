@@ -265,6 +265,9 @@ const std::set<Label>& PatientNameLabels(DocType t) {
 
 using Words = std::vector<int>;
 
+// Words read below this confidence from a blank cell are specks and rule debris, not print.
+constexpr double kSpeckConfidence = 0.35;
+
 class Rules {
  public:
   explicit Rules(DocReader& r) : r_(r) {}
@@ -317,7 +320,15 @@ class Rules {
       ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
         const std::string text = Text(page, v);
         const auto alnum = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c); });
-        if (alnum >= 3 && !RE2::FullMatch(text, filler)) printed = true;
+        const auto digits = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+        // Every one of these items holds digits: smeared print shows some; specks in a blank
+        // cell read as faint letters ("ceca LC I Gc") do not.
+        Words confident;
+        for (int wi : v)
+          if (r_.layout(page).word(wi).confidence >= kSpeckConfidence) confident.push_back(wi);
+        const std::string sure = Text(page, confident);
+        const auto sure_alnum = std::count_if(sure.begin(), sure.end(), [](unsigned char c) { return std::isalnum(c); });
+        if (alnum >= 3 && (digits >= 2 || sure_alnum >= 3) && !RE2::FullMatch(text, filler)) printed = true;
       });
       if (printed) doc.AddReason("unreadable:" + key);
     }
@@ -416,7 +427,10 @@ class Rules {
         const Checked m = NormalizeMbi(text);
         if (m.valid) c = m;
       }
-      r_.Add(key, r_.FromWords(page, v, c.value, &c));
+      Candidate cand = r_.FromWords(page, v, c.value, &c);
+      // Specks in a blank cell read as letters ("ceca LC I Gc"): not a value.
+      if (!cand.valid && cand.confidence < kSpeckConfidence) return;
+      r_.Add(key, std::move(cand));
     });
   }
 

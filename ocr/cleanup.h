@@ -30,6 +30,11 @@ struct CleanupOptions {
   // fax's own bilevel strokes best. Tesseract's Sauvola thresholding of the deskewed gray
   // page (thresholding_method=2) was no steadier: 0.163 against 0.178 on one generated set,
   // 0.128 against 0.109 on another.
+  // Removing thin ruled lines (openings along rows and columns of 60 px, bands thicker
+  // than 8 px kept, the rules found on a bilevel copy after deskew, gaps from lost rows
+  // bridged) recovered whole form cells Tesseract had dropped on one generated set (field
+  // F1 0.963 -> 0.966, normal noisy 0.880 -> 0.895) and lost more on another (0.952 ->
+  // 0.943, false missing flags 4 -> 8 of 51): debris of skewed rules reads as letters.
 };
 
 // An upright page ready for the OCR engine.

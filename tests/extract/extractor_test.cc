@@ -87,6 +87,10 @@ std::string Str(const Document& d, const std::string& key) {
   return out;
 }
 
+bool HasReason(const Document& d, const std::string& reason) {
+  return std::find(d.review_reasons.begin(), d.review_reasons.end(), reason) != d.review_reasons.end();
+}
+
 TEST(ExtractorLines, StrayMarksBetweenLabelAndValueBelongToTheLabel) {
   const PageResult page = MakePage({
       {300, {{150, "Referral"}, {300, "Request"}}, 40},
@@ -121,6 +125,25 @@ TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
   EXPECT_EQ(Str(d, "patient.address.postal_code"), "78701");
   EXPECT_EQ(Str(d, "patient.address.state"), "TX");
   EXPECT_LT(d.fields.at("patient.address.state").confidence, d.fields.at("patient.address.postal_code").confidence);
+}
+
+TEST(ExtractorBoxed, SpecksInABlankCellAreNoValue) {
+  // The member id cell is blank; specks below it were read as letters with low confidence.
+  PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {400, {{120, "INSURANCE"}, {700, "MEMBER"}, {810, "ID"}, {1300, "GROUP"}, {1390, "#"}}, 16},
+      {430, {{126, "Aetna"}, {706, "ceca"}, {790, "LC"}, {840, "Gc"}, {1306, "0685808"}}},
+  });
+  for (Word& w : page.text.words)
+    if (w.text == "ceca" || w.text == "LC" || w.text == "Gc") w.confidence = 0.2f;
+  Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "<none>");
+  EXPECT_FALSE(HasReason(d, "unreadable:insurance.member_id"));
+  // The same letters read with confidence are print: kept, invalid, for a person.
+  for (Word& w : page.text.words) w.confidence = 0.9f;
+  d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "CECALCGC");
+  EXPECT_TRUE(HasReason(d, "invalid:insurance.member_id"));
 }
 
 TEST(ExtractorCard, MemberIdAfterAGarbledIdLabel) {
