@@ -642,7 +642,7 @@ const std::vector<DatePattern>& DatePatterns() {
   static const RE2 iso(R"((?:^|[^0-9])([0-9]{4})\s?-\s?([0-9]{1,2})\s?-\s?([0-9]{1,2})(?:[^0-9]|$))");
   static const RE2 mdy(R"((?:^|[^0-9])([0-9]{1,2})\s?[/.-]\s?([0-9]{1,2})\s?[/.-]\s?([0-9]{4}|[0-9]{2})(?:[^0-9]|$))");
   static const RE2 mon_d_y(
-      R"((?i)(?:^|[^a-z])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*([0-9]{1,2})(?:st|nd|rd|th)?\s?,?\s*([0-9]{4}|'?[0-9]{2})(?:[^0-9]|$))");
+      R"((?i)(?:^|[^a-z])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*([0-9]{1,2})(?:st|nd|rd|th)?\s?[,.]?\s*([0-9]{4}|'?[0-9]{2})(?:[^0-9]|$))");
   static const RE2 d_mon_y(
       R"((?i)(?:^|[^0-9])([0-9]{1,2})(?:st|nd|rd|th)?\s*[-]?\s*((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*[-,]?\s*([0-9]{4}|[0-9]{2})(?:[^0-9]|$))");
   static const std::vector<DatePattern> patterns = {

@@ -76,6 +76,43 @@ PixPtr Despeckle(PIX* pix, int max_size) {
   return out ? std::move(out) : PixPtr(pixClone(pix));
 }
 
+// Erases, from a bilevel page, the components that look like a scribble: at least
+// `min_height` by `min_width` (scaled with the page's resolution from 200 dpi), smaller
+// than a third of the page each way (a form's grid is one huge component), and filling
+// less than `max_fill` of their box. Returns the number erased.
+int RemoveScribbles(PIX* pix, double dpi, int min_height, int min_width, double max_fill) {
+  if (pixGetDepth(pix) != 1) return 0;
+  const double s = dpi > 0 ? dpi / 200.0 : 1.0;
+  const int h_min = static_cast<int>(min_height * s), w_min = static_cast<int>(min_width * s);
+  const int w_max = pixGetWidth(pix) / 3, h_max = pixGetHeight(pix) / 3;
+  PIXA* raw = nullptr;
+  BOXA* boxes = pixConnComp(pix, &raw, 8);
+  if (boxes == nullptr) return 0;
+  struct Free {
+    BOXA* b;
+    PIXA* p;
+    ~Free() {
+      boxaDestroy(&b);
+      pixaDestroy(&p);
+    }
+  } release{boxes, raw};
+  int erased = 0;
+  const int n = boxaGetCount(boxes);
+  for (int i = 0; i < n; ++i) {
+    l_int32 x = 0, y = 0, w = 0, h = 0;
+    if (boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h) != 0) continue;
+    if (h < h_min || w < w_min || w > w_max || h > h_max) continue;
+    PixPtr part(pixaGetPix(raw, i, L_CLONE));
+    if (!part) continue;
+    l_int32 black = 0;
+    if (pixCountPixels(part.get(), &black, nullptr) != 0) continue;
+    if (black >= max_fill * static_cast<double>(w) * h) continue;
+    pixRasterop(pix, x, y, w, h, PIX_DST & PIX_NOT(PIX_SRC), part.get(), 0, 0);
+    ++erased;
+  }
+  return erased;
+}
+
 PixPtr ScaleUp(PIX* pix, double factor) {
   if (pixGetDepth(pix) == 1) {
     const int f = std::max(2, static_cast<int>(std::lround(factor)));
@@ -101,6 +138,15 @@ PreparedPage PreparePage(const Raster& page, const CleanupOptions& options) {
   }
   out.page_width = pixGetWidth(pix.get());
   out.page_height = pixGetHeight(pix.get());
+  if (options.remove_scribbles && pixGetDepth(pix.get()) == 1) {
+    // The raster may be shared with the caller's page image: erase on a copy.
+    PixPtr copy(pixCopy(nullptr, pix.get()));
+    if (copy) {
+      out.scribbles_removed = RemoveScribbles(copy.get(), out.dpi, options.scribble_min_height,
+                                              options.scribble_min_width, options.scribble_max_fill);
+      pix = std::move(copy);
+    }
+  }
 
   if (options.deskew) pix = Deskew(pix.get(), options.max_skew_degrees, &out.skew_degrees);
   if (options.despeckle) pix = Despeckle(pix.get(), options.speck_max_size);

@@ -22,6 +22,14 @@ struct CleanupOptions {
   bool despeckle = false;
   int speck_max_size = 2;           // components no larger than this (both sides) are removed
   double min_ocr_dpi = 150;         // pages scanned below this are scaled up for OCR
+  // Remove scribbles (signatures, initials) and empty frames before OCR: a connected
+  // component taller than any line of text, wide, and mostly empty inside its box. On a
+  // row beside printed text (DATE | PROVIDER SIGNATURE) a signature makes Tesseract size
+  // the whole line by it and read the print as debris.
+  bool remove_scribbles = true;
+  int scribble_min_height = 45;     // page pixels at about 200 dpi
+  int scribble_min_width = 120;
+  double scribble_max_fill = 0.15;  // black pixels over the component's box
   // Tried and left out, measured with bench/ocr_wer on 26 noisy normal-resolution pages
   // (WER 0.109 with the bilevel page as it is): a 3x3 mean filter handing Tesseract a gray
   // page 0.119; the same thresholded back to bilevel 0.212; rows doubled from normal
@@ -46,6 +54,7 @@ struct PreparedPage {
   int page_width = 0;        // the upright page at the raster's own pixel grid
   int page_height = 0;
   double dpi = 0;            // resolution of `pix`
+  int scribbles_removed = 0;  // signatures and empty frames erased before OCR
   // Leptonica's orientation test did not decide (sparse pages: insurance cards, boxed
   // forms with few words; about 1 page in 20). The engine then reads the page both ways.
   bool orientation_uncertain = false;

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <future>
 #include <set>
 #include <sstream>
 
+#include "ocr/cleanup.h"
 #include "ocr/leptonica.h"
 #include "tests/support/test_support.h"
 
@@ -126,6 +128,61 @@ TEST(OcrEngine, TurnsSidewaysPagesUpright) {
     EXPECT_GT(result->width, result->height);  // phototest is landscape once upright
     EXPECT_GE(WordRecall(result->text, truth), 0.9);
   }
+}
+
+// A bilevel page with a signature-like loop, a bold block as big as a title letter and
+// small marks the size of printed letters.
+Raster PageWithScribble() {
+  Raster page{1728, 2200, 204, 196, true, std::vector<uint8_t>(1728 * 2200, 255)};
+  auto ink = [&](int x, int y) {
+    if (x >= 0 && y >= 0 && x < page.width && y < page.height) page.pixels[static_cast<size_t>(y) * page.width + x] = 0;
+  };
+  // The loop: an ellipse 300 x 80 drawn with a 3-pixel pen.
+  for (int t = 0; t < 2000; ++t) {
+    const double a = t * 2 * M_PI / 2000;
+    const int cx = 900 + static_cast<int>(150 * std::cos(a)), cy = 1300 + static_cast<int>(40 * std::sin(a));
+    for (int d = 0; d < 3; ++d) ink(cx + d, cy), ink(cx, cy + d);
+  }
+  // A title letter: 60 x 70, solid.
+  for (int y = 300; y < 370; ++y)
+    for (int x = 200; x < 260; ++x) ink(x, y);
+  // Letters: 12 x 20 marks in a row.
+  for (int k = 0; k < 10; ++k)
+    for (int y = 1300; y < 1320; ++y)
+      for (int x = 200 + 20 * k; x < 212 + 20 * k; ++x) ink(x, y);
+  return page;
+}
+
+int BlackPixels(const PreparedPage& p, int x0, int y0, int x1, int y1) {
+  int n = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      l_uint32 v = 0;
+      pixGetPixel(p.pix.get(), x, y, &v);
+      n += pixGetDepth(p.pix.get()) == 1 ? static_cast<int>(v) : (v < 128 ? 1 : 0);
+    }
+  return n;
+}
+
+TEST(PageCleanup, ErasesASignatureAndKeepsPrint) {
+  CleanupOptions options;
+  options.detect_orientation = false;
+  options.deskew = false;
+  const Raster page = PageWithScribble();
+  const PreparedPage kept = [&] {
+    CleanupOptions off = options;
+    off.remove_scribbles = false;
+    return PreparePage(page, off);
+  }();
+  const PreparedPage cleaned = PreparePage(page, options);
+  ASSERT_TRUE(cleaned.pix);
+  EXPECT_EQ(cleaned.scribbles_removed, 1);
+  EXPECT_GT(BlackPixels(kept, 740, 1250, 1060, 1350), 1000);
+  EXPECT_EQ(BlackPixels(cleaned, 740, 1250, 1060, 1350), 0);            // the loop is gone
+  EXPECT_EQ(BlackPixels(cleaned, 200, 300, 260, 370), 60 * 70);         // the title letter stays
+  EXPECT_EQ(BlackPixels(cleaned, 200, 1300, 400, 1320), 10 * 12 * 20);  // the letters stay
+  // The caller's page is not touched.
+  EXPECT_EQ(page.pixels[static_cast<size_t>(1300) * page.width + 1050], 0);
 }
 
 TEST(OcrEngine, BlankPageGivesNoWords) {
