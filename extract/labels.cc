@@ -458,8 +458,12 @@ std::vector<int> LabelIndex::RightWords(const LabelHit& hit) const {
   const int h = std::max(row.height, page_->typical_height());
   for (int p = hit.last + 1; p < n; ++p) {
     const int wi = row.words[static_cast<size_t>(p)];
-    if (InLabel(wi)) break;
     const LayoutWord& w = page_->word(wi);
+    // Debris before the value (a speck read as a dash or tilde between "ID:" and the id)
+    // is no value word and does not move the column the value starts at.
+    if (out.empty() && std::none_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isalnum(c); }))
+      continue;
+    if (InLabel(wi)) break;
     const int gap = w.box.x - prev_right;
     // The first value word may sit at an aligned column; later ones follow closely.
     if (out.empty() ? gap > page_->width() * 0.45 : gap > h * 3) break;

@@ -246,6 +246,36 @@ TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
   EXPECT_EQ(Str(d, "referred_to.name"), "GREGORY CASTILLO");
 }
 
+TEST(ExtractorLetter, MemberIdAfterAnIdReadAsDebris) {
+  for (const std::string& garbled : {"11D", "JI)", "lD", "I.D."}) {
+    const PageResult page = MakePage({
+        {150, Sentence(150, "Valley Family Medicine"), 30},
+        {300, Sentence(150, "January 24, 2026")},
+        {480, Sentence(150, "Dear Dr. Castillo,")},
+        {540, Sentence(150, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
+        {580, Sentence(150, "She is covered by UnitedHealthcare, member " + garbled + " 228616507, group 873039. Prior")},
+        {620, Sentence(150, "authorization has been obtained.")},
+    });
+    const Document d = Extract(DocType::kReferral, {page});
+    EXPECT_EQ(Str(d, "insurance.member_id"), "228616507") << garbled;
+    EXPECT_EQ(Str(d, "insurance.group_number"), "873039") << garbled;
+  }
+}
+
+TEST(ExtractorLines, DebrisBetweenALabelAndItsIdentifier) {
+  for (const char* debris : {"~", "-", "|", "\xE2\x80\x93", "\xE2\x80\x94"}) {
+    const PageResult page = MakePage({
+        {200, Sentence(150, "Referral Request"), 36},
+        // As read off a noisy page: a speck right after the label, the value far on.
+        {300, {{166, "Insurance:"}, {526, debris}, {566, "TRICARE"}}},
+        {340, {{165, "Subscriber"}, {320, "ID:"}, {404, debris}, {567, "98600702989"}}},
+    });
+    const Document d = Extract(DocType::kReferral, {page});
+    EXPECT_EQ(Str(d, "insurance.member_id"), "98600702989") << debris;
+    EXPECT_EQ(Str(d, "insurance.payer"), "TRICARE") << debris;
+  }
+}
+
 TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {
   const PageResult page = MakePage({
       {200, Sentence(150, "PROGRESS NOTE"), 36},
