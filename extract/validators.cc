@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <map>
+#include <set>
 #include <vector>
 
 namespace faxintake::extract {
@@ -762,6 +763,47 @@ Checked DateWithLostSeparators(std::string_view printed, const DateOptions& o) {
 
 }  // namespace
 
+// A numeric birth date with one digit of its month or day misread as a look-alike
+// ("68-17-1975" for 08-17-1975, "10-92-1937" for 10-02-1937): the one reading, among single
+// look-alike slips of those four digits, that is a real and plausible birth date. Nothing
+// when the printed date is a real day already, or when two readings qualify.
+Checked BirthDateWithSlippedDigit(std::string_view text, const DateOptions& o) {
+  if (o.kind != DateKind::kBirth) return {};
+  static const RE2 shape(R"((?:^|[^0-9])([0-9]{2})\s?[/.-]\s?([0-9]{2})\s?[/.-]\s?([0-9]{4})(?:[^0-9]|$))");
+  std::string mm, dd, yyyy;
+  if (!RE2::PartialMatch(text, shape, &mm, &dd, &yyyy)) return {};
+  const Ymd today = o.today.year != 0 ? o.today : Today();
+  const int year = std::stoi(yyyy);
+  if (RealDay(Ymd{year, std::stoi(mm), std::stoi(dd)})) return {};
+  auto alternatives = [](char c) -> std::string_view {
+    switch (c) {
+      case '0': return "689";
+      case '1': return "7";
+      case '2': return "7";
+      case '3': return "8";
+      case '5': return "6";
+      case '6': return "05";
+      case '7': return "12";
+      case '8': return "036";
+      case '9': return "0";
+      default: return "";
+    }
+  };
+  std::set<std::string> found;
+  std::string digits = mm + dd;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    for (char a : alternatives(digits[i])) {
+      std::string v = digits;
+      v[i] = a;
+      const Checked c = Judge(Ymd{year, std::stoi(v.substr(0, 2)), std::stoi(v.substr(2, 2))}, o, today);
+      if (!c.empty() && c.valid) found.insert(c.value);
+    }
+  }
+  if (found.size() != 1) return {};
+  Checked out{*found.begin(), true, true};
+  return out;
+}
+
 Checked NormalizeDate(std::string_view printed, const DateOptions& options) {
   Checked out = FindDateIn(printed, options, true);
   if (!out.empty()) return out;
@@ -769,6 +811,7 @@ Checked NormalizeDate(std::string_view printed, const DateOptions& options) {
   const std::string fixed = DigitizeDate(printed, &changed);
   out = changed ? FindDateIn(fixed, options, true) : Checked{};
   if (out.empty()) out = DateWithLostSeparators(fixed, options);
+  if (out.empty()) out = BirthDateWithSlippedDigit(fixed, options);
   out.repaired = !out.empty();
   return out;
 }
@@ -778,8 +821,8 @@ Checked FindDate(std::string_view text, const DateOptions& options) {
   if (!out.empty()) return out;
   bool changed = false;
   const std::string fixed = DigitizeDate(text, &changed);
-  if (!changed) return out;
-  out = FindDateIn(fixed, options, false);
+  if (changed) out = FindDateIn(fixed, options, false);
+  if (out.empty()) out = BirthDateWithSlippedDigit(fixed, options);
   out.repaired = !out.empty();
   return out;
 }

@@ -86,7 +86,9 @@ struct DateOptions {
 // Dates as faxes print them: 03/04/1956, 3/4/1956, 03-04-1956, 03.04.1956, 1956-03-04,
 // March 4, 1956, Mar. 4 1956, 04 Mar 1956, 4 March 1956, and the M/D/YY forms; months and
 // days US order. Returns "YYYY-MM-DD". `valid` is false for a date that parses but fails
-// the plausibility check of `options.kind`; empty when nothing parses.
+// the plausibility check of `options.kind`; empty when nothing parses. A birth date that
+// is no real day is read through one look-alike digit of its month or day when exactly one
+// such reading is a plausible birth date ("68-17-1975" -> 1975-08-17, repaired).
 Checked NormalizeDate(std::string_view printed, const DateOptions& options = {});
 // Same as NormalizeDate, but for a date anywhere inside `text` (the first one found).
 Checked FindDate(std::string_view text, const DateOptions& options = {});

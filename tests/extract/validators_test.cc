@@ -172,6 +172,25 @@ TEST(Dates, ReadsEveryPrintedFormat) {
   }
 }
 
+TEST(Dates, BirthDateWithOneDigitMisreadAsALookAlike) {
+  DateOptions o;
+  o.today = kToday;
+  o.kind = DateKind::kBirth;
+  Checked d = FindDate("(DOB 68-17-1975)", o);
+  EXPECT_EQ(d.value, "1975-08-17");
+  EXPECT_TRUE(d.valid);
+  EXPECT_TRUE(d.repaired);
+  EXPECT_EQ(FindDate("DOB 10-92-1937", o).value, "1937-10-02");
+  EXPECT_EQ(NormalizeDate("10/92/1937", o).value, "1937-10-02");
+  // Several look-alike readings are real days: none is taken.
+  EXPECT_TRUE(FindDate("DOB 00-15-1960", o).empty());
+  // A real day is never changed, and other dates are not read this way.
+  EXPECT_EQ(FindDate("DOB 06-17-1975", o).value, "1975-06-17");
+  DateOptions any;
+  any.today = kToday;
+  EXPECT_TRUE(FindDate("68-17-1975", any).empty());
+}
+
 TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
   DateOptions o;
   o.today = kToday;
