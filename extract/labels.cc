@@ -271,6 +271,9 @@ std::optional<Label> LooseLabel(const std::string& text) {
   return best;
 }
 
+// Below this confidence a mark standing alone is a speck rather than printed punctuation.
+constexpr double kFaintMark = 0.35;
+
 // A word of punctuation only that OCR reads around a colon (":", ".", ";", "'", ",").
 bool IsStrayMark(const std::string& text) {
   if (text.empty() || text.size() > 3) return false;
@@ -316,7 +319,10 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
         }
         if (!IsStrayMark(next)) break;
         if (!hit.colon && next.find_first_of(":;") == std::string::npos) break;
-        hit.colon = true;
+        // A faint mark after a label printed without a colon is a speck (a rule's debris
+        // beside "INSURANCE" in a boxed form): it belongs to the label but makes no colon.
+        const double confidence = page.word(row.words[static_cast<size_t>(hit.last + 1)]).confidence;
+        if (hit.colon || confidence >= kFaintMark) hit.colon = true;
         ++hit.last;
       }
       // A loosely matched phrase is a label only when it looks like one: a colon after it,

@@ -146,6 +146,26 @@ TEST(ExtractorBoxed, SpecksInABlankCellAreNoValue) {
   EXPECT_TRUE(HasReason(d, "invalid:insurance.member_id"));
 }
 
+TEST(ExtractorBoxed, AFaintMarkAfterACellLabelIsNoColon) {
+  // A rule's debris read as ";" beside INSURANCE, and the ID of MEMBER ID garbled: the
+  // payer is still the cell's value below its label, not the words to its right.
+  PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {400, {{170, "INSURANCE"}, {310, ";"}, {700, "MEMBER"}, {796, "[DO"}, {1300, "GROUP"}, {1390, "#"}}, 16},
+      {430, {{176, "UnitedHealthcare"}, {706, "916309158"}, {1306, "495323"}}},
+  });
+  for (Word& w : page.text.words)
+    if (w.text == ";" || w.text == "[DO") w.confidence = 0.31f;
+  Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "UNITEDHEALTHCARE");
+  EXPECT_EQ(Str(d, "insurance.group_number"), "495323");
+  // A colon printed and read clearly still makes a "Label: value" pair.
+  for (Word& w : page.text.words)
+    if (w.text == ";") w.confidence = 0.9f;
+  d = Extract(DocType::kReferral, {page});
+  EXPECT_NE(Str(d, "insurance.payer"), "UNITEDHEALTHCARE");
+}
+
 TEST(ExtractorCard, MemberIdAfterAGarbledIdLabel) {
   // A card read at normal resolution: "ID#" came out as "Ib#".
   const PageResult page = MakePage({
