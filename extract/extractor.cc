@@ -1066,6 +1066,19 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       ++low;
     }
   }
+  // A member id is read against the shape its payer prints (an H read as "11").
+  auto payer = doc.fields.find("insurance.payer");
+  auto member = doc.fields.find("insurance.member_id");
+  if (payer != doc.fields.end() && member != doc.fields.end()) {
+    const std::string* p = std::get_if<std::string>(&payer->second.value);
+    const std::string* m = std::get_if<std::string>(&member->second.value);
+    if (p != nullptr && m != nullptr) {
+      if (auto fixed = RepairMemberId(*m, *p)) {
+        member->second.value = *fixed;
+        member->second.confidence = std::min(member->second.confidence, 0.85);
+      }
+    }
+  }
   if (doc.type == DocType::kReferral) Rules(r).Unreadable(doc);
   log::Debug("extract_document", "type={} pages={} fields={} invalid={} low_confidence={}", DocTypeName(doc.type),
              pages.size(), doc.fields.size(), invalid, low);

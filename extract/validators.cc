@@ -1318,4 +1318,71 @@ std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
   return std::nullopt;
 }
 
+namespace {
+
+// A member id shape: 'D' a digit, 'L' a letter, anything else that very character.
+std::string_view MemberIdShape(std::string_view payer) {
+  if (payer == "HUMANA") return "HDDDDDDDD";
+  if (payer == "AETNA") return "WDDDDDDDDD";
+  if (payer == "CIGNA") return "UDDDDDDDD0D";
+  if (payer == "UNITEDHEALTHCARE" || payer == "MEDICAID") return "DDDDDDDDD";
+  if (payer == "KAISER PERMANENTE") return "DDDDDDDD";
+  if (payer.rfind("BLUE CROSS BLUE SHIELD", 0) == 0) return "LLLDDDDDDDDD";
+  return "";
+}
+
+bool FitsShape(std::string_view id, std::string_view shape) {
+  if (id.size() != shape.size()) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    const char s = shape[i], c = id[i];
+    if (s == 'D' ? !IsDigit(c) : s == 'L' ? !IsAlpha(c) : c != s) return false;
+  }
+  return true;
+}
+
+// The character meant at a shape position, through the usual look-alikes.
+std::optional<char> MeantAt(char c, char s) {
+  static const std::string kLetters = "ODQILTZSBGA", kDigits = "00011725864";
+  if (s == 'D') {
+    if (IsDigit(c)) return c;
+    const size_t k = kLetters.find(c);
+    return k == std::string::npos ? std::nullopt : std::optional<char>(kDigits[k]);
+  }
+  if (s == 'L') {
+    if (IsAlpha(c)) return c;
+    static const std::string kFrom = "0152864", kTo = "OISZBGA";
+    const size_t k = kFrom.find(c);
+    return k == std::string::npos ? std::nullopt : std::optional<char>(kTo[k]);
+  }
+  if (c == s) return c;
+  // A fixed digit or letter of the shape read as a look-alike of it.
+  if (IsDigit(s)) return MeantAt(c, 'D') == s ? std::optional<char>(s) : std::nullopt;
+  // The fixed letter of a shape read as a look-alike.
+  if ((s == 'H' && (c == 'N' || c == 'M')) || (s == 'U' && (c == 'V' || c == '0')) || (s == 'W' && c == 'V'))
+    return s;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer) {
+  const std::string_view shape = MemberIdShape(payer);
+  if (shape.empty() || FitsShape(id, shape)) return std::nullopt;
+  std::string read(id);
+  // An H read as two strokes.
+  if (shape.front() == 'H' && read.size() == shape.size() + 1) {
+    const std::string head = read.substr(0, 2);
+    if (head == "11" || head == "I1" || head == "1I" || head == "II" || head == "LI" || head == "IL")
+      read = "H" + read.substr(2);
+  }
+  if (read.size() != shape.size()) return std::nullopt;
+  std::string out;
+  for (size_t i = 0; i < read.size(); ++i) {
+    const std::optional<char> c = MeantAt(read[i], shape[i]);
+    if (!c) return std::nullopt;
+    out += *c;
+  }
+  return FitsShape(out, shape) ? std::optional<std::string>(out) : std::nullopt;
+}
+
 }  // namespace faxintake::extract

@@ -123,6 +123,15 @@ Checked NormalizeAuthorizationNumber(std::string_view printed);
 // Valid when the result matches the MBI pattern.
 Checked NormalizeMbi(std::string_view printed);
 
+// A member id read against the shape its payer prints (`payer`: a KnownPayer name):
+// Humana H + 8 digits, Aetna W + 9 digits, Cigna U + 8 digits + 0 + digit,
+// UnitedHealthcare and Medicaid 9 digits, Kaiser Permanente 8 digits, Blue Cross Blue
+// Shield a three-letter prefix + 9 digits. When `id` (NormalizeIdentifier's form) does not
+// fit the shape but does after OCR look-alikes in the positions that hold digits or letters
+// (O/0, I/1, S/5, B/8, Z/2, G/6) or after an H read as two strokes ("11", "I1"), the
+// repaired id; nullopt when it fits already, the payer has no known shape, or no repair fits.
+std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer);
+
 // ---------------------------------------------------------------- addresses
 // Two-letter USPS code from a code or a full state name ("tx", "Texas" -> "TX").
 std::optional<std::string> NormalizeState(std::string_view printed);

@@ -603,5 +603,23 @@ TEST(Payers, KnownNamesSurviveOcrSlipsAndUnknownOnesAreLeftAlone) {
   EXPECT_EQ(KnownPayer(""), std::nullopt);
 }
 
+TEST(MemberIds, ReadAgainstThePayersShape) {
+  // An H read as two strokes, a zero read as O, a five as S.
+  EXPECT_EQ(RepairMemberId("1126743282", "HUMANA"), "H26743282");
+  EXPECT_EQ(RepairMemberId("I131502345", "HUMANA"), "H31502345");
+  EXPECT_EQ(RepairMemberId("W12345678O", "AETNA"), "W123456780");
+  EXPECT_EQ(RepairMemberId("9163O9IS8", "UNITEDHEALTHCARE"), "916309158");
+  EXPECT_EQ(RepairMemberId("U1234567801", "CIGNA"), std::nullopt);  // fits already
+  EXPECT_EQ(RepairMemberId("V12345678O1", "CIGNA"), "U1234567801");
+  EXPECT_EQ(RepairMemberId("RXG3476O9516", "BLUE CROSS BLUE SHIELD OF TEXAS"), "RXG347609516");
+  EXPECT_EQ(RepairMemberId("5XG347609516", "BLUE CROSS BLUE SHIELD OF TEXAS"), "SXG347609516");
+  // Nothing to go by, or no look-alike reading fits.
+  EXPECT_EQ(RepairMemberId("H26743282", "HUMANA"), std::nullopt);
+  EXPECT_EQ(RepairMemberId("166999879", "HUMANA"), std::nullopt);     // a digit missing
+  EXPECT_EQ(RepairMemberId("ABC123456", "UNITEDHEALTHCARE"), std::nullopt);
+  EXPECT_EQ(RepairMemberId("1126743282", "ACME HEALTH PLAN"), std::nullopt);
+  EXPECT_EQ(RepairMemberId("1EG4TE5MK73", "MEDICARE"), std::nullopt);  // MBIs have their own reader
+}
+
 }  // namespace
 }  // namespace faxintake::extract
