@@ -166,6 +166,16 @@ TEST(ExtractorBoxed, AFaintMarkAfterACellLabelIsNoColon) {
   EXPECT_NE(Str(d, "insurance.payer"), "UNITEDHEALTHCARE");
 }
 
+TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
+  // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Blue Cross Blue Shield of Texas"), 36},
+      {300, {{234, "ID:"}, {283, "RSY926506659"}}},
+  });
+  const Document d = Extract(DocType::kInsuranceCard, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "RSY926506659");
+}
+
 TEST(ExtractorCard, MemberIdAfterAGarbledIdLabel) {
   // A card read at normal resolution: "ID#" came out as "Ib#".
   const PageResult page = MakePage({
