@@ -306,7 +306,7 @@ class Rules {
   // the sender for an item the sender did send.
   void Unreadable(Document& doc) {
     static const RE2 filler(
-        R"((?i)^[\s_.:\-/]*(n\s*/?\s*a|none|pending|not\s+(required|applicable|needed|available)|unknown|tbd)?[\s_.:\-/]*$)");
+        R"((?i)^[\s_.:\-/]*(n\s*[/Il1|]?\s*a|none|pending|not\s+(required|applicable|needed|available)|unknown|tbd)?[\s_.:\-/]*$)");
     const std::vector<std::pair<std::vector<Label>, std::string>> items = {
         {{Label::kDob}, "patient.birth_date"},
         {{Label::kMemberId, Label::kMedicareNumber}, "insurance.member_id"},

@@ -862,7 +862,7 @@ Checked NormalizeIdentifier(std::string_view printed) {
   Checked out;
   const std::string low = Lowered(SingleSpaced(printed));
   static const RE2 placeholder(
-      R"(^\W*(n\s*/?\s*a|none|not\s+required|not\s+applicable|pending|unknown|tbd|see\s+.*|on\s+file)\W*$)");
+      R"(^\W*(n\s*[/il1|]?\s*a|none|not\s+required|not\s+applicable|pending|unknown|tbd|see\s+.*|on\s+file)\W*$)");
   if (RE2::FullMatch(low, placeholder)) return out;
   out.value = AlnumUpper(printed);
   // A letter O touching a digit is a zero read wrong ("REFO717174", "KO712905"): id
@@ -934,6 +934,23 @@ Checked NormalizeAuthorizationNumber(std::string_view printed) {
   if (RE2::FullMatch(out.value, s_for_5, &prefix, &digits)) {
     out.value = prefix + "5" + digits;
     out.repaired = true;
+  }
+  // A Medicare unique tracking number: two digits, A or H, eleven digits. Letters read in
+  // its digit positions and an A read as 4 are put back.
+  static const RE2 utn(R"(^[0-9OIBSZDQG]{2}[AH4][0-9OIBSZDQG]{11}$)");
+  if (out.value.size() == 14 && RE2::FullMatch(out.value, utn)) {
+    std::string fixed = out.value;
+    for (size_t i = 0; i < fixed.size(); ++i) {
+      if (i == 2) {
+        if (fixed[i] == '4') fixed[i] = 'A';
+      } else if (auto d = DigitFor(fixed[i])) {
+        fixed[i] = *d;
+      }
+    }
+    if (fixed != out.value) {
+      out.value = fixed;
+      out.repaired = true;
+    }
   }
   return out;
 }

@@ -553,6 +553,19 @@ TEST(Identifiers, AuthorizationNumberSBeforeTheDigitsIsFive) {
   EXPECT_EQ(NormalizeAuthorizationNumber("REF0717174").value, "REF0717174");
   EXPECT_EQ(NormalizeAuthorizationNumber("S1234567").value, "S1234567");
   EXPECT_EQ(NormalizeAuthorizationNumber("N/A").value, "");
+  EXPECT_EQ(NormalizeAuthorizationNumber("NIA").value, "");  // the slash read as I
+  EXPECT_EQ(NormalizeIdentifier("N1A").value, "");
+}
+
+TEST(Identifiers, MedicareTrackingNumberReadThroughLookAlikes) {
+  Checked c = NormalizeAuthorizationNumber("84409243670897");  // the A read as 4
+  EXPECT_EQ(c.value, "84A09243670897");
+  EXPECT_TRUE(c.repaired);
+  EXPECT_EQ(NormalizeAuthorizationNumber("43H9O2897295B4").value, "43H90289729584");
+  EXPECT_EQ(NormalizeAuthorizationNumber("43H90289729584").value, "43H90289729584");
+  EXPECT_FALSE(NormalizeAuthorizationNumber("43H90289729584").repaired);
+  // Other lengths are not read this way.
+  EXPECT_EQ(NormalizeAuthorizationNumber("8440924367089").value, "8440924367089");
 }
 
 TEST(Dates, BirthYearWithItsHundredsDigitMisread) {
