@@ -20,10 +20,20 @@ struct Classifier::Rules {
     std::string text;   // normalized
     double weight = 1;
   };
+  // Labels that head a page's lines or columns ("To:", "From:", "Fax #:", "# Pages:"): a
+  // page with `min` of them, one of `required` among them, scores `weight` more. A cover
+  // sheet whose FAX title OCR lost is still told by its header block.
+  struct HeaderLabels {
+    std::vector<std::string> labels;    // normalized, '#' and ':' left out
+    std::vector<std::string> required;
+    int min = 0;
+    double weight = 0;
+  };
   struct TypeRules {
     DocType type;
     std::vector<std::string> titles;   // normalized
     std::vector<Phrase> phrases;
+    HeaderLabels header;
   };
   std::vector<TypeRules> types;
 };
@@ -47,6 +57,34 @@ const RE2& TtiPattern() {
 
 bool IsTtiLine(const Line& line, int page_height) {
   return line.box.y < page_height * 0.06 && RE2::PartialMatch(line.text, TtiPattern());
+}
+
+// The distinct labels of `wanted` that stand first on a line or after a gap wider than
+// twice the line's height (a second column), each followed by a colon: "To:", "Fax #:",
+// "# Pages:", "No. of Pages:", "To:____".
+std::vector<std::string> HeaderLabelsOn(const PageText& text, int page_height, const std::vector<std::string>& wanted) {
+  std::vector<std::string> found;
+  for (const Line& line : text.lines) {
+    if (IsTtiLine(line, page_height)) continue;
+    const int end = line.first_word + line.word_count;
+    int start = line.first_word;  // the first word of the label being read
+    for (int i = line.first_word; i < end && i < static_cast<int>(text.words.size()); ++i) {
+      const Word& w = text.words[static_cast<size_t>(i)];
+      const bool opens = i == line.first_word ||
+                         w.box.x - text.words[static_cast<size_t>(i - 1)].box.right() > 2 * std::max(1, line.box.h);
+      if (opens) start = i;
+      const size_t colon = w.text.find(':');
+      if (colon == std::string::npos || i - start > 3) continue;
+      std::string label;
+      for (int k = start; k < i; ++k) label += text.words[static_cast<size_t>(k)].text + " ";
+      label = NormalizeForMatch(label + w.text.substr(0, colon));
+      if (std::find(wanted.begin(), wanted.end(), label) != wanted.end() &&
+          std::find(found.begin(), found.end(), label) == found.end())
+        found.push_back(label);
+      start = i + 1;
+    }
+  }
+  return found;
 }
 
 bool ContainsPhrase(const std::string& haystack, const std::string& phrase) {
@@ -97,7 +135,7 @@ Result<std::unique_ptr<Classifier>> Classifier::FromYaml(const std::string& yaml
       const std::string name = entry.first.as<std::string>();
       auto type = ParseDocType(name);
       if (!type) return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "unknown document type `" + name + "`");
-      Rules::TypeRules tr{*type, {}, {}};
+      Rules::TypeRules tr{*type, {}, {}, {}};
       auto titles = ReadStrings(entry.second["titles"], "types." + name + ".titles");
       if (!titles) return std::unexpected(titles.error());
       tr.titles = std::move(*titles);
@@ -106,6 +144,25 @@ Result<std::unique_ptr<Classifier>> Classifier::FromYaml(const std::string& yaml
           return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "types." + name + ".phrases must map phrase to weight");
         for (const auto& p : phrases)
           tr.phrases.push_back({NormalizeForMatch(p.first.as<std::string>()), p.second.as<double>()});
+      }
+      if (const YAML::Node header = entry.second["header_labels"]) {
+        const std::string where = "types." + name + ".header_labels";
+        if (!header.IsMap() || !header["labels"] || !header["min"] || !header["weight"])
+          return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", where + " needs labels, min and weight");
+        auto labels = ReadStrings(header["labels"], where + ".labels");
+        if (!labels) return std::unexpected(labels.error());
+        auto required = ReadStrings(header["required"], where + ".required");
+        if (!required) return std::unexpected(required.error());
+        tr.header.labels = std::move(*labels);
+        tr.header.required = std::move(*required);
+        tr.header.min = header["min"].as<int>();
+        tr.header.weight = header["weight"].as<double>();
+        if (tr.header.labels.empty() || tr.header.min < 1 || tr.header.weight <= 0)
+          return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules",
+                           where + ": labels must not be empty, min and weight must be positive");
+        for (const std::string& r : tr.header.required)
+          if (std::find(tr.header.labels.begin(), tr.header.labels.end(), r) == tr.header.labels.end())
+            return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", where + ": required label `" + r + "` is not among the labels");
       }
       rules->types.push_back(std::move(tr));
     }
@@ -167,6 +224,15 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     if (titled) score += 5.0;
     for (const auto& p : tr.phrases)
       if (ContainsPhrase(body, p.text)) score += p.weight;
+    if (!tr.header.labels.empty()) {
+      const std::vector<std::string> found = HeaderLabelsOn(page.text, height, tr.header.labels);
+      const bool required = tr.header.required.empty() ||
+                            std::any_of(found.begin(), found.end(), [&](const std::string& l) {
+                              return std::find(tr.header.required.begin(), tr.header.required.end(), l) !=
+                                     tr.header.required.end();
+                            });
+      if (static_cast<int>(found.size()) >= tr.header.min && required) score += tr.header.weight;
+    }
     rule_scores.score[static_cast<int>(tr.type)] = score;
     rule_scores.titled[static_cast<int>(tr.type)] = titled;
     if (score > best) {

@@ -100,6 +100,63 @@ TEST(SenderPageTotal, ReadsTheHeaderCounterWhenThePagesAgree) {
   EXPECT_FALSE(SenderPageTotal({Header(1, {head + "P.001/004"}), Header(2, {head + "P.002/009"})}).has_value());
 }
 
+TEST(Classifier, CoverSheetWhoseTitleOcrLostIsToldByItsHeaderBlock) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  // A departmental cover page: no FAX title, a block of header labels.
+  PageClass pc = c->ClassifyPage(MakePage(1, {"LORILLARD TOBACCO COMPANY", "Market Planning and Information Department",
+                                              "To: Mike Mozina", "Firm:", "FAX #:", "From: Susan Smith",
+                                              "FAX #: 335-7733", "Phone #: 335-7150", "Date:", "# Pages:",
+                                              "Mike, as promised here are the tables."}));
+  EXPECT_EQ(pc.type, DocType::kFaxCover);
+  // A memo has To, From, Subject and Date but neither a fax number nor pages: not a cover.
+  pc = c->ClassifyPage(MakePage(1, {"PROGRESS REPORT", "To: Sales Region 4", "From: Marketing", "Subject: Q3 results",
+                                    "Date: 7/1/98", "Phone: 555-0100", "The store counts rose in the second quarter."}));
+  EXPECT_NE(pc.type, DocType::kFaxCover);
+}
+
+TEST(Classifier, HeaderLabelsCountInASecondColumn) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  // "To: Mr. Randy Spell          From: Rick Redfield" on one line: From heads a column.
+  PageResult p;
+  p.number = 1;
+  p.width = 1728;
+  p.height = 2200;
+  const std::vector<std::vector<std::pair<int, std::string>>> rows = {
+      {{120, "To:"}, {180, "Mr."}, {240, "Randy"}, {340, "Spell"}, {700, "From:"}, {790, "Rick"}},
+      {{120, "Fax:"}, {180, "952-894-9690"}, {700, "Date:"}, {790, "May"}, {860, "1,"}, {900, "2000"}},
+      {{120, "Re:"}, {180, "Legal"}, {700, "Pages:"}, {800, "4"}},
+      {{120, "Attached"}, {260, "is"}, {300, "the"}, {360, "price"}, {460, "list."}},
+  };
+  int y = 300;
+  for (const auto& row : rows) {
+    Line line;
+    line.first_word = static_cast<int>(p.text.words.size());
+    for (const auto& [x, text] : row) {
+      Word w{text, Box{x, y, static_cast<int>(text.size()) * 12, 24}, 0.9f, static_cast<int>(p.text.lines.size())};
+      line.box = Union(line.box, w.box);
+      line.text += (line.text.empty() ? "" : " ") + text;
+      p.text.words.push_back(w);
+      ++line.word_count;
+    }
+    p.text.lines.push_back(line);
+    y += 40;
+  }
+  EXPECT_EQ(c->ClassifyPage(p).type, DocType::kFaxCover);
+}
+
+TEST(Classifier, RejectsHeaderLabelsWithoutTheirParts) {
+  auto c = Classifier::FromYaml(
+      "types:\n  fax_cover:\n    titles: [fax]\n    header_labels:\n      labels: [to, from]\n      required: [pages]\n"
+      "      min: 2\n      weight: 3\n",
+      ClassifierOptions{});
+  ASSERT_FALSE(c.has_value());
+  EXPECT_NE(c.error().message.find("pages"), std::string::npos);
+  c = Classifier::FromYaml("types:\n  fax_cover:\n    header_labels:\n      labels: [to]\n", ClassifierOptions{});
+  ASSERT_FALSE(c.has_value());
+}
+
 TEST(Classifier, RejectsRulesWithAnUnknownType) {
   auto c = Classifier::FromYaml("types:\n  memo:\n    titles: [memo]\n", ClassifierOptions{});
   ASSERT_FALSE(c.has_value());
