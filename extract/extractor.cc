@@ -1061,6 +1061,15 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
         }
       }
     }
+    if (key == "referral.specialty") {
+      int edits = 0;
+      if (const std::string* read = std::get_if<std::string>(&f.value)) {
+        if (auto known = KnownSpecialty(*read, &edits)) {
+          f.value = *known;
+          f.confidence = std::max(f.confidence, edits == 0 ? 0.9 : 0.75);
+        }
+      }
+    }
     doc.fields[key] = f;
     if (!f.valid) {
       doc.AddReason("invalid:" + key);

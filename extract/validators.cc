@@ -1335,6 +1335,39 @@ std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
   return std::nullopt;
 }
 
+std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits) {
+  static const char* const kSpecialties[] = {
+      "ALLERGY AND IMMUNOLOGY", "AUDIOLOGY", "BEHAVIORAL HEALTH", "CARDIOLOGY", "CARDIOTHORACIC SURGERY",
+      "COLORECTAL SURGERY", "DERMATOLOGY", "ENDOCRINOLOGY", "FAMILY MEDICINE", "GASTROENTEROLOGY",
+      "GENERAL SURGERY", "GERIATRICS", "GYNECOLOGY", "HEMATOLOGY", "HEMATOLOGY ONCOLOGY", "HEPATOLOGY",
+      "INFECTIOUS DISEASE", "INTERNAL MEDICINE", "NEPHROLOGY", "NEUROLOGY", "NEUROSURGERY",
+      "OBSTETRICS AND GYNECOLOGY", "ONCOLOGY", "OPHTHALMOLOGY", "OPTOMETRY", "ORTHOPEDICS", "ORTHOPEDIC SURGERY",
+      "OTOLARYNGOLOGY", "PAIN MANAGEMENT", "PEDIATRICS", "PHYSICAL MEDICINE AND REHABILITATION",
+      "PHYSICAL THERAPY", "OCCUPATIONAL THERAPY", "PLASTIC SURGERY", "PODIATRY", "PSYCHIATRY", "PSYCHOLOGY",
+      "PULMONOLOGY", "RADIATION ONCOLOGY", "RADIOLOGY", "RHEUMATOLOGY", "SLEEP MEDICINE", "SPEECH THERAPY",
+      "UROLOGY", "VASCULAR SURGERY", "WOUND CARE",
+  };
+  const std::string read = CompactPayer(specialty, nullptr);
+  if (read.size() < 4) return std::nullopt;
+  std::optional<std::string> best;
+  int best_edits = 1 << 20, second = 1 << 20;
+  for (const char* name : kSpecialties) {
+    const std::string known = CompactPayer(name, nullptr);
+    const int d = BoundedEditDistance(read, known, 6);
+    if (d < best_edits) {
+      second = best_edits;
+      best_edits = d;
+      if (d <= static_cast<int>(known.size()) / 5) best = std::string(name);
+      else best.reset();
+    } else if (d < second) {
+      second = d;
+    }
+  }
+  if (!best || (best_edits > 0 && second <= best_edits + 1)) return std::nullopt;
+  if (edits != nullptr) *edits = best_edits;
+  return best;
+}
+
 namespace {
 
 // A member id shape: 'D' a digit, 'L' a letter, anything else that very character.

@@ -123,6 +123,12 @@ Checked NormalizeAuthorizationNumber(std::string_view printed);
 // Valid when the result matches the MBI pattern.
 Checked NormalizeMbi(std::string_view printed);
 
+// The canonical name of a medical specialty when `specialty` (upper case) is one or is one
+// through OCR slips ("GASTROCNICROLOGY", "RHEURNATOLOGY"): letters compared without spaces
+// and punctuation, one edit per five letters, never when another specialty is within one
+// more edit. `edits` gets the distance. nullopt otherwise (kept as read).
+std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits = nullptr);
+
 // A member id read against the shape its payer prints (`payer`: a KnownPayer name):
 // Humana H + 8 digits, Aetna W + 9 digits, Cigna U + 8 digits + 0 + digit,
 // UnitedHealthcare and Medicaid 9 digits, Kaiser Permanente 8 digits, Blue Cross Blue

@@ -634,5 +634,22 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("1EG4TE5MK73", "MEDICARE"), std::nullopt);  // MBIs have their own reader
 }
 
+TEST(Specialties, KnownNamesSurviveOcrSlips) {
+  int edits = -1;
+  EXPECT_EQ(KnownSpecialty("GASTROCNICROLOGY", &edits), "GASTROENTEROLOGY");
+  EXPECT_EQ(edits, 3);
+  EXPECT_EQ(KnownSpecialty("NUROLOGY"), std::nullopt);  // one edit from NEUROLOGY and from UROLOGY
+  EXPECT_EQ(KnownSpecialty("CIASTROENTEROLOGY"), "GASTROENTEROLOGY");
+  EXPECT_EQ(KnownSpecialty("RHEURNATOLOGY"), "RHEUMATOLOGY");
+  EXPECT_EQ(KnownSpecialty("ENDOCRINGLOGY"), "ENDOCRINOLOGY");
+  EXPECT_EQ(KnownSpecialty("Cardiology", &edits), "CARDIOLOGY");
+  EXPECT_EQ(edits, 0);
+  // Too far, or as near to two names: left as read.
+  EXPECT_EQ(KnownSpecialty("SPORTS MEDICINE"), std::nullopt);
+  EXPECT_EQ(KnownSpecialty("NEUROLOGYX"), "NEUROLOGY");
+  EXPECT_EQ(KnownSpecialty("HEMATOLOGY ONCOLOGY"), "HEMATOLOGY ONCOLOGY");
+  EXPECT_EQ(KnownSpecialty(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace faxintake::extract
