@@ -131,6 +131,23 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     // A code that reads as no code or an unknown one, followed by a dash and its title
     // ("1509 - Heart failure, unspecified"): the code that title names, when it looks alike.
     const auto by_title = [&](double min_coverage = 0.75) -> bool {
+      if (parenthesized) {
+        // Running text names the condition before its code: "hypothyroidism, unspecified
+        // (103.9)". The title is the words since the previous code or "include".
+        std::string title;
+        for (size_t j = k; j-- > 0 && k - j <= 8;) {
+          const std::string& t = layout.word(words[j]).text;
+          if (t.find(')') != std::string::npos || t == "include" || t == "includes" || t == "and") {
+            if (t != "and") break;
+            continue;
+          }
+          title = t + " " + title;
+        }
+        std::optional<std::string> code = r.icd10().FromTitle(text, title, min_coverage);
+        if (!code) return false;
+        out.push_back({*code, WordRef{page, wi}, true});
+        return true;
+      }
       if (k + 2 >= words.size()) return false;
       const std::string& dash = layout.word(words[k + 1]).text;
       if (dash != "-" && dash != "\xE2\x80\x93" && dash != "\xE2\x80\x94") return false;

@@ -306,6 +306,18 @@ TEST(ExtractorLines, DebrisBetweenALabelAndItsIdentifier) {
   }
 }
 
+TEST(ExtractorLetter, CodeInRunningTextNamedByTheConditionBeforeIt) {
+  const PageResult page = MakePage({
+      {150, Sentence(150, "Valley Family Medicine"), 30},
+      {300, Sentence(150, "January 24, 2026")},
+      {480, Sentence(150, "Dear Dr. Castillo,")},
+      {540, Sentence(150, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
+      {580, Sentence(150, "Her diagnoses include psoriasis vulgaris (1.40.0) and hypothyroidism, unspecified (103.9). She")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "L40.0,E03.9");
+}
+
 TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {
   const PageResult page = MakePage({
       {200, Sentence(150, "PROGRESS NOTE"), 36},
