@@ -34,7 +34,7 @@ void ReadPatient(DocReader& r) {
   // DOB mark inside the parentheses may be misread too ("(PGB 1996-07-12)"): the date
   // itself is validated.
   static const RE2 patient(
-      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pat[il1]ent,?\s+([A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
+      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pa[tl][il1]ent,?\s+([A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
   re2::StringPiece name, dob;
   DateOptions o = r.dates();
   o.kind = DateKind::kBirth;
@@ -305,7 +305,7 @@ void ReadNpi(DocReader& r) {
 
 bool LooksLikeLetter(const DocReader& r) {
   static const RE2 cue(
-      R"((?i)(\bdear\s+(?:dr|colleague|doctor|mr|mrs|ms|[a-z]+\s*,)|referring\s+(?:my|our|this)\s+patient|\bsincerely\b|\bthank\s+you\s+for\s+seeing))");
+      R"((?i)(\bdear\s+(?:dr|colleague|doctor|mr|mrs|ms|[a-z]+(?:\s+[a-z]+)?\s*,)|referring\s+(?:my|our|this)\s+pa[tl][il1]ent|\bsincerely\b|\bthank\s+you\s+for\s+seeing))");
   if (!RE2::PartialMatch(r.flow(), cue)) return false;
   // A form prints many field labels; a letter almost none.
   std::set<Label> form_labels;

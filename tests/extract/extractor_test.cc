@@ -306,6 +306,19 @@ TEST(ExtractorLines, DebrisBetweenALabelAndItsIdentifier) {
   }
 }
 
+TEST(ExtractorLetter, PatientWhoseTWasReadAsL) {
+  const PageResult page = MakePage({
+      {150, Sentence(150, "Lakeside Family Practice"), 30},
+      {300, Sentence(150, "January 4, 2026")},
+      {480, Sentence(150, "Dear Frances Perez,")},
+      {540, Sentence(150, "1am referring my palient Andrew James (DOB 4/9/1971) lo your Physical Therapy clinic for")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "JAMES");
+  EXPECT_EQ(Str(d, "patient.given_name"), "ANDREW");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1971-04-09");
+}
+
 TEST(ExtractorLetter, CodeInRunningTextNamedByTheConditionBeforeIt) {
   const PageResult page = MakePage({
       {150, Sentence(150, "Valley Family Medicine"), 30},
