@@ -233,6 +233,33 @@ void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes) {
 
 namespace {
 
+// A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD: a row that starts
+// with such a word and goes on with an identifier of five digits or more (a letter prefix
+// may be a word of its own: "104 APD 681005936") holds the member id.
+void CardIdAfterGarbledLabel(DocReader& r) {
+  static const RE2 garbled(R"((?i)^[1il|\[][d0ob][#4h:.]?$)");
+  for (int pi = 0; pi < r.page_count(); ++pi) {
+    const PageLayout& page = r.layout(pi);
+    for (const LayoutRow& row : page.rows()) {
+      if (row.words.size() < 2 || !RE2::FullMatch(page.word(row.words[0]).text, garbled)) continue;
+      std::vector<int> words = {row.words[1]};
+      std::string text = page.word(row.words[1]).text;
+      const bool prefix = std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); });
+      if (prefix && row.words.size() >= 3 && text.size() <= 4) {
+        words.push_back(row.words[2]);
+        text += page.word(row.words[2]).text;
+      }
+      const Checked c = NormalizeIdentifier(text);
+      const auto digits = std::count_if(c.value.begin(), c.value.end(), [](unsigned char ch) { return std::isdigit(ch); });
+      if (!c.valid || digits < 5) continue;
+      Candidate cand = r.FromWords(pi, words, c.value, &c);
+      cand.confidence *= 0.9;  // the label itself was not read
+      r.Add("insurance.member_id", std::move(cand));
+      return;
+    }
+  }
+}
+
 // ------------------------------------------------------------------ value helpers
 
 std::string StripEdges(std::string s) {
@@ -1039,6 +1066,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     case DocType::kInsuranceCard:
     case DocType::kPriorAuthorization:
       if (!r.HasValid("insurance.member_id")) ReadMemberIdNarrative(r);
+      if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdAfterGarbledLabel(r);
       break;
     default:
       break;

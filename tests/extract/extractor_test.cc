@@ -189,6 +189,32 @@ TEST(ExtractorCard, MemberIdAfterAGarbledIdLabel) {
   EXPECT_EQ(Str(d, "insurance.group_number"), "3433202");
 }
 
+TEST(ExtractorCard, MemberIdAfterAnIdLabelReadAsDigits) {
+  // Small print: "ID#" read as 104 or ID4, "ID:" as 10; a letter prefix read as a word.
+  const std::vector<std::pair<std::vector<std::pair<int, std::string>>, std::string>> cases = {
+      {{{543, "10"}, {600, "75496584"}}, "75496584"},
+      {{{558, "ID4"}, {620, "270069079"}}, "270069079"},
+      {{{257, "104"}, {320, "APD"}, {380, "681005936"}}, "APD681005936"},
+  };
+  for (const auto& [row, expected] : cases) {
+    const PageResult page = MakePage({
+        {200, {{300, "KAISER"}, {450, "PERMANENTE"}}, 40},
+        {300, {{300, "Member:"}, {420, "RICHARD"}, {540, "WALKER"}}},
+        {340, row},
+        {380, {{300, "Group:"}, {390, "57766-43"}}},
+        {420, {{300, "PCP"}, {360, "Phone:"}, {450, "(404)"}, {530, "555-0154"}}},
+    });
+    const Document d = Extract(DocType::kInsuranceCard, {page});
+    EXPECT_EQ(Str(d, "insurance.member_id"), expected);
+  }
+  // A short number after a 10 is no member id ("10 mg").
+  const PageResult page = MakePage({
+      {200, {{300, "KAISER"}, {450, "PERMANENTE"}}, 40},
+      {340, {{300, "10"}, {360, "mg"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kInsuranceCard, {page}), "insurance.member_id"), "<none>");
+}
+
 TEST(ExtractorPriorAuth, DashesAfterLabelsAndABirthDateWhoseSlashesNoiseBroke) {
   const PageResult page = MakePage({
       {200, {{300, "PRIOR"}, {420, "AUTHORIZATION"}, {640, "DETERMINATION"}}, 40},
