@@ -581,8 +581,18 @@ class Rules {
 
   // Codes in a labeled value and the rows continuing it.
   void DiagnosisCodes(std::initializer_list<Label> labels, bool parenthesized) {
-    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+    ForEachValue(labels, [&](int page, const LabelHit& hit, const Words& right) {
+      Words v = right;
       std::vector<CodeHit> codes = CodesInWords(r_, page, v, parenthesized);
+      // Debris beside a cell label ("DIAGNOSIS (ICD-16)", "DIAGNOSIS(ICD-10) 7") is no
+      // value: the codes are then in the cell below.
+      if (codes.empty() && !parenthesized) {
+        const Words below = r_.labels(page).BelowWords(hit);
+        if (!below.empty() && below != v) {
+          v = below;
+          codes = CodesInWords(r_, page, v, parenthesized);
+        }
+      }
       // Further codes on the rows below; a long title may wrap onto a row of its own.
       int without_code = 0;
       for (const Words& more : r_.labels(page).ContinuationRows(v)) {

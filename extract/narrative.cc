@@ -132,7 +132,7 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(
-      R"((?i)\b(?:member|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s)\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
+      R"((?i)\b(?:member|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s)\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
   re2::StringPiece in(flow);
   while (RE2::FindAndConsume(&in, member)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));

@@ -166,6 +166,20 @@ TEST(ExtractorBoxed, AFaintMarkAfterACellLabelIsNoColon) {
   EXPECT_NE(Str(d, "insurance.payer"), "UNITEDHEALTHCARE");
 }
 
+TEST(ExtractorBoxed, DiagnosisCodesBelowALabelWithDebrisBesideIt) {
+  for (const std::vector<std::pair<int, std::string>>& label :
+       {std::vector<std::pair<int, std::string>>{{132, "DIAGNOSIS"}, {290, "(ICD-16)"}},
+        std::vector<std::pair<int, std::string>>{{132, "DIAGNOSIS(iCD-10)"}, {420, "7"}}}) {
+    const PageResult page = MakePage({
+        {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+        {1015, label, 16},
+        {1046, Sentence(137, "M10.9 - Gout, unspecified")},
+    });
+    const Document d = Extract(DocType::kReferral, {page});
+    EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "M10.9") << label.front().second;
+  }
+}
+
 TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
   // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
   const PageResult page = MakePage({
@@ -303,7 +317,7 @@ TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
 }
 
 TEST(ExtractorLetter, MemberIdAfterAnIdReadAsDebris) {
-  for (const std::string& garbled : {"11D", "JI)", "lD", "I.D."}) {
+  for (const std::string& garbled : {"11D", "JI)", "lD", "I.D.", "!D"}) {
     const PageResult page = MakePage({
         {150, Sentence(150, "Valley Family Medicine"), 30},
         {300, Sentence(150, "January 24, 2026")},
