@@ -1105,24 +1105,17 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     f.page = chosen.c.page;
     f.box = chosen.c.box;
     f.valid = chosen.c.valid;
-    if (key == "insurance.payer") {
-      // A known payer's name is checked against the table: OCR slips are repaired, and a
-      // name that matches is more certain than its word confidences say.
+    // Payer and specialty names are checked against their tables: OCR slips are repaired,
+    // and a name that matches is more certain than its word confidences say.
+    using NameTable = std::optional<std::string> (*)(std::string_view, int*);
+    const NameTable table = key == "insurance.payer"      ? &KnownPayer
+                            : key == "referral.specialty" ? &KnownSpecialty
+                                                          : nullptr;
+    if (const std::string* read = std::get_if<std::string>(&f.value); table != nullptr && read != nullptr) {
       int edits = 0;
-      if (const std::string* read = std::get_if<std::string>(&f.value)) {
-        if (auto known = KnownPayer(*read, &edits)) {
-          f.value = *known;
-          f.confidence = std::max(f.confidence, edits == 0 ? 0.9 : 0.75);
-        }
-      }
-    }
-    if (key == "referral.specialty") {
-      int edits = 0;
-      if (const std::string* read = std::get_if<std::string>(&f.value)) {
-        if (auto known = KnownSpecialty(*read, &edits)) {
-          f.value = *known;
-          f.confidence = std::max(f.confidence, edits == 0 ? 0.9 : 0.75);
-        }
+      if (auto known = table(*read, &edits)) {
+        f.value = *known;
+        f.confidence = std::max(f.confidence, edits == 0 ? 0.9 : 0.75);
       }
     }
     doc.fields[key] = f;
