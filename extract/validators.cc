@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <initializer_list>
 #include <chrono>
 #include <map>
 #include <set>
@@ -1256,11 +1257,11 @@ int BoundedEditDistance(std::string_view a, std::string_view b, int limit) {
 
 namespace {
 
-// A payer name as its letters only, upper case, digits read for look-alike letters
+// A name as its letters only, upper case, digits read for look-alike letters
 // ("BLUE CR0SS" -> "BLUECROSS"): the spacing OCR puts into a letter-spaced logo
 // ("U N ITE D H E A LTH CA R E") and stray punctuation do not count as edits.
 // `ends[i]` is the index in `s` just past the letter that became compact[i].
-std::string CompactPayer(std::string_view s, std::vector<size_t>* ends) {
+std::string CompactName(std::string_view s, std::vector<size_t>* ends) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
@@ -1277,10 +1278,46 @@ std::string CompactPayer(std::string_view s, std::vector<size_t>* ends) {
   return out;
 }
 
+// A table of well-known names and their compact forms, made once.
+struct NameTable {
+  std::vector<std::string> names, compact;
+  NameTable(std::initializer_list<const char*> list) {
+    for (const char* n : list) {
+      names.emplace_back(n);
+      compact.push_back(CompactName(n, nullptr));
+    }
+  }
+};
+
+// The table's name nearest to `read` (a compact form) when it is at most `allowed(its
+// compact length)` edits away and unambiguous: an exact match, or no other name within one
+// more edit (MEDICARE and MEDICAID are two edits apart; a misread of one must never become
+// the other). `edits` gets the distance.
+template <typename Allowed>
+std::optional<std::string> NearestName(const NameTable& table, const std::string& read, Allowed allowed, int* edits) {
+  std::optional<std::string> best;
+  int best_edits = 1 << 20, second = 1 << 20;
+  for (size_t i = 0; i < table.names.size(); ++i) {
+    const std::string& known = table.compact[i];
+    const int d = BoundedEditDistance(read, known, 6);
+    if (d < best_edits) {
+      second = best_edits;
+      best_edits = d;
+      if (d <= allowed(static_cast<int>(known.size()))) best = table.names[i];
+      else best.reset();
+    } else if (d < second) {
+      second = d;
+    }
+  }
+  if (!best || (best_edits > 0 && second <= best_edits + 1)) return std::nullopt;
+  if (edits != nullptr) *edits = best_edits;
+  return best;
+}
+
 }  // namespace
 
 std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
-  static const char* const kPayers[] = {
+  static const NameTable kPayers = {
       "AETNA", "CIGNA", "HUMANA", "UNITEDHEALTHCARE", "BLUE CROSS BLUE SHIELD", "BLUE CROSS BLUE SHIELD OF TEXAS",
       "MEDICARE", "MEDICAID", "KAISER PERMANENTE", "MOLINA HEALTHCARE", "TRICARE", "ANTHEM", "WELLCARE",
       "AMBETTER", "OSCAR HEALTH", "CENTENE", "SUPERIOR HEALTHPLAN", "SCOTT AND WHITE HEALTH PLAN",
@@ -1288,55 +1325,33 @@ std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
       "AMERIGROUP", "HIGHMARK", "EMBLEMHEALTH", "HEALTH NET", "CAREFIRST", "GEISINGER HEALTH PLAN",
   };
   std::vector<size_t> ends;
-  const std::string read = CompactPayer(payer, &ends);
+  const std::string read = CompactName(payer, &ends);
   if (read.size() < 3) return std::nullopt;
+  // Names of five letters or more allow one edit, long ones one per eight letters.
+  if (auto best = NearestName(kPayers, read, [](int n) { return std::max(n >= 5 ? 1 : 0, n / 8); }, edits))
+    return best;
   // A known name followed by debris that is no word ("BLUE CROSS BLUE SHIELD OF TEXAS!:22",
   // "HUMANA -- "): the name, counted as one edit. A longer name in words ("AETNA BETTER
   // HEALTH") is not cut short.
   std::optional<std::string> prefix;
   size_t prefix_len = 0;
-  for (const char* name : kPayers) {
-    const std::string known = CompactPayer(name, nullptr);
+  for (size_t i = 0; i < kPayers.names.size(); ++i) {
+    const std::string& known = kPayers.compact[i];
     if (known.size() < 5 || known.size() >= read.size() || read.compare(0, known.size(), known) != 0) continue;
     size_t next = ends[known.size() - 1];
     while (next < payer.size() && payer[next] == ' ') ++next;
     if (next < payer.size() && std::isalpha(static_cast<unsigned char>(payer[next]))) continue;
     if (known.size() > prefix_len) {
-      prefix = std::string(name);
+      prefix = kPayers.names[i];
       prefix_len = known.size();
     }
   }
-  // A repair must be unambiguous: no other payer within one more edit (MEDICARE and
-  // MEDICAID are two edits apart; a misread of one must never become the other). Names of
-  // five letters or more allow one edit, long ones one per eight letters.
-  std::optional<std::string> best;
-  int best_edits = 1 << 20, second = 1 << 20;
-  for (const char* name : kPayers) {
-    const std::string known = CompactPayer(name, nullptr);
-    const int d = BoundedEditDistance(read, known, 6);
-    if (d < best_edits) {
-      second = best_edits;
-      best_edits = d;
-      const int allowed = std::max(known.size() >= 5 ? 1 : 0, static_cast<int>(known.size()) / 8);
-      if (d <= allowed) best = std::string(name);
-      else best.reset();
-    } else if (d < second) {
-      second = d;
-    }
-  }
-  if (best && (best_edits == 0 || second > best_edits + 1)) {
-    if (edits != nullptr) *edits = best_edits;
-    return best;
-  }
-  if (prefix) {
-    if (edits != nullptr) *edits = 1;
-    return prefix;
-  }
-  return std::nullopt;
+  if (prefix && edits != nullptr) *edits = 1;
+  return prefix;
 }
 
 std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits) {
-  static const char* const kSpecialties[] = {
+  static const NameTable kSpecialties = {
       "ALLERGY AND IMMUNOLOGY", "AUDIOLOGY", "BEHAVIORAL HEALTH", "CARDIOLOGY", "CARDIOTHORACIC SURGERY",
       "COLORECTAL SURGERY", "DERMATOLOGY", "ENDOCRINOLOGY", "FAMILY MEDICINE", "GASTROENTEROLOGY",
       "GENERAL SURGERY", "GERIATRICS", "GYNECOLOGY", "HEMATOLOGY", "HEMATOLOGY ONCOLOGY", "HEPATOLOGY",
@@ -1347,25 +1362,9 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
       "PULMONOLOGY", "RADIATION ONCOLOGY", "RADIOLOGY", "RHEUMATOLOGY", "SLEEP MEDICINE", "SPEECH THERAPY",
       "UROLOGY", "VASCULAR SURGERY", "WOUND CARE",
   };
-  const std::string read = CompactPayer(specialty, nullptr);
+  const std::string read = CompactName(specialty, nullptr);
   if (read.size() < 4) return std::nullopt;
-  std::optional<std::string> best;
-  int best_edits = 1 << 20, second = 1 << 20;
-  for (const char* name : kSpecialties) {
-    const std::string known = CompactPayer(name, nullptr);
-    const int d = BoundedEditDistance(read, known, 6);
-    if (d < best_edits) {
-      second = best_edits;
-      best_edits = d;
-      if (d <= static_cast<int>(known.size()) / 5) best = std::string(name);
-      else best.reset();
-    } else if (d < second) {
-      second = d;
-    }
-  }
-  if (!best || (best_edits > 0 && second <= best_edits + 1)) return std::nullopt;
-  if (edits != nullptr) *edits = best_edits;
-  return best;
+  return NearestName(kSpecialties, read, [](int n) { return n / 5; }, edits);
 }
 
 namespace {
@@ -1390,19 +1389,16 @@ bool FitsShape(std::string_view id, std::string_view shape) {
   return true;
 }
 
-// The character meant at a shape position, through the usual look-alikes.
+// The character meant at a shape position, through the usual look-alikes (DigitFor and
+// LetterFor; a J is not taken for a 1 here, and a 4 may be an A).
 std::optional<char> MeantAt(char c, char s) {
-  static const std::string kLetters = "ODQILTZSBGA", kDigits = "00011725864";
   if (s == 'D') {
     if (IsDigit(c)) return c;
-    const size_t k = kLetters.find(c);
-    return k == std::string::npos ? std::nullopt : std::optional<char>(kDigits[k]);
+    return c == 'J' ? std::nullopt : DigitFor(c);
   }
   if (s == 'L') {
     if (IsAlpha(c)) return c;
-    static const std::string kFrom = "0152864", kTo = "OISZBGA";
-    const size_t k = kFrom.find(c);
-    return k == std::string::npos ? std::nullopt : std::optional<char>(kTo[k]);
+    return c == '4' ? std::optional<char>('A') : LetterFor(c);
   }
   if (c == s) return c;
   // A fixed digit or letter of the shape read as a look-alike of it.
