@@ -131,31 +131,25 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     // A code that reads as no code or an unknown one, followed by a dash and its title
     // ("1509 - Heart failure, unspecified"): the code that title names, when it looks alike.
     const auto by_title = [&](double min_coverage = 0.75) -> bool {
+      std::string title;
       if (parenthesized) {
         // Running text names the condition before its code: "hypothyroidism, unspecified
         // (103.9)". The title is the words since the previous code or "include".
-        std::string title;
         for (size_t j = k; j-- > 0 && k - j <= 8;) {
           const std::string& t = layout.word(words[j]).text;
-          if (t.find(')') != std::string::npos || t == "include" || t == "includes" || t == "and") {
-            if (t != "and") break;
-            continue;
-          }
+          if (t == "and") continue;
+          if (t.find(')') != std::string::npos || t == "include" || t == "includes") break;
           title = t + " " + title;
         }
-        std::optional<std::string> code = r.icd10().FromTitle(text, title, min_coverage);
-        if (!code) return false;
-        out.push_back({*code, WordRef{page, wi}, true});
-        return true;
-      }
-      if (k + 2 >= words.size()) return false;
-      const std::string& dash = layout.word(words[k + 1]).text;
-      if (dash != "-" && dash != "\xE2\x80\x93" && dash != "\xE2\x80\x94") return false;
-      std::string title;
-      // The title runs to the next code with its dash ("...; F41.1 - Generalized ...").
-      for (size_t j = k + 2; j < std::min(words.size(), k + 14); ++j) {
-        if (j + 1 < words.size() && layout.word(words[j + 1]).text == "-") break;
-        title += layout.word(words[j]).text + " ";
+      } else {
+        if (k + 2 >= words.size()) return false;
+        const std::string& dash = layout.word(words[k + 1]).text;
+        if (dash != "-" && dash != "\xE2\x80\x93" && dash != "\xE2\x80\x94") return false;
+        // The title runs to the next code with its dash ("...; F41.1 - Generalized ...").
+        for (size_t j = k + 2; j < std::min(words.size(), k + 14); ++j) {
+          if (j + 1 < words.size() && layout.word(words[j + 1]).text == "-") break;
+          title += layout.word(words[j]).text + " ";
+        }
       }
       std::optional<std::string> code = r.icd10().FromTitle(text, title, min_coverage);
       if (!code) return false;
