@@ -148,6 +148,12 @@ std::string LookAlike(std::string_view s) {
 
 }  // namespace
 
+Icd10Table::Icd10Table(std::unordered_map<std::string, std::string> titles, bool complete)
+    : titles_(std::move(titles)), complete_(complete) {
+  look_alike_.reserve(titles_.size());
+  for (const auto& entry : titles_) look_alike_.emplace_back(LookAlike(entry.first), entry.first);
+}
+
 std::optional<std::string> Icd10Table::FromTitle(std::string_view read, std::string_view title, double min_coverage) const {
   const std::string printed = LookAlike(read);
   if (printed.size() < 2 || printed.size() > 9) return std::nullopt;
@@ -162,8 +168,9 @@ std::optional<std::string> Icd10Table::FromTitle(std::string_view read, std::str
   const std::string* best = nullptr;
   Evidence best_e;
   bool tie = false;
-  for (const auto& [code, code_title] : titles_) {
-    if (BoundedEditDistance(printed, LookAlike(code), 1) > 1) continue;
+  for (const auto& [look, code] : look_alike_) {
+    if (BoundedEditDistance(printed, look, 1) > 1) continue;
+    const std::string& code_title = titles_.at(code);
     const Evidence e = Score(code_title, words);
     if (e.words == 0 || e.coverage < min_coverage) continue;
     const std::vector<std::string> title_words = Words(code_title, true);

@@ -18,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "pipeline/status.h"
 
@@ -59,9 +61,10 @@ class Icd10Table {
   std::optional<std::string> FromTitle(std::string_view read, std::string_view title, double min_coverage = 0.75) const;
 
  private:
-  Icd10Table(std::unordered_map<std::string, std::string> titles, bool complete)
-      : titles_(std::move(titles)), complete_(complete) {}
+  Icd10Table(std::unordered_map<std::string, std::string> titles, bool complete);
   std::unordered_map<std::string, std::string> titles_;
+  // Every code by the look of its characters (FromTitle), made once with the table.
+  std::vector<std::pair<std::string, std::string>> look_alike_;  // look-alike form, code
   bool complete_ = false;
 };
 
