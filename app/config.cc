@@ -140,6 +140,8 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   ASSIGN_OR_RETURN(ocr.tessdata_dir, Get<std::string>(o["tessdata_dir"], path, "ocr.tessdata_dir", ocr.tessdata_dir));
   ASSIGN_OR_RETURN(ocr.page_segmentation_mode, Get<int>(o["page_segmentation_mode"], path, "ocr.page_segmentation_mode", ocr.page_segmentation_mode));
   if (auto r = CheckRange(ocr.page_segmentation_mode, 1, 13, path, "ocr.page_segmentation_mode"); !r) return std::unexpected(r.error());
+  ASSIGN_OR_RETURN(ocr.char_choice_iterations, Get<int>(o["char_choice_iterations"], path, "ocr.char_choice_iterations", ocr.char_choice_iterations));
+  if (auto r = CheckRange(ocr.char_choice_iterations, 0, 10, path, "ocr.char_choice_iterations"); !r) return std::unexpected(r.error());
   double deadline_s = ocr.page_deadline_ms / 1000.0;
   ASSIGN_OR_RETURN(deadline_s, Get<double>(o["page_deadline_seconds"], path, "ocr.page_deadline_seconds", deadline_s));
   if (auto r = CheckRange(deadline_s, 0.1, 3600, path, "ocr.page_deadline_seconds"); !r) return std::unexpected(r.error());

@@ -58,6 +58,7 @@ Candidate DocReader::FromWords(const std::vector<WordRef>& words, FieldValue val
     const LayoutWord& lw = layout(w.page).word(w.word);
     sum += lw.confidence;
     if (w.page == words.front().page) c.box = Union(c.box, lw.box);
+    AppendReading(lw.source, lw.text, c.reading);
   }
   c.confidence = words.empty() ? 0 : sum / static_cast<double>(words.size());
   c.page = words.empty() ? numbers_.front() : numbers_[static_cast<size_t>(words.front().page)];
@@ -68,7 +69,35 @@ Candidate DocReader::FromWords(const std::vector<WordRef>& words, FieldValue val
   return c;
 }
 
-void DocReader::Add(const std::string& key, Candidate candidate) { candidates_[key].push_back(std::move(candidate)); }
+namespace {
+
+// The identifier of `c` read again from the engine's alternatives when it fails its rule
+// as read (NPI check digit, MBI and Medicare tracking number shapes).
+void ReadAgainFromChoices(const std::string& key, Candidate& c) {
+  const std::string* value = std::get_if<std::string>(&c.value);
+  if (value == nullptr || c.reading.empty()) return;
+  std::optional<std::string> fixed;
+  if (key == "referring.npi") {
+    if (!NpiIsValid(*value)) fixed = NpiFromChoices(c.reading);
+  } else if (key == "insurance.member_id") {
+    // Only a value as long as its reading (both eleven characters, nearly an MBI); the
+    // value may already hold look-alike repairs of its own ("9OX2..." as "90X2...").
+    if (!NormalizeMbi(*value).valid && c.reading.size() == value->size()) fixed = MbiFromChoices(c.reading);
+  } else if (key == "authorization.number") {
+    if (c.reading.size() == value->size()) fixed = UtnFromChoices(c.reading);
+  }
+  if (!fixed || *fixed == *value) return;
+  c.value = *fixed;
+  c.valid = true;
+  c.repaired = true;
+}
+
+}  // namespace
+
+void DocReader::Add(const std::string& key, Candidate candidate) {
+  ReadAgainFromChoices(key, candidate);
+  candidates_[key].push_back(std::move(candidate));
+}
 
 bool DocReader::Has(const std::string& key) const { return candidates_.count(key) > 0; }
 

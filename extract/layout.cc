@@ -90,6 +90,7 @@ void PageLayout::CollectWords(const PageResult& page) {
     lw.box = w.box;
     lw.confidence = std::clamp(static_cast<double>(w.confidence), 0.0, 1.0);
     lw.colon = text.back() == ':';
+    lw.source = &w;
     words_.push_back(std::move(lw));
     const bool line_ok = w.line >= 0 && static_cast<size_t>(w.line) < page.text.lines.size();
     source_line_.push_back(line_ok ? w.line : -1);

@@ -24,6 +24,7 @@ struct LayoutWord {
   int row = -1;                     // index into PageLayout::rows()
   int pos = -1;                     // index within its row
   bool colon = false;               // ends with ':' (a label's mark)
+  const Word* source = nullptr;     // the recognized word (its glyph alternatives)
 };
 
 struct LayoutRow {

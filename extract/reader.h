@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "extract/choices.h"
 #include "extract/icd10.h"
 #include "extract/labels.h"
 #include "extract/layout.h"
@@ -27,6 +28,7 @@ struct Candidate {
   double confidence = 0;  // from OCR word confidences, before validation is applied
   int page = 1;
   Box box;
+  Reading reading;        // the words' letters and digits with the engine's alternatives
 };
 
 // A word on one of the document's pages.
@@ -60,7 +62,9 @@ class DocReader {
   Candidate FromWords(int page, const std::vector<int>& words, FieldValue value, const Checked* check = nullptr) const;
   Candidate FromWords(const std::vector<WordRef>& words, FieldValue value, const Checked* check = nullptr) const;
 
-  // Records a candidate; candidates added first are preferred among the valid ones.
+  // Records a candidate; candidates added first are preferred among the valid ones. An
+  // NPI, MBI or Medicare tracking number that fails its rule as read is first read again
+  // from the engine's alternatives (choices.h).
   void Add(const std::string& key, Candidate candidate);
   bool Has(const std::string& key) const;
   bool HasValid(const std::string& key) const;

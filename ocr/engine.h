@@ -26,6 +26,11 @@ struct OcrOptions {
   std::string language = "eng";
   int page_segmentation_mode = 3;    // Tesseract PSM: 3 automatic, 6 single block
   int page_deadline_ms = 30000;      // per page; a page past it keeps the words read so far
+  // Tesseract's ranked readings per character of words holding digits (Word::glyphs), for
+  // identifier repair: how many alternative paths the LSTM search explores (0: none). On
+  // three generated sets, 3 read 5 more key identifiers right than 0, 1 none, at 4.2
+  // against 4.5 pages/s (5, Tesseract's default, 4.0 pages/s, no more read).
+  int char_choice_iterations = 3;
   CleanupOptions cleanup;
 };
 

@@ -40,11 +40,26 @@ struct Raster {
 
 // ---------------------------------------------------------------- text
 // One recognized (or text-layer) word; box in the upright page's pixels.
+// One of the engine's ranked readings of a character (ASCII only).
+struct CharChoice {
+  char c = 0;
+  float confidence = 0;   // 0..1
+};
+// A recognized character and the readings the engine weighed for it, best first (the
+// reading itself included). Identifier readers choose among them by shape or check digit.
+struct Glyph {
+  std::string text;       // UTF-8, as in the word's text
+  std::vector<CharChoice> choices;
+};
+
 struct Word {
   std::string text;       // UTF-8
   Box box;
   float confidence = 0;   // 0..1
   int line = 0;           // index into PageText::lines
+  // Per character of `text`, in order, when the engine reported alternatives; empty for
+  // text-layer words and for pages read back from the store (the glyphs are not stored).
+  std::vector<Glyph> glyphs;
 };
 
 struct Line {

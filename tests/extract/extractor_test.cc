@@ -180,6 +180,49 @@ TEST(ExtractorBoxed, DiagnosisCodesBelowALabelWithDebrisBesideIt) {
   }
 }
 
+// The glyphs of a word as read, with `alts` added at one position (best first after it).
+void GiveGlyphs(Word& w, size_t at, const std::vector<CharChoice>& alts) {
+  w.glyphs.clear();
+  for (size_t i = 0; i < w.text.size(); ++i) {
+    Glyph g{std::string(1, w.text[i]), {{w.text[i], 0.9f}}};
+    if (i == at) g.choices.insert(g.choices.end(), alts.begin(), alts.end());
+    w.glyphs.push_back(g);
+  }
+}
+
+Word& WordWithText(PageResult& page, const std::string& text) {
+  for (Word& w : page.text.words)
+    if (w.text == text) return w;
+  ADD_FAILURE() << "no word " << text;
+  return page.text.words.front();
+}
+
+TEST(ExtractorLines, AnNpiFailingItsCheckDigitIsReadAgainFromTheEnginesAlternatives) {
+  PageResult page = MakePage({
+      {200, {{100, "Referring"}, {240, "Provider:"}, {380, "Dr."}, {430, "Ann"}, {490, "King"}}},
+      {240, {{100, "NPI:"}, {180, "1974614356"}}},
+  });
+  // As read the check digit fails; without alternatives it stays so, flagged invalid.
+  Document as_read = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(as_read, "referring.npi"), "1974614356");
+  EXPECT_FALSE(as_read.fields.at("referring.npi").valid);
+  // The engine weighed 0 closely for the last digit: that reading passes.
+  GiveGlyphs(WordWithText(page, "1974614356"), 9, {{'0', 0.70f}, {'G', 0.26f}});
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referring.npi"), "1974614350");
+  EXPECT_TRUE(d.fields.at("referring.npi").valid);
+}
+
+TEST(ExtractorCard, AnMbiWithALetterItNeverHoldsIsReadAgainFromTheAlternatives) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "MEDICARE HEALTH INSURANCE"), 36},
+      {300, {{150, "Medicare"}, {290, "Number:"}, {420, "9OX2N33XM91"}}},
+  });
+  GiveGlyphs(WordWithText(page, "9OX2N33XM91"), 1, {{'Q', 0.0146f}, {'0', 0.0f}});
+  const Document d = Extract(DocType::kInsuranceCard, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "9QX2N33XM91");
+}
+
 TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
   // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
   const PageResult page = MakePage({

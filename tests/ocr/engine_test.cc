@@ -75,6 +75,55 @@ TEST(OcrEngine, ReadsARealScannedPage) {
   EXPECT_EQ(result->text.lines[0].first_word, 0);
 }
 
+// Words holding digits carry the LSTM's ranked readings of each character; the first
+// reading of each glyph is the character read, and the glyphs spell the word.
+TEST(OcrEngine, WordsWithDigitsCarryTheirCharactersAlternatives) {
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  const std::string path = (testing::SourceDir() / "samples/set/s0009.tif").string();
+  PixPtr pix(pixReadTiff(path.c_str(), 1));
+  ASSERT_TRUE(pix) << path;
+  auto lease = pool->Acquire();
+  auto result = lease->Recognize(PixToRaster(pix.get(), 204, 196));
+  ASSERT_TRUE(result.has_value());
+  int with_digits = 0, with_glyphs = 0, with_alternatives = 0;
+  for (const Word& w : result->text.words) {
+    const bool digits = std::any_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isdigit(c); });
+    with_digits += digits;
+    if (!digits) {
+      EXPECT_TRUE(w.glyphs.empty()) << "only words holding digits carry glyphs";
+      continue;
+    }
+    if (w.glyphs.empty()) continue;
+    ++with_glyphs;
+    std::string spelled;
+    for (const Glyph& g : w.glyphs) {
+      spelled += g.text;
+      if (g.text.size() == 1 && !g.choices.empty()) {
+        EXPECT_EQ(g.choices.front().c, g.text[0]);
+      }
+      with_alternatives += g.choices.size() > 1;
+      for (const CharChoice& c : g.choices) {
+        EXPECT_GE(c.confidence, 0.0f);
+        EXPECT_LE(c.confidence, 1.0f);
+      }
+    }
+    EXPECT_EQ(spelled, w.text);
+  }
+  ASSERT_GT(with_digits, 5);
+  EXPECT_GE(with_glyphs, with_digits * 9 / 10);
+  EXPECT_GT(with_alternatives, 0);
+
+  // Turned off, no glyphs are read.
+  OcrOptions off;
+  off.char_choice_iterations = 0;
+  auto plain = OcrEngine::Create(off);
+  ASSERT_TRUE(plain.has_value());
+  auto read = (*plain)->Recognize(PixToRaster(pix.get(), 204, 196));
+  ASSERT_TRUE(read.has_value());
+  for (const Word& w : read->text.words) EXPECT_TRUE(w.glyphs.empty());
+}
+
 TEST(OcrEngine, TurnsAnUpsideDownPageUpright) {
   auto pool = MakePool(1);
   ASSERT_TRUE(pool);

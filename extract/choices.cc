@@ -1,0 +1,116 @@
+#include "extract/choices.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <set>
+
+#include "extract/validators.h"
+
+namespace faxintake::extract {
+namespace {
+
+bool IsAlnumAscii(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+bool IsDigitAscii(char c) { return c >= '0' && c <= '9'; }
+char UpperAscii(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+
+// Letters an MBI may hold (never S, L, O, I, B, Z).
+bool MbiLetter(char c) { return c >= 'A' && c <= 'Z' && std::string_view("SLOIBZ").find(c) == std::string_view::npos; }
+
+// Each position's best reading allowed there; positions whose first reading is not
+// allowed count as forced. nullopt when a position has no allowed reading or more than
+// `max_forced` are forced.
+std::optional<std::string> FitByPosition(const Reading& reading, const std::function<bool(size_t, char)>& allowed,
+                                         int max_forced, int* forced_out = nullptr) {
+  std::string out;
+  int forced = 0;
+  for (size_t i = 0; i < reading.size(); ++i) {
+    const auto& choices = reading[i].choices;
+    auto it = std::find_if(choices.begin(), choices.end(), [&](const CharChoice& c) { return allowed(i, c.c); });
+    if (it == choices.end()) return std::nullopt;
+    if (it != choices.begin()) ++forced;
+    out += it->c;
+  }
+  if (forced > max_forced) return std::nullopt;
+  if (forced_out != nullptr) *forced_out = forced;
+  return out;
+}
+
+}  // namespace
+
+void AppendReading(const Word* source, const std::string& text, Reading& out) {
+  if (source != nullptr && !source->glyphs.empty()) {
+    for (const Glyph& g : source->glyphs) {
+      if (g.text.size() != 1 || !IsAlnumAscii(g.text[0])) continue;
+      ReadChar rc;
+      rc.choices.push_back({UpperAscii(g.text[0]), g.choices.empty() ? 1.0f : g.choices.front().confidence});
+      for (const CharChoice& c : g.choices) {
+        const char u = UpperAscii(c.c);
+        if (!IsAlnumAscii(u)) continue;
+        const bool seen = std::any_of(rc.choices.begin(), rc.choices.end(), [&](const CharChoice& k) { return k.c == u; });
+        if (!seen) rc.choices.push_back({u, c.confidence});
+      }
+      out.push_back(std::move(rc));
+    }
+    return;
+  }
+  for (char c : text)
+    if (IsAlnumAscii(c)) out.push_back(ReadChar{{{UpperAscii(c), 1.0f}}});
+}
+
+std::string BestText(const Reading& reading) {
+  std::string out;
+  for (const ReadChar& rc : reading) out += rc.best();
+  return out;
+}
+
+std::optional<std::string> NpiFromChoices(const Reading& reading) {
+  constexpr float kClose = 0.2f;
+  std::set<std::string> found;
+  for (size_t start = 0; start + 10 <= reading.size(); ++start) {
+    const Reading window(reading.begin() + static_cast<long>(start), reading.begin() + static_cast<long>(start) + 10);
+    auto digits = FitByPosition(window, [](size_t, char c) { return IsDigitAscii(c); }, 2);
+    if (!digits) continue;
+    if (NpiIsValid(*digits)) {
+      found.insert(*digits);
+      continue;
+    }
+    for (size_t i = 0; i < window.size(); ++i)
+      for (const CharChoice& c : window[i].choices) {
+        if (!IsDigitAscii(c.c) || c.c == (*digits)[i] || c.confidence < kClose) continue;
+        std::string fixed = *digits;
+        fixed[i] = c.c;
+        if (NpiIsValid(fixed)) found.insert(fixed);
+      }
+  }
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
+}
+
+std::optional<std::string> MbiFromChoices(const Reading& reading) {
+  if (reading.size() != 11) return std::nullopt;
+  // Positions 1, 4, 7, 10, 11 digits (the first 1-9); 2, 5, 8, 9 letters; 3, 6 either.
+  auto allowed = [](size_t i, char c) {
+    switch (i) {
+      case 0: return c >= '1' && c <= '9';
+      case 3: case 6: case 9: case 10: return IsDigitAscii(c);
+      case 1: case 4: case 7: case 8: return MbiLetter(c);
+      default: return IsDigitAscii(c) || MbiLetter(c);
+    }
+  };
+  int forced = 0;
+  auto out = FitByPosition(reading, allowed, 2, &forced);
+  if (!out || forced == 0) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> UtnFromChoices(const Reading& reading) {
+  if (reading.size() != 14) return std::nullopt;
+  auto allowed = [](size_t i, char c) { return i == 2 ? (c == 'A' || c == 'H') : IsDigitAscii(c); };
+  int forced = 0;
+  auto out = FitByPosition(reading, allowed, 3, &forced);
+  if (!out || forced == 0) return std::nullopt;
+  return out;
+}
+
+}  // namespace faxintake::extract

@@ -1,0 +1,51 @@
+// Identifiers read again from the engine's own alternatives for each character.
+//
+// Tesseract's LSTM weighs several readings of every character (Word::glyphs). When an
+// identifier as read fails its check digit or its fixed shape, the reading that passes
+// is often among those alternatives: an NPI's last digit read 6 with 0 close behind, an
+// MBI's Q read O (O never appears in an MBI) with Q second. These functions choose among
+// the alternatives by the identifier's rule and never invent a character the engine did
+// not consider.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/model.h"
+
+namespace faxintake::extract {
+
+// One letter or digit of a value as read: upper case, the readings best first (the one
+// read first of all). A character without alternatives holds only itself.
+struct ReadChar {
+  std::vector<CharChoice> choices;
+  char best() const { return choices.empty() ? '\0' : choices.front().c; }
+};
+using Reading = std::vector<ReadChar>;
+
+// The letters and digits of a word, with the glyph alternatives when the word has them
+// (a glyph that is no letter or digit, such as a dash, is left out, as are alternatives
+// that are none); from the text alone otherwise.
+void AppendReading(const Word* source, const std::string& text, Reading& out);
+// The reading's best characters ("" when empty).
+std::string BestText(const Reading& reading);
+
+// A ten-digit NPI passing the check digit, from a reading that does not pass as read: each
+// character its best digit reading (at most two positions may take a digit that was not
+// read first), then, when the check digit fails, one character replaced by a digit the
+// engine weighed closely (confidence 0.2 or more). nullopt unless exactly one NPI results.
+std::optional<std::string> NpiFromChoices(const Reading& reading);
+
+// An MBI from an eleven-character reading that is not one as read: at each position whose
+// best character the MBI pattern forbids there, the best alternative it allows (at most
+// two such positions). nullopt when a position has no allowed reading.
+std::optional<std::string> MbiFromChoices(const Reading& reading);
+
+// A Medicare unique tracking number (two digits, A or H, eleven digits) from a fourteen-
+// character reading, positions fixed as for MbiFromChoices (at most three).
+std::optional<std::string> UtnFromChoices(const Reading& reading);
+
+}  // namespace faxintake::extract

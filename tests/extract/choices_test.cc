@@ -1,0 +1,107 @@
+// Identifiers read again from the engine's alternatives. The alternatives below are the
+// ones Tesseract gave for misread identifiers on generated fax pages (lstm_choice_mode 2).
+#include "extract/choices.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "extract/validators.h"
+
+namespace faxintake::extract {
+namespace {
+
+// A reading from a text, with alternatives at some positions: {position, {{char, conf}...}}
+// (the character read comes first with confidence 0.9).
+Reading Read(const std::string& text, const std::vector<std::pair<size_t, std::vector<CharChoice>>>& alts = {}) {
+  Reading r;
+  for (char c : text) r.push_back(ReadChar{{{c, 0.9f}}});
+  for (const auto& [i, choices] : alts)
+    for (const CharChoice& c : choices) r[i].choices.push_back(c);
+  return r;
+}
+
+TEST(NpiFromChoices, TakesTheCloseAlternativeThatPassesTheCheckDigit) {
+  // 1974614356 fails the check digit; the last digit's 0 weighed at 0.70.
+  const Reading r = Read("1974614356", {{9, {{'0', 0.70f}, {'G', 0.26f}, {'O', 0.02f}}}});
+  EXPECT_EQ(NpiFromChoices(r).value_or("-"), "1974614350");
+}
+
+TEST(NpiFromChoices, NeverUsesAlternativesTheEngineHardlyWeighed) {
+  // 1974614359 would pass, but the engine gave its 9 only 0.05.
+  const Reading r = Read("1974614356", {{9, {{'9', 0.05f}}}});
+  EXPECT_FALSE(NpiFromChoices(r).has_value());
+}
+
+TEST(NpiFromChoices, RefusesWhenTwoAlternativesPass) {
+  // 1974614350 (last digit 0) and 1974614376 (ninth digit 7) both pass: the
+  // engine weighed both closely, so neither is trusted.
+  ASSERT_TRUE(NpiIsValid("1974614350"));
+  ASSERT_TRUE(NpiIsValid("1974614376"));
+  const Reading r = Read("1974614356", {{9, {{'0', 0.70f}}}, {8, {{'7', 0.5f}}}});
+  EXPECT_FALSE(NpiFromChoices(r).has_value());
+}
+
+TEST(NpiFromChoices, ALetterReadForADigitTakesItsDigitAlternative) {
+  // 1974614350 with its 0 read as O (alternatives 0, Q).
+  const Reading r = Read("197461435O", {{9, {{'0', 0.4f}, {'Q', 0.1f}}}});
+  EXPECT_EQ(NpiFromChoices(r).value_or("-"), "1974614350");
+  // A letter with no digit among its readings: no NPI.
+  EXPECT_FALSE(NpiFromChoices(Read("197461435X")).has_value());
+}
+
+TEST(MbiFromChoices, PositionsTheMbiForbidsTakeTheirAllowedAlternative) {
+  // 9QX2N33XM91 read 9OX2N33XM9L: O never appears in an MBI (Q second, at 0.01), and the
+  // last position is a digit (1 at 0.36).
+  const Reading r = Read("9OX2N33XM9L", {{1, {{'Q', 0.0146f}, {'0', 0.0f}, {'D', 0.0f}}}, {10, {{'1', 0.36f}}}});
+  EXPECT_EQ(MbiFromChoices(r).value_or("-"), "9QX2N33XM91");
+  // 4CW6D88JG50 read 4CWED88IG50: E in a digit position (6 second), I never in an MBI (J).
+  const Reading r2 = Read("4CWED88IG50", {{3, {{'6', 0.48f}, {'B', 0.0f}}}, {7, {{'J', 0.36f}, {'D', 0.18f}}}});
+  EXPECT_EQ(MbiFromChoices(r2).value_or("-"), "4CW6D88JG50");
+}
+
+TEST(MbiFromChoices, LeavesIdsThatAreNoMbi) {
+  // Already an MBI: nothing to do.
+  EXPECT_FALSE(MbiFromChoices(Read("1EG4TE5MK73")).has_value());
+  // A Cigna id (U, ten digits) is eleven characters too: three positions would have to
+  // change, more than misreading explains.
+  const Reading cigna = Read("U6853592604", {{1, {{'G', 0.3f}}}, {4, {{'S', 0.3f}}}, {7, {{'E', 0.3f}}}, {8, {{'A', 0.3f}}}});
+  EXPECT_FALSE(MbiFromChoices(cigna).has_value());
+  // A forbidden character with no allowed alternative.
+  EXPECT_FALSE(MbiFromChoices(Read("9OX2N33XM91")).has_value());
+  // Not eleven characters.
+  EXPECT_FALSE(MbiFromChoices(Read("9OX2N33XM9")).has_value());
+}
+
+TEST(UtnFromChoices, DigitsReadAsLettersBeforeTheAOrH) {
+  // 43H90289729584 read ABH90289729584 (4 and 3 the second readings).
+  const Reading r = Read("ABH90289729584", {{0, {{'4', 0.3f}}}, {1, {{'3', 0.2f}, {'8', 0.1f}}}});
+  EXPECT_EQ(UtnFromChoices(r).value_or("-"), "43H90289729584");
+  EXPECT_FALSE(UtnFromChoices(Read("43H90289729584")).has_value());
+  EXPECT_FALSE(UtnFromChoices(Read("ABH90289729584")).has_value());  // no digit readings
+}
+
+TEST(AppendReading, GlyphsGiveTheAlternativesAndOnlyLettersAndDigitsCount) {
+  Word w;
+  w.text = "12-a";
+  w.glyphs = {{"1", {{'1', 0.9f}, {'I', 0.2f}, {'|', 0.1f}}}, {"2", {{'2', 0.95f}}}, {"-", {{'-', 0.9f}}},
+              {"a", {{'a', 0.8f}, {'o', 0.3f}, {'A', 0.2f}}}};
+  Reading r;
+  AppendReading(&w, w.text, r);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(BestText(r), "12A");
+  ASSERT_EQ(r[0].choices.size(), 2u);  // '|' is no letter or digit
+  EXPECT_EQ(r[0].choices[1].c, 'I');
+  ASSERT_EQ(r[2].choices.size(), 2u);  // 'A' is the same letter as the 'a' read
+  EXPECT_EQ(r[2].choices[1].c, 'O');
+  // Without glyphs (text-layer words, pages read back from the store): the text alone.
+  Reading plain;
+  AppendReading(nullptr, "NPI 19-7", plain);
+  EXPECT_EQ(BestText(plain), "NPI197");
+  EXPECT_EQ(plain[0].choices.size(), 1u);
+}
+
+}  // namespace
+}  // namespace faxintake::extract
