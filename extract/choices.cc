@@ -113,4 +113,18 @@ std::optional<std::string> UtnFromChoices(const Reading& reading) {
   return out;
 }
 
+std::optional<std::string> AuthPrefixFromChoices(const Reading& reading) {
+  constexpr float kClose = 0.2f;
+  const std::string best = BestText(reading);
+  size_t letters = 0;
+  while (1 + letters < best.size() && std::isupper(static_cast<unsigned char>(best[1 + letters]))) ++letters;
+  const size_t digits = best.size() - 1 - letters;
+  if (best.empty() || !IsDigitAscii(best[0]) || letters < 1 || letters > 3 || digits < 6) return std::nullopt;
+  for (size_t i = 1 + letters; i < best.size(); ++i)
+    if (!IsDigitAscii(best[i])) return std::nullopt;
+  for (const CharChoice& c : reading.front().choices)
+    if (std::isupper(static_cast<unsigned char>(c.c)) && c.confidence >= kClose) return c.c + best.substr(1);
+  return std::nullopt;
+}
+
 }  // namespace faxintake::extract

@@ -48,4 +48,11 @@ std::optional<std::string> MbiFromChoices(const Reading& reading);
 // character reading, positions fixed as for MbiFromChoices (at most three).
 std::optional<std::string> UtnFromChoices(const Reading& reading);
 
+// An authorization number whose letter prefix lost its first letter to a digit ("1M61172523"
+// for UM61172523, "1F42360658" for TF42360658): one digit, one to three letters, six or more
+// digits, and the engine weighed a letter closely (0.2 or more) for the digit. The letter
+// replaces it. Prefixes are letters by convention (UM, PA, REF, payer initials); a Medicare
+// tracking number starts with two digits and is not touched.
+std::optional<std::string> AuthPrefixFromChoices(const Reading& reading);
+
 }  // namespace faxintake::extract

@@ -84,7 +84,10 @@ void ReadAgainFromChoices(const std::string& key, Candidate& c) {
     // value may already hold look-alike repairs of its own ("9OX2..." as "90X2...").
     if (!NormalizeMbi(*value).valid && c.reading.size() == value->size()) fixed = MbiFromChoices(c.reading);
   } else if (key == "authorization.number") {
-    if (c.reading.size() == value->size()) fixed = UtnFromChoices(c.reading);
+    if (c.reading.size() == value->size()) {
+      fixed = UtnFromChoices(c.reading);
+      if (!fixed) fixed = AuthPrefixFromChoices(c.reading);
+    }
   }
   if (!fixed || *fixed == *value) return;
   c.value = *fixed;

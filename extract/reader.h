@@ -63,8 +63,9 @@ class DocReader {
   Candidate FromWords(const std::vector<WordRef>& words, FieldValue value, const Checked* check = nullptr) const;
 
   // Records a candidate; candidates added first are preferred among the valid ones. An
-  // NPI, MBI or Medicare tracking number that fails its rule as read is first read again
-  // from the engine's alternatives (choices.h).
+  // NPI, MBI or Medicare tracking number that fails its rule as read, or an authorization
+  // number whose letter prefix begins with a digit, is first read again from the engine's
+  // alternatives (choices.h).
   void Add(const std::string& key, Candidate candidate);
   bool Has(const std::string& key) const;
   bool HasValid(const std::string& key) const;

@@ -83,6 +83,22 @@ TEST(UtnFromChoices, DigitsReadAsLettersBeforeTheAOrH) {
   EXPECT_FALSE(UtnFromChoices(Read("ABH90289729584")).has_value());  // no digit readings
 }
 
+TEST(AuthPrefixFromChoices, ADigitReadForTheFirstLetterOfThePrefix) {
+  // UM61172523 read 1M61172523, U weighed at 0.52 for the 1.
+  EXPECT_EQ(AuthPrefixFromChoices(Read("1M61172523", {{0, {{'U', 0.52f}}}})).value_or("-"), "UM61172523");
+  // TF42360658 read 1F42360658: 7 weighed before T, the letter is taken.
+  EXPECT_EQ(AuthPrefixFromChoices(Read("1F42360658", {{0, {{'7', 0.43f}, {'T', 0.27f}}}})).value_or("-"),
+            "TF42360658");
+  // A letter the engine hardly weighed, or none: kept as read.
+  EXPECT_FALSE(AuthPrefixFromChoices(Read("1M61172523", {{0, {{'U', 0.1f}}}})).has_value());
+  EXPECT_FALSE(AuthPrefixFromChoices(Read("1M61172523")).has_value());
+  // Other shapes are not touched: all digits, a Medicare tracking number, letters first.
+  EXPECT_FALSE(AuthPrefixFromChoices(Read("1961172523", {{0, {{'U', 0.6f}}}})).has_value());
+  EXPECT_FALSE(AuthPrefixFromChoices(Read("43H90289729584", {{0, {{'A', 0.6f}}}})).has_value());
+  EXPECT_FALSE(AuthPrefixFromChoices(Read("UM61172523", {{0, {{'V', 0.6f}}}})).has_value());
+  EXPECT_FALSE(AuthPrefixFromChoices(Read("1M61172", {{0, {{'U', 0.6f}}}})).has_value());  // five digits
+}
+
 TEST(AppendReading, GlyphsGiveTheAlternativesAndOnlyLettersAndDigitsCount) {
   Word w;
   w.text = "12-a";
