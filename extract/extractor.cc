@@ -242,6 +242,28 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
   return out;
 }
 
+std::vector<CodeHit> CodesWithTitles(const DocReader& r) {
+  std::vector<CodeHit> out;
+  const auto is_dash = [](const std::string& t) { return t == "-" || t == "\xE2\x80\x93" || t == "\xE2\x80\x94"; };
+  for (int page = 0; page < r.page_count(); ++page) {
+    const PageLayout& layout = r.layout(page);
+    for (const LayoutRow& row : layout.rows()) {
+      const std::vector<int>& w = row.words;
+      for (size_t k = 0; k + 2 < w.size(); ++k) {
+        if (!is_dash(layout.word(w[k + 1]).text)) continue;
+        // The title runs to the next code with its dash, as in CodesInWords.
+        std::string title;
+        for (size_t j = k + 2; j < std::min(w.size(), k + 14); ++j) {
+          if (j + 1 < w.size() && is_dash(layout.word(w[j + 1]).text)) break;
+          title += layout.word(w[j]).text + " ";
+        }
+        if (auto code = r.icd10().FromTitle(layout.word(w[k]).text, title)) out.push_back({*code, WordRef{page, w[k]}, true});
+      }
+    }
+  }
+  return out;
+}
+
 void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes) {
   if (codes.empty()) return;
   std::vector<std::string> values;
@@ -1116,6 +1138,8 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     case DocType::kImagingReport:
     case DocType::kRecordsRequest:
       if (!r.Has("patient.birth_date")) BirthDateByAge(r);
+      // Codes whose label OCR garbled ("Tcd-10:"), printed with their titles.
+      if (!r.Has("referral.diagnosis_codes")) AddDiagnosisCodes(r, CodesWithTitles(r));
       break;
     default:
       break;

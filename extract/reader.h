@@ -104,6 +104,10 @@ struct CodeHit {
   bool repaired = false;
 };
 std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized);
+// Codes printed as "<code> - <title>" on any row of the document, whatever label stands
+// before them (or none): the code the title names when the printed code looks like it
+// (Icd10Table::FromTitle). For documents whose diagnosis label OCR garbled ("Tcd-10:").
+std::vector<CodeHit> CodesWithTitles(const DocReader& r);
 // Records the distinct codes of `codes`, in order, as one referral.diagnosis_codes
 // candidate (nothing when empty).
 void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes);

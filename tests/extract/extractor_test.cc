@@ -223,6 +223,24 @@ TEST(ExtractorCard, AnMbiWithALetterItNeverHoldsIsReadAgainFromTheAlternatives) 
   EXPECT_EQ(Str(d, "insurance.member_id"), "9QX2N33XM91");
 }
 
+TEST(ExtractorLines, CodesPrintedWithTheirTitlesAfterALabelOcrGarbled) {
+  // "ICD-10:" read as "Tcd-10:", no label; the codes carry their titles.
+  const PageResult page = MakePage({
+      {200, {{100, "Patient:"}, {220, "LOPEZ,"}, {330, "MARIA"}}},
+      {240, Sentence(100, "Tcd-10: 150.9 - Heart failure, unspecified")},
+      {280, Sentence(240, "E03.9 - Hypothyroidism, unspecified")},
+      {320, Sentence(100, "Reason for Referral: Heart failure management")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "I50.9,E03.9");
+  // A dash after a number that names no code by its title is no code.
+  const PageResult other = MakePage({
+      {200, {{100, "Patient:"}, {220, "LOPEZ,"}, {330, "MARIA"}}},
+      {240, Sentence(100, "BP 150.9 - stable on current medication")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {other}), "referral.diagnosis_codes"), "<none>");
+}
+
 TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
   // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
   const PageResult page = MakePage({
