@@ -281,6 +281,38 @@ void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes) {
 
 namespace {
 
+// A referral whose NPI label OCR garbled beyond the label table ("TNP!" over the cell): the
+// one ten-digit number on the document, printed as one word without separators, that
+// passes the NPI check digit and is no other field's value. Two such numbers: none is
+// taken. Phone and fax numbers print with separators; one that does not starts with 2-9
+// (a 2 passes the check digit one time in ten, hence "no other field's value").
+void NpiByCheckDigit(DocReader& r) {
+  static const RE2 ten(R"(^([12][0-9]{9})[.,;:]?$)");
+  auto overlaps = [](const Candidate& a, const Candidate& b) {
+    return a.page == b.page && a.box.x < b.box.right() && b.box.x < a.box.right() && a.box.y < b.box.bottom() &&
+           b.box.y < a.box.bottom();
+  };
+  std::optional<Candidate> found;
+  for (int page = 0; page < r.page_count(); ++page) {
+    const PageLayout& layout = r.layout(page);
+    for (int wi = 0; wi < static_cast<int>(layout.words().size()); ++wi) {
+      std::string npi;
+      if (!RE2::FullMatch(layout.word(wi).text, ten, &npi) || !NpiIsValid(npi)) continue;
+      const Checked c{npi, true, false};
+      Candidate cand = r.FromWords(page, {wi}, npi, &c);
+      bool taken = false;
+      for (const auto& [key, cands] : r.candidates())
+        for (const Candidate& other : cands) taken |= overlaps(cand, other);
+      if (taken) continue;
+      if (found && std::get<std::string>(found->value) != npi) return;
+      found = cand;
+    }
+  }
+  if (!found) return;
+  found->confidence *= 0.8;
+  r.Add("referring.npi", *found);
+}
+
 // A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD: a row that starts
 // with such a word and goes on with an identifier of five digits or more (a letter prefix
 // may be a word of its own: "104 APD 681005936") holds the member id.
@@ -1125,6 +1157,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     case DocType::kPriorAuthorization:
       if (!r.HasValid("insurance.member_id")) ReadMemberIdNarrative(r);
       if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdAfterGarbledLabel(r);
+      if (doc.type == DocType::kReferral && !r.Has("referring.npi")) NpiByCheckDigit(r);
       break;
     default:
       break;

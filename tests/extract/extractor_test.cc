@@ -241,6 +241,35 @@ TEST(ExtractorLines, CodesPrintedWithTheirTitlesAfterALabelOcrGarbled) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {other}), "referral.diagnosis_codes"), "<none>");
 }
 
+TEST(ExtractorBoxed, AnNpiUnderALabelOcrGarbledIsTheOneNumberPassingTheCheckDigit) {
+  // The NPI cell's label read as "TNP!": the provider row holds the one ten-digit number
+  // that passes the check digit.
+  const PageResult page = MakePage({
+      {200, {{100, "REFERRING"}, {260, "PROVIDER"}, {560, "TNP!"}, {900, "PRACTICE"}}},
+      {240, {{100, "Dr."}, {150, "Dennis"}, {250, "Nelson"}, {560, "1115073557"}, {900, "Westlake"}}},
+      {300, {{100, "PHONE"}, {560, "FAX"}}},
+      {340, {{100, "(678)"}, {180, "555-0152"}, {560, "(678)"}, {640, "555-0147"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referring.npi"), "1115073557");
+  EXPECT_FALSE(HasReason(d, "missing:referring.npi"));
+
+  // Two numbers that pass: neither is taken.
+  PageResult two = page;
+  two.text.words.push_back(Word{"1974614350", Box{100, 600, 140, 24}, 0.9f, 0, {}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {two}), "referring.npi"), "<none>");
+
+  // The number is another field's value (an authorization number): no NPI.
+  const PageResult auth = MakePage({
+      {200, {{100, "REFERRING"}, {260, "PROVIDER"}, {560, "TNP!"}}},
+      {240, {{100, "Dr."}, {150, "Dennis"}, {250, "Nelson"}}},
+      {300, {{100, "Authorization"}, {280, "#:"}, {330, "1115073557"}}},
+  });
+  const Document a = Extract(DocType::kReferral, {auth});
+  EXPECT_EQ(Str(a, "authorization.number"), "1115073557");
+  EXPECT_EQ(Str(a, "referring.npi"), "<none>");
+}
+
 TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
   // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
   const PageResult page = MakePage({
