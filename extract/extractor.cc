@@ -570,6 +570,37 @@ class Rules {
     });
   }
 
+  // The payer cell. A member id that OCR joined onto it from the cell beside it ("HUMANA
+  // H74023105": the gap between the cells read as a space) is no part of the name: it is
+  // split off and kept for MemberIdJoinedToPayer.
+  void Payer() {
+    ForEachValue({Label::kInsurance}, [&](int page, const LabelHit&, const Words& v) {
+      Words name = v;
+      if (v.size() >= 2) {
+        const std::string& last = r_.layout(page).word(v.back()).text;
+        const auto digits = std::count_if(last.begin(), last.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (digits >= 5 && AlnumUpper(last).size() >= 6) {
+          name.pop_back();
+          joined_ids_.push_back({page, v.back()});
+        }
+      }
+      const std::string text = UpperSingleSpaced(StripEdges(Text(page, name)));
+      if (Letters(text) < 2) return;
+      r_.Add("insurance.payer", r_.FromWords(page, name, text));
+    });
+  }
+
+  // The member id split off the payer cell, when the member id label gave none.
+  void MemberIdJoinedToPayer() {
+    if (r_.HasValid("insurance.member_id")) return;
+    for (const WordRef& w : joined_ids_) {
+      const Checked c = NormalizeIdentifier(r_.layout(w.page).word(w.word).text);
+      if (!c.valid) continue;
+      r_.Add("insurance.member_id", r_.FromWords(w.page, {w.word}, c.value, &c));
+      return;
+    }
+  }
+
   void Npi() {
     ForEachValue({Label::kNpi}, [&](int page, const LabelHit&, const Words& v) {
       const Checked c = NormalizeNpi(Text(page, v));
@@ -936,6 +967,7 @@ class Rules {
   }
 
   DocReader& r_;
+  std::vector<WordRef> joined_ids_;  // member ids read on the payer's row (Payer)
 };
 
 // Phone and fax labels below the referring-provider heading belong to the provider.
@@ -968,8 +1000,9 @@ void ReadReferralForm(DocReader& r) {
   rules.Sex();
   ReferralPhones(r, rules);
   rules.Address();
-  rules.UpperText("insurance.payer", {Label::kInsurance});
+  rules.Payer();
   rules.Identifier("insurance.member_id", {Label::kMemberId}, true);
+  rules.MemberIdJoinedToPayer();
   rules.Identifier("insurance.group_number", {Label::kGroup});
   rules.AuthNumber();
   rules.Date("referral.date", {Label::kDate});

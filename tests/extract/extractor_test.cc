@@ -270,6 +270,27 @@ TEST(ExtractorBoxed, AnNpiUnderALabelOcrGarbledIsTheOneNumberPassingTheCheckDigi
   EXPECT_EQ(Str(a, "referring.npi"), "<none>");
 }
 
+TEST(ExtractorBoxed, AMemberIdJoinedOntoThePayerCellIsSplitOff) {
+  // The gap between the INSURANCE and MEMBER ID cells read as a space: "HUMANA H74023105"
+  // under the INSURANCE label, nothing under MEMBER ID.
+  const PageResult page = MakePage({
+      {200, {{100, "INSURANCE"}, {700, "MEMBER"}, {800, "ID"}, {1200, "GROUP"}, {1290, "#"}}},
+      {240, {{100, "Humana"}, {200, "H74023105"}, {1200, "K0949824"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "HUMANA");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "H74023105");
+  EXPECT_EQ(Str(d, "insurance.group_number"), "K0949824");
+  // With the member id in its own cell, that one is read and the payer's row is not used.
+  const PageResult own = MakePage({
+      {200, {{100, "INSURANCE"}, {700, "MEMBER"}, {800, "ID"}}},
+      {240, {{100, "Humana"}, {200, "H11111111"}, {700, "H74023105"}}},
+  });
+  const Document o = Extract(DocType::kReferral, {own});
+  EXPECT_EQ(Str(o, "insurance.payer"), "HUMANA");
+  EXPECT_EQ(Str(o, "insurance.member_id"), "H74023105");
+}
+
 TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
   // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
   const PageResult page = MakePage({
