@@ -80,9 +80,13 @@ void ReadAgainFromChoices(const std::string& key, Candidate& c) {
   if (key == "referring.npi") {
     if (!NpiIsValid(*value)) fixed = NpiFromChoices(c.reading);
   } else if (key == "insurance.member_id") {
-    // Only a value as long as its reading (both eleven characters, nearly an MBI); the
-    // value may already hold look-alike repairs of its own ("9OX2..." as "90X2...").
-    if (!NormalizeMbi(*value).valid && c.reading.size() == value->size()) fixed = MbiFromChoices(c.reading);
+    // Only a value as long as its reading (both eleven characters, nearly an MBI). The
+    // value may hold look-alike repairs of its own ("9OX2..." as "90X2..."): where the
+    // engine ranked another reading first among those the MBI allows, the engine's is
+    // taken (an I in a digit position is 1 by the table, 9 by the engine's ranking).
+    const bool as_read = BestText(c.reading) == *value;
+    if ((!NormalizeMbi(*value).valid || !as_read) && c.reading.size() == value->size())
+      fixed = MbiFromChoices(c.reading);
   } else if (key == "authorization.number") {
     if (c.reading.size() == value->size()) {
       fixed = UtnFromChoices(c.reading);

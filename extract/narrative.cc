@@ -8,6 +8,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "extract/reader.h"
@@ -90,6 +91,8 @@ std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t 
       const char c = flow[j];
       if (c >= '0' && c <= '9') digit = true;
       else if (c >= 'a' && c <= 'z') ++lower;  // OCR slips inside an id ("2WBOY", "l" for 1)
+      // A stroke read as a mark of its own inside an id ("S\W73GRIGN49"): not the id's end.
+      else if ((c == '\\' || c == '|') && j > i && j + 1 < flow.size() && std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
       else if (!((c >= 'A' && c <= 'Z') || c == '-')) break;
       ++j;
     }

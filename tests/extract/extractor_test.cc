@@ -291,6 +291,26 @@ TEST(ExtractorBoxed, AMemberIdJoinedOntoThePayerCellIsSplitOff) {
   EXPECT_EQ(Str(o, "insurance.member_id"), "H74023105");
 }
 
+TEST(ExtractorLetter, AnMbiInRunningTextWithAStrokeReadAsABackslash) {
+  // "member ID 5W73GR9GN49" read "member 1D S\\W73GRIGN49.": the backslash is a stroke of
+  // the W, the S stands in a digit position. As read, the I becomes 1 by the look-alike
+  // table; the engine ranked 9 first among the digits for it, and 9 is taken.
+  PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Smith,")},
+      {240, Sentence(100, "I am referring my patient Maria Lopez, DOB 03/04/1956, for evaluation.")},
+      {280, Sentence(100, "She is covered by Medicare, member 1D S\\W73GRIGN49. Thank you.")},
+  });
+  const Document plain = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(plain, "insurance.member_id"), "5W73GR1GN49");
+  Word& id = WordWithText(page, "S\\W73GRIGN49.");
+  id.glyphs.clear();
+  for (char c : id.text) id.glyphs.push_back(Glyph{std::string(1, c), {{c, 0.9f}}});
+  id.glyphs[0].choices.push_back({'5', 0.77f});
+  id.glyphs[7].choices = {{'I', 0.9f}, {'O', 0.0f}, {'Y', 0.0f}, {'9', 0.0f}};
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "5W73GR9GN49");
+}
+
 TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
   // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
   const PageResult page = MakePage({
