@@ -1,7 +1,6 @@
 #include "extract/choices.h"
 
 #include <algorithm>
-#include <cctype>
 #include <functional>
 #include <set>
 
@@ -10,9 +9,8 @@
 namespace faxintake::extract {
 namespace {
 
-bool IsAlnumAscii(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-bool IsDigitAscii(char c) { return c >= '0' && c <= '9'; }
-char UpperAscii(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+// An alternative weighed this closely (0..1) may replace the character read first.
+constexpr float kClose = 0.2f;
 
 // Letters an MBI may hold (never S, L, O, I, B, Z).
 bool MbiLetter(char c) { return c >= 'A' && c <= 'Z' && std::string_view("SLOIBZ").find(c) == std::string_view::npos; }
@@ -41,12 +39,12 @@ std::optional<std::string> FitByPosition(const Reading& reading, const std::func
 void AppendReading(const Word* source, const std::string& text, Reading& out) {
   if (source != nullptr && !source->glyphs.empty()) {
     for (const Glyph& g : source->glyphs) {
-      if (g.text.size() != 1 || !IsAlnumAscii(g.text[0])) continue;
+      if (g.text.size() != 1 || !IsAlnum(g.text[0])) continue;
       ReadChar rc;
-      rc.choices.push_back({UpperAscii(g.text[0]), g.choices.empty() ? 1.0f : g.choices.front().confidence});
+      rc.choices.push_back({Upper(g.text[0]), g.choices.empty() ? 1.0f : g.choices.front().confidence});
       for (const CharChoice& c : g.choices) {
-        const char u = UpperAscii(c.c);
-        if (!IsAlnumAscii(u)) continue;
+        const char u = Upper(c.c);
+        if (!IsAlnum(u)) continue;
         const bool seen = std::any_of(rc.choices.begin(), rc.choices.end(), [&](const CharChoice& k) { return k.c == u; });
         if (!seen) rc.choices.push_back({u, c.confidence});
       }
@@ -55,7 +53,7 @@ void AppendReading(const Word* source, const std::string& text, Reading& out) {
     return;
   }
   for (char c : text)
-    if (IsAlnumAscii(c)) out.push_back(ReadChar{{{UpperAscii(c), 1.0f}}});
+    if (IsAlnum(c)) out.push_back(ReadChar{{{Upper(c), 1.0f}}});
 }
 
 std::string BestText(const Reading& reading) {
@@ -65,11 +63,10 @@ std::string BestText(const Reading& reading) {
 }
 
 std::optional<std::string> NpiFromChoices(const Reading& reading) {
-  constexpr float kClose = 0.2f;
   std::set<std::string> found;
   for (size_t start = 0; start + 10 <= reading.size(); ++start) {
     const Reading window(reading.begin() + static_cast<long>(start), reading.begin() + static_cast<long>(start) + 10);
-    auto digits = FitByPosition(window, [](size_t, char c) { return IsDigitAscii(c); }, 2);
+    auto digits = FitByPosition(window, [](size_t, char c) { return IsDigit(c); }, 2);
     if (!digits) continue;
     if (NpiIsValid(*digits)) {
       found.insert(*digits);
@@ -77,7 +74,7 @@ std::optional<std::string> NpiFromChoices(const Reading& reading) {
     }
     for (size_t i = 0; i < window.size(); ++i)
       for (const CharChoice& c : window[i].choices) {
-        if (!IsDigitAscii(c.c) || c.c == (*digits)[i] || c.confidence < kClose) continue;
+        if (!IsDigit(c.c) || c.c == (*digits)[i] || c.confidence < kClose) continue;
         std::string fixed = *digits;
         fixed[i] = c.c;
         if (NpiIsValid(fixed)) found.insert(fixed);
@@ -93,9 +90,9 @@ std::optional<std::string> MbiFromChoices(const Reading& reading) {
   auto allowed = [](size_t i, char c) {
     switch (i) {
       case 0: return c >= '1' && c <= '9';
-      case 3: case 6: case 9: case 10: return IsDigitAscii(c);
+      case 3: case 6: case 9: case 10: return IsDigit(c);
       case 1: case 4: case 7: case 8: return MbiLetter(c);
-      default: return IsDigitAscii(c) || MbiLetter(c);
+      default: return IsDigit(c) || MbiLetter(c);
     }
   };
   int forced = 0;
@@ -106,7 +103,7 @@ std::optional<std::string> MbiFromChoices(const Reading& reading) {
 
 std::optional<std::string> UtnFromChoices(const Reading& reading) {
   if (reading.size() != 14) return std::nullopt;
-  auto allowed = [](size_t i, char c) { return i == 2 ? (c == 'A' || c == 'H') : IsDigitAscii(c); };
+  auto allowed = [](size_t i, char c) { return i == 2 ? (c == 'A' || c == 'H') : IsDigit(c); };
   int forced = 0;
   auto out = FitByPosition(reading, allowed, 3, &forced);
   if (!out || forced == 0) return std::nullopt;
@@ -114,16 +111,15 @@ std::optional<std::string> UtnFromChoices(const Reading& reading) {
 }
 
 std::optional<std::string> AuthPrefixFromChoices(const Reading& reading) {
-  constexpr float kClose = 0.2f;
   const std::string best = BestText(reading);
   size_t letters = 0;
-  while (1 + letters < best.size() && std::isupper(static_cast<unsigned char>(best[1 + letters]))) ++letters;
+  while (1 + letters < best.size() && IsAlpha(best[1 + letters])) ++letters;
   const size_t digits = best.size() - 1 - letters;
-  if (best.empty() || !IsDigitAscii(best[0]) || letters < 1 || letters > 3 || digits < 6) return std::nullopt;
+  if (best.empty() || !IsDigit(best[0]) || letters < 1 || letters > 3 || digits < 6) return std::nullopt;
   for (size_t i = 1 + letters; i < best.size(); ++i)
-    if (!IsDigitAscii(best[i])) return std::nullopt;
+    if (!IsDigit(best[i])) return std::nullopt;
   for (const CharChoice& c : reading.front().choices)
-    if (std::isupper(static_cast<unsigned char>(c.c)) && c.confidence >= kClose) return c.c + best.substr(1);
+    if (IsAlpha(c.c) && c.confidence >= kClose) return c.c + best.substr(1);
   return std::nullopt;
 }
 

@@ -38,6 +38,11 @@ std::string UpperSingleSpaced(std::string_view text);
 std::string SingleSpaced(std::string_view text);
 // Upper-case letters and digits only ("PA-2026-123456" -> "PA2026123456").
 std::string AlnumUpper(std::string_view text);
+// ASCII character classes, whatever the locale (bytes of UTF-8 sequences are none).
+bool IsDigit(char c);
+bool IsAlpha(char c);
+bool IsAlnum(char c);
+char Upper(char c);
 
 // ---------------------------------------------------------------- NPI
 // True for ten digits starting with 1 or 2 whose last digit is the Luhn check digit over

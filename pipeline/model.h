@@ -39,7 +39,6 @@ struct Raster {
 };
 
 // ---------------------------------------------------------------- text
-// One recognized (or text-layer) word; box in the upright page's pixels.
 // One of the engine's ranked readings of a character (ASCII only).
 struct CharChoice {
   char c = 0;
@@ -52,6 +51,7 @@ struct Glyph {
   std::vector<CharChoice> choices;
 };
 
+// One recognized (or text-layer) word; box in the upright page's pixels.
 struct Word {
   std::string text;       // UTF-8
   Box box;
