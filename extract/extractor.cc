@@ -128,6 +128,25 @@ size_t DocReader::RowStart(int page, int row) const {
 
 // ------------------------------------------------------------------ codes
 
+namespace {
+
+bool IsDash(const std::string& t) { return t == "-" || t == "\xE2\x80\x93" || t == "\xE2\x80\x94"; }
+
+// The title printed after the code at words[k] and its dash ("1509 - Heart failure,
+// unspecified"), up to the next code with its dash ("...; F41.1 - Generalized ...") or
+// twelve words; nullopt when no dash and title follow the code.
+std::optional<std::string> TitleAfterDash(const PageLayout& layout, const std::vector<int>& words, size_t k) {
+  if (k + 2 >= words.size() || !IsDash(layout.word(words[k + 1]).text)) return std::nullopt;
+  std::string title;
+  for (size_t j = k + 2; j < std::min(words.size(), k + 14); ++j) {
+    if (j + 1 < words.size() && IsDash(layout.word(words[j + 1]).text)) break;
+    title += layout.word(words[j]).text + " ";
+  }
+  return title;
+}
+
+}  // namespace
+
 std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized) {
   std::vector<CodeHit> out;
   const PageLayout& layout = r.layout(page);
@@ -178,14 +197,9 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
           title = t + " " + title;
         }
       } else {
-        if (k + 2 >= words.size()) return false;
-        const std::string& dash = layout.word(words[k + 1]).text;
-        if (dash != "-" && dash != "\xE2\x80\x93" && dash != "\xE2\x80\x94") return false;
-        // The title runs to the next code with its dash ("...; F41.1 - Generalized ...").
-        for (size_t j = k + 2; j < std::min(words.size(), k + 14); ++j) {
-          if (j + 1 < words.size() && layout.word(words[j + 1]).text == "-") break;
-          title += layout.word(words[j]).text + " ";
-        }
+        auto after = TitleAfterDash(layout, words, k);
+        if (!after) return false;
+        title = std::move(*after);
       }
       std::optional<std::string> code = r.icd10().FromTitle(text, title, min_coverage);
       if (!code) return false;
@@ -248,20 +262,14 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
 
 std::vector<CodeHit> CodesWithTitles(const DocReader& r) {
   std::vector<CodeHit> out;
-  const auto is_dash = [](const std::string& t) { return t == "-" || t == "\xE2\x80\x93" || t == "\xE2\x80\x94"; };
   for (int page = 0; page < r.page_count(); ++page) {
     const PageLayout& layout = r.layout(page);
     for (const LayoutRow& row : layout.rows()) {
       const std::vector<int>& w = row.words;
-      for (size_t k = 0; k + 2 < w.size(); ++k) {
-        if (!is_dash(layout.word(w[k + 1]).text)) continue;
-        // The title runs to the next code with its dash, as in CodesInWords.
-        std::string title;
-        for (size_t j = k + 2; j < std::min(w.size(), k + 14); ++j) {
-          if (j + 1 < w.size() && is_dash(layout.word(w[j + 1]).text)) break;
-          title += layout.word(w[j]).text + " ";
-        }
-        if (auto code = r.icd10().FromTitle(layout.word(w[k]).text, title)) out.push_back({*code, WordRef{page, w[k]}, true});
+      for (size_t k = 0; k < w.size(); ++k) {
+        const auto title = TitleAfterDash(layout, w, k);
+        if (!title) continue;
+        if (auto code = r.icd10().FromTitle(layout.word(w[k]).text, *title)) out.push_back({*code, WordRef{page, w[k]}, true});
       }
     }
   }
@@ -567,11 +575,14 @@ class Rules {
   }
 
   void UpperText(const std::string& key, std::initializer_list<Label> labels) {
-    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
-      const std::string text = UpperSingleSpaced(StripEdges(Text(page, v)));
-      if (Letters(text) < 2) return;
-      r_.Add(key, r_.FromWords(page, v, text));
-    });
+    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) { AddUpperText(key, page, v); });
+  }
+
+  // The words in upper case, single spaced, as a candidate when they hold two letters.
+  void AddUpperText(const std::string& key, int page, const Words& v) {
+    const std::string text = UpperSingleSpaced(StripEdges(Text(page, v)));
+    if (Letters(text) < 2) return;
+    r_.Add(key, r_.FromWords(page, v, text));
   }
 
   // The payer cell. A member id that OCR joined onto it from the cell beside it ("HUMANA
@@ -588,9 +599,7 @@ class Rules {
           joined_ids_.push_back({page, v.back()});
         }
       }
-      const std::string text = UpperSingleSpaced(StripEdges(Text(page, name)));
-      if (Letters(text) < 2) return;
-      r_.Add("insurance.payer", r_.FromWords(page, name, text));
+      AddUpperText("insurance.payer", page, name);
     });
   }
 
