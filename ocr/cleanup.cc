@@ -86,23 +86,16 @@ int RemoveScribbles(PIX* pix, double dpi, int min_height, int min_width, double 
   const int h_min = static_cast<int>(min_height * s), w_min = static_cast<int>(min_width * s);
   const int w_max = pixGetWidth(pix) / 3, h_max = pixGetHeight(pix) / 3;
   PIXA* raw = nullptr;
-  BOXA* boxes = pixConnComp(pix, &raw, 8);
-  if (boxes == nullptr) return 0;
-  struct Free {
-    BOXA* b;
-    PIXA* p;
-    ~Free() {
-      boxaDestroy(&b);
-      pixaDestroy(&p);
-    }
-  } release{boxes, raw};
+  BoxaPtr boxes(pixConnComp(pix, &raw, 8));
+  PixaPtr parts(raw);
+  if (!boxes) return 0;
   int erased = 0;
-  const int n = boxaGetCount(boxes);
+  const int n = boxaGetCount(boxes.get());
   for (int i = 0; i < n; ++i) {
     l_int32 x = 0, y = 0, w = 0, h = 0;
-    if (boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h) != 0) continue;
+    if (boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h) != 0) continue;
     if (h < h_min || w < w_min || w > w_max || h > h_max) continue;
-    PixPtr part(pixaGetPix(raw, i, L_CLONE));
+    PixPtr part(pixaGetPix(parts.get(), i, L_CLONE));
     if (!part) continue;
     l_int32 black = 0;
     if (pixCountPixels(part.get(), &black, nullptr) != 0) continue;

@@ -18,6 +18,18 @@ struct PixDeleter {
   }
 };
 using PixPtr = std::unique_ptr<PIX, PixDeleter>;
+struct BoxaDeleter {
+  void operator()(BOXA* b) const {
+    if (b != nullptr) boxaDestroy(&b);
+  }
+};
+using BoxaPtr = std::unique_ptr<BOXA, BoxaDeleter>;
+struct PixaDeleter {
+  void operator()(PIXA* p) const {
+    if (p != nullptr) pixaDestroy(&p);
+  }
+};
+using PixaPtr = std::unique_ptr<PIXA, PixaDeleter>;
 
 // A 1 bpp Pix for bilevel rasters (fax pages), else 8 bpp gray. Resolution set.
 // Returns nullptr only when Leptonica cannot allocate.
