@@ -25,6 +25,17 @@ TEST(Config, TheShippedFileHasTheMatcherDefaultsAndKeepsRawFaxesForever) {
   EXPECT_EQ(c->retention_raw_days, 0);
 }
 
+TEST(Config, CharacterAlternativesAreOnByDefaultAndCanBeTurnedOff) {
+  TempDir dir;
+  auto c = LoadConfig(WriteConfig(dir.path(), {}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->processor.ocr.char_choice_iterations, 3);
+  TempDir off_dir;
+  auto off = LoadConfig(WriteConfig(off_dir.path(), {{"char_choice_iterations: 3", "char_choice_iterations: 0"}}));
+  ASSERT_TRUE(off.has_value()) << off.error().message;
+  EXPECT_EQ(off->processor.ocr.char_choice_iterations, 0);
+}
+
 TEST(Config, MatchThresholdsAndRetentionDaysAreRead) {
   TempDir dir;
   auto c = LoadConfig(WriteConfig(dir.path(), {{"auto_threshold: 10.0", "auto_threshold: 12.5"},
@@ -59,6 +70,9 @@ TEST(Config, BadThresholdsAndRetentionDaysNameTheirKey) {
       {"max_review_candidates: 5", "max_review_candidates: 0", "store.match.max_review_candidates"},
       {"raw_days: 0", "raw_days: -3", "retention.raw_days"},
       {"raw_days: 0", "raw_days: [1]", "retention.raw_days"},
+      {"char_choice_iterations: 3", "char_choice_iterations: 11", "ocr.char_choice_iterations"},
+      {"char_choice_iterations: 3", "char_choice_iterations: -1", "ocr.char_choice_iterations"},
+      {"char_choice_iterations: 3", "char_choice_iterations: many", "ocr.char_choice_iterations"},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.to);
