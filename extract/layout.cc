@@ -151,11 +151,15 @@ void PageLayout::BuildRows(const PageResult& page) {
       const double d = std::abs(row.cy - u.cy);
       const double tol = 0.5 * std::min(row.height, u.height);
       if (d > tol || d >= best_d) continue;
+      // Word by word: a recognized line may span a cell it skipped (DATE OF BIRTH ...
+      // PHONE read as one line over the SEX cell read apart).
       bool overlap = false;
-      for (const Box& s : row.spans) {
-        const int ov = std::min(s.right(), u.box.right()) - std::max(s.x, u.box.x);
-        if (ov > std::min(u.height, row.height) / 2) overlap = true;
-      }
+      for (const Box& s : row.spans)
+        for (int wi : u.words) {
+          const Box& b = word(wi).box;
+          const int ov = std::min(s.right(), b.right()) - std::max(s.x, b.x);
+          if (ov > std::min(u.height, row.height) / 2) overlap = true;
+        }
       if (overlap) continue;
       best = r;
       best_d = d;
@@ -170,7 +174,7 @@ void PageLayout::BuildRows(const PageResult& page) {
     row.n += m;
     row.height = row.height == 0 ? u.height : std::max(row.height, u.height);
     row.words.insert(row.words.end(), u.words.begin(), u.words.end());
-    row.spans.push_back(u.box);
+    for (int wi : u.words) row.spans.push_back(word(wi).box);
   }
   std::sort(rows.begin(), rows.end(), [](const Building& a, const Building& b) { return a.cy < b.cy; });
 

@@ -127,6 +127,24 @@ TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
   EXPECT_LT(d.fields.at("patient.address.state").confidence, d.fields.at("patient.address.postal_code").confidence);
 }
 
+TEST(ExtractorBoxed, ACellReadApartJoinsTheRowAnotherLineSpansOverIt) {
+  // Tesseract read DATE OF BIRTH and PHONE as one line over the SEX cell, and the values
+  // row likewise; the SEX cell came from a second reading as lines of its own
+  // (ocr/gap_fill.h). Rows are formed word by word, so the cell joins both rows.
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {300, {{128, "PATIENT"}, {229, "NAME"}}, 16},
+      {300, {{767, "DATE"}, {834, "OF"}, {872, "BIRTH"}, {1231, "PHONE"}}, 16},
+      {330, {{134, "Diaz,"}, {206, "Larry"}, {772, "09/27/1970"}, {1238, "512-555-0147"}}},
+      {300, {{1057, "SEX"}}, 16},
+      {330, {{1064, "M"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.sex"), "male");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1970-09-27");
+  EXPECT_EQ(Str(d, "patient.phone"), "+15125550147");
+}
+
 TEST(ExtractorBoxed, SpecksInABlankCellAreNoValue) {
   // The member id cell is blank; specks below it were read as letters with low confidence.
   PageResult page = MakePage({
