@@ -114,7 +114,115 @@ PixPtr ScaleUp(PIX* pix, double factor) {
   return PixPtr(pixScaleGrayLI(pix, static_cast<l_float32>(factor), static_cast<l_float32>(factor)));
 }
 
+// The rules of one direction in `bin`: runs of at least `length` pixels along the rows
+// (horizontal) or columns, as components no thicker than `max_thickness` across them.
+PixPtr Rules(PIX* bin, int length, int max_thickness, bool horizontal) {
+  PixPtr runs(horizontal ? pixOpenBrick(nullptr, bin, length, 1) : pixOpenBrick(nullptr, bin, 1, length));
+  if (!runs) return nullptr;
+  l_int32 changed = 0;
+  return PixPtr(pixSelectBySize(runs.get(), max_thickness, max_thickness, 8,
+                                horizontal ? L_SELECT_HEIGHT : L_SELECT_WIDTH, L_SELECT_IF_LTE, &changed));
+}
+
 }  // namespace
+
+PreparedPage RulesErased(const PreparedPage& page, const CleanupOptions& options) {
+  PreparedPage out;
+  if (!page.pix) return out;
+  PixPtr bin = Binarize(page.pix.get());
+  if (!bin) return out;
+  const double s = page.dpi > 0 ? page.dpi / 200.0 : 1.0;
+  const int length = std::max(8, static_cast<int>(std::lround(options.rule_min_length * s)));
+  const int thickness = std::max(2, static_cast<int>(std::lround(options.rule_max_thickness * s)));
+  PixPtr rows = Rules(bin.get(), length, thickness, true);
+  PixPtr cols = Rules(bin.get(), length, thickness, false);
+  if (!rows || !cols) return out;
+  PixPtr rules(pixOr(nullptr, rows.get(), cols.get()));
+  if (!rules) return out;
+  l_int32 count = 0;
+  if (pixCountPixels(rules.get(), &count, nullptr) != 0 ||
+      count < options.min_rule_rows * pixGetWidth(bin.get()))
+    return out;
+  // Rule edges are ragged after thresholding and rotation: erase a pixel around them.
+  PixPtr mask(pixDilateBrick(nullptr, rules.get(), 3, 3));
+  if (!mask) return out;
+  PixPtr pix(pixCopy(nullptr, page.pix.get()));
+  if (!pix) return out;
+  if (pixGetDepth(pix.get()) == 1) {
+    pixSubtract(pix.get(), pix.get(), mask.get());
+  } else if (pixSetMasked(pix.get(), mask.get(), 0xffffffff) != 0) {
+    return out;
+  }
+  out.pix = std::move(pix);
+  out.rotation = page.rotation;
+  out.skew_degrees = page.skew_degrees;
+  out.scale = page.scale;
+  out.page_width = page.page_width;
+  out.page_height = page.page_height;
+  out.dpi = page.dpi;
+  out.scribbles_removed = page.scribbles_removed;
+  out.orientation_uncertain = page.orientation_uncertain;
+  return out;
+}
+
+std::vector<Box> UnreadInk(const PreparedPage& page, const std::vector<Box>& read, const InkRegionOptions& options) {
+  std::vector<Box> out;
+  if (!page.pix) return out;
+  PixPtr bin = Binarize(page.pix.get());
+  if (!bin) return out;
+  const double s = page.dpi > 0 ? page.dpi / 200.0 : 1.0;
+  auto px = [s](int v) { return std::max(1, static_cast<int>(std::lround(v * s))); };
+  // Specks (pepper noise) are no text.
+  l_int32 changed = 0;
+  PixPtr ink(pixSelectBySize(bin.get(), px(3), px(3), 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, &changed));
+  if (!ink) return out;
+  const int width = pixGetWidth(ink.get()), height = pixGetHeight(ink.get());
+  // Ink just beside a word read is the rest of that word (a heading read in part), not a
+  // cell of its own: half the word's height on either side goes with it.
+  for (const Box& b : read) {
+    const int side = 2 + b.h / 2;
+    const int x = std::max(0, b.x - side), y = std::max(0, b.y - 2);
+    const int w = std::min(width - x, b.x + b.w + side - x), h = std::min(height - y, b.y + b.h + 2 - y);
+    if (w > 0 && h > 0) pixRasterop(ink.get(), x, y, w, h, PIX_CLR, nullptr, 0, 0);
+  }
+  PixPtr grouped(pixDilateBrick(nullptr, ink.get(), px(options.gap_x), px(options.gap_y)));
+  if (!grouped) return out;
+  PixaPtr parts;
+  PIXA* pixa = nullptr;
+  BoxaPtr boxes(pixConnComp(grouped.get(), &pixa, 8));
+  parts.reset(pixa);
+  if (!boxes) return out;
+  struct Found {
+    Box box;
+    int ink;
+  };
+  std::vector<Found> found;
+  for (int i = 0, n = boxaGetCount(boxes.get()); i < n; ++i) {
+    l_int32 x = 0, y = 0, w = 0, h = 0;
+    if (boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h) != 0) continue;
+    // The dilation grew the region by half the bridged gap on each side.
+    const int gx = px(options.gap_x) / 2, gy = px(options.gap_y) / 2;
+    if (h - 2 * gy < px(options.min_height)) continue;
+    BOX* clip = boxCreate(x, y, w, h);
+    PixPtr part(pixClipRectangle(ink.get(), clip, nullptr));
+    boxDestroy(&clip);
+    l_int32 black = 0;
+    if (!part || pixCountPixels(part.get(), &black, nullptr) != 0) continue;
+    if (black < px(options.min_ink) * s) continue;
+    // Bars and solid blocks (a heading's band around the words read in it) are no text.
+    const double area = static_cast<double>(std::max(1, w - 2 * gx)) * std::max(1, h - 2 * gy);
+    if (black > options.max_fill * area) continue;
+    const int m = px(options.margin);
+    const int x0 = std::max(0, x + gx - m), y0 = std::max(0, y + gy - m);
+    const int x1 = std::min(width, x + w - gx + m), y1 = std::min(height, y + h - gy + m);
+    if (x1 <= x0 || y1 <= y0) continue;
+    found.push_back({Box{x0, y0, x1 - x0, y1 - y0}, black});
+  }
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.ink > b.ink; });
+  if (static_cast<int>(found.size()) > options.max_regions) found.resize(static_cast<size_t>(options.max_regions));
+  for (const Found& f : found) out.push_back(f.box);
+  return out;
+}
 
 PreparedPage PreparePage(const Raster& page, const CleanupOptions& options) {
   PreparedPage out;

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "ocr/leptonica.h"
+#include <vector>
+
 #include "pipeline/model.h"
 
 namespace faxintake::ocr {
@@ -43,7 +45,15 @@ struct CleanupOptions {
   // bridged) recovered whole form cells Tesseract had dropped on one generated set (field
   // F1 0.963 -> 0.966, normal noisy 0.880 -> 0.895) and lost more on another (0.952 ->
   // 0.943, false missing flags 4 -> 8 of 51): debris of skewed rules reads as letters.
-  // A second look at ink the first reading left without words (each region read again as
+  // Ruled forms are read a second time with their rules erased, and the words of that
+  // reading that land where the first reading has none are added (a cell's value, or a
+  // whole cell, that Tesseract's layout analysis swallowed into the grid). See
+  // RulesErased and ocr/gap_fill.h.
+  bool fill_ruled_gaps = true;
+  int rule_min_length = 60;          // page pixels at about 200 dpi: longer runs are rules
+  int rule_max_thickness = 10;       // thicker bars (white-on-black headings) are kept
+  double min_rule_rows = 3.0;        // rule pixels over the page width needed to call it a form
+  // Before this, a second look at ink the first reading left without words (each region read again as
   // one line, words below 0.6 confidence dropped) found the values of form cells that
   // Tesseract had skipped but not their small labels: F1 0.969 -> 0.969 and 0.959 -> 0.954.
   // Tesseract's page segmentation mode 11 (sparse text): 0.959 -> 0.954 (normal noisy
@@ -68,6 +78,27 @@ struct PreparedPage {
 // REQUIRES: !page.empty(). Returns a page whose pix is null only when Leptonica fails
 // to allocate (the caller treats that page as unreadable).
 PreparedPage PreparePage(const Raster& page, const CleanupOptions& options);
+
+// The page with its ruled lines (rows and columns of ink at least rule_min_length long,
+// at most rule_max_thickness thick, and a pixel around them) erased; same geometry. The
+// pix is null when the page holds fewer rules than min_rule_rows page widths (not a
+// ruled form) or Leptonica fails to allocate.
+PreparedPage RulesErased(const PreparedPage& page, const CleanupOptions& options);
+
+// Regions of `page` (in its pix coordinates) holding ink that no box of `read` covers:
+// `read` are the boxes of the words already read, in pix coordinates. Ink is grouped
+// into regions of about a cell (gaps up to gap_x by gap_y page pixels at 200 dpi bridged);
+// specks, regions with less ink than a short word and solid bars are left out; at most `max_regions`,
+// the largest first, each with a margin around it.
+struct InkRegionOptions {
+  int gap_x = 20, gap_y = 20;
+  int min_height = 10;               // page pixels at 200 dpi
+  int min_ink = 60;                  // black pixels at 200 dpi
+  int margin = 6;
+  double max_fill = 0.5;             // black over the ink's box: more is a bar, not text
+  int max_regions = 40;
+};
+std::vector<Box> UnreadInk(const PreparedPage& page, const std::vector<Box>& read, const InkRegionOptions& options);
 
 // The same page turned by 180 degrees (rotation adjusted, sizes unchanged). The pix is
 // null only when Leptonica fails to allocate.

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "ocr/gap_fill.h"
 #include "pipeline/log.h"
 
 namespace faxintake::ocr {
@@ -158,15 +159,24 @@ Result<OcrPage> OcrEngine::Recognize(const Raster& page) {
   PreparedPage prepared = PreparePage(page, options_.cleanup);
   if (!prepared.pix) return MakeError(ErrorCode::kInternal, "ocr_alloc_failed", "cannot allocate page image");
   OcrPage page_read = RecognizePrepared(prepared);
-  if (!prepared.orientation_uncertain) return page_read;
-  // Orientation undecided: read it upside down too and keep the reading with more
-  // confident text (3 of 319 generated pages were upside down and left so before).
-  PreparedPage turned = TurnedOver(prepared);
-  if (!turned.pix) return page_read;
-  OcrPage turned_read = RecognizePrepared(turned);
-  // Measured on 8 undecided pages: the right way up scores 3 to 30 times the wrong one.
-  return ReadingScore(turned_read.text) > 1.5 * ReadingScore(page_read.text) ? std::move(turned_read)
-                                                                              : std::move(page_read);
+  if (prepared.orientation_uncertain) {
+    // Orientation undecided: read it upside down too and keep the reading with more
+    // confident text (3 of 319 generated pages were upside down and left so before).
+    PreparedPage turned = TurnedOver(prepared);
+    if (turned.pix) {
+      OcrPage turned_read = RecognizePrepared(turned);
+      // Measured on 8 undecided pages: the right way up scores 3 to 30 times the wrong one.
+      if (ReadingScore(turned_read.text) > 1.5 * ReadingScore(page_read.text)) {
+        page_read = std::move(turned_read);
+        prepared = std::move(turned);
+      }
+    }
+  }
+  if (options_.cleanup.fill_ruled_gaps && !page_read.timed_out) {
+    PreparedPage bare = RulesErased(prepared, options_.cleanup);
+    if (bare.pix) FillRuledGaps(bare, page_read);
+  }
+  return page_read;
 }
 
 OcrPage OcrEngine::RecognizePrepared(const PreparedPage& page) {
@@ -184,6 +194,33 @@ OcrPage OcrEngine::RecognizePrepared(const PreparedPage& page) {
   if (rc == 0 || out.timed_out) out.text = CollectText(api_.get(), page.scale, options_.char_choice_iterations > 0);
   api_->Clear();
   return out;
+}
+
+void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
+  std::vector<Box> read;
+  const double k = bare.scale > 0 ? bare.scale : 1.0;
+  for (const Word& w : page_read.text.words) {
+    if (std::none_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isalnum(c) != 0; })) continue;
+    read.push_back(Box{static_cast<int>(w.box.x * k), static_cast<int>(w.box.y * k), static_cast<int>(std::ceil(w.box.w * k)),
+                       static_cast<int>(std::ceil(w.box.h * k))});
+  }
+  const std::vector<Box> regions = UnreadInk(bare, read, options_.gap_fill.regions);
+  if (regions.empty()) return;
+  PinOpenMpToThisThread();
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.gap_fill.page_segmentation_mode));
+  api_->SetImage(bare.pix.get());
+  api_->SetSourceResolution(static_cast<int>(std::lround(bare.dpi)));
+  for (const Box& region : regions) {
+    api_->SetRectangle(region.x, region.y, region.w, region.h);
+    tesseract::ETEXT_DESC monitor;
+    monitor.set_deadline_msecs(options_.page_deadline_ms / 4);
+    const int rc = api_->Recognize(&monitor);
+    if (rc != 0 && !monitor.deadline_exceeded()) continue;
+    const PageText found = CollectText(api_.get(), bare.scale, options_.char_choice_iterations > 0);
+    page_read.gap_words += FillGaps(page_read.text, found, options_.gap_fill);
+  }
+  api_->Clear();
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
 }
 
 Result<std::unique_ptr<EnginePool>> EnginePool::Create(const OcrOptions& options, int size) {

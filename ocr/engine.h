@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "ocr/cleanup.h"
+#include "ocr/gap_fill.h"
 #include "pipeline/model.h"
 #include "pipeline/status.h"
 
@@ -32,6 +33,7 @@ struct OcrOptions {
   // against 4.9 pages/s without (5, Tesseract's default, about 4.2 pages/s, no more read).
   int char_choice_iterations = 3;
   CleanupOptions cleanup;
+  GapFillOptions gap_fill;
 };
 
 // What OCR made of one page: words in the upright page's pixel coordinates.
@@ -40,6 +42,7 @@ struct OcrPage {
   int rotation = 0;                  // degrees applied to make the page upright
   int width = 0, height = 0;         // upright page size in pixels
   bool timed_out = false;
+  int gap_words = 0;                 // words added from the reading with rules erased
 };
 
 class OcrEngine {
@@ -60,6 +63,9 @@ class OcrEngine {
 
  private:
   explicit OcrEngine(const OcrOptions& options);
+  // Reads the regions of `bare` (a ruled form with its rules erased) that hold ink the
+  // first reading left without words, and adds what they yield to `page_read`.
+  void FillRuledGaps(const PreparedPage& bare, OcrPage& page_read);
   OcrOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
 };

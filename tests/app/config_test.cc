@@ -36,6 +36,20 @@ TEST(Config, CharacterAlternativesAreOnByDefaultAndCanBeTurnedOff) {
   EXPECT_EQ(off->processor.ocr.char_choice_iterations, 0);
 }
 
+TEST(Config, RuledFormGapFillingIsReadAndCanBeTurnedOff) {
+  TempDir dir;
+  auto c = LoadConfig(WriteConfig(dir.path(), {}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_TRUE(c->processor.ocr.cleanup.fill_ruled_gaps);
+  EXPECT_EQ(c->processor.ocr.gap_fill.min_confidence, 0.7);
+  TempDir off_dir;
+  auto off = LoadConfig(WriteConfig(off_dir.path(), {{"fill_ruled_gaps: true", "fill_ruled_gaps: false"},
+                                                     {"gap_min_confidence: 0.7", "gap_min_confidence: 0.8"}}));
+  ASSERT_TRUE(off.has_value()) << off.error().message;
+  EXPECT_FALSE(off->processor.ocr.cleanup.fill_ruled_gaps);
+  EXPECT_EQ(off->processor.ocr.gap_fill.min_confidence, 0.8);
+}
+
 TEST(Config, MatchThresholdsAndRetentionDaysAreRead) {
   TempDir dir;
   auto c = LoadConfig(WriteConfig(dir.path(), {{"auto_threshold: 10.0", "auto_threshold: 12.5"},
@@ -73,6 +87,8 @@ TEST(Config, BadThresholdsAndRetentionDaysNameTheirKey) {
       {"char_choice_iterations: 3", "char_choice_iterations: 11", "ocr.char_choice_iterations"},
       {"char_choice_iterations: 3", "char_choice_iterations: -1", "ocr.char_choice_iterations"},
       {"char_choice_iterations: 3", "char_choice_iterations: many", "ocr.char_choice_iterations"},
+      {"gap_min_confidence: 0.7", "gap_min_confidence: 1.5", "ocr.gap_min_confidence"},
+      {"fill_ruled_gaps: true", "fill_ruled_gaps: sometimes", "ocr.fill_ruled_gaps"},
   };
   for (const Case& k : cases) {
     SCOPED_TRACE(k.to);

@@ -1,0 +1,57 @@
+#include "ocr/gap_fill.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace faxintake::ocr {
+namespace {
+
+bool HasAlnum(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
+}
+
+int64_t Area(const Box& b) { return static_cast<int64_t>(std::max(0, b.w)) * std::max(0, b.h); }
+
+int64_t IntersectionArea(const Box& a, const Box& b) {
+  const int w = std::min(a.right(), b.right()) - std::max(a.x, b.x);
+  const int h = std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
+  return w > 0 && h > 0 ? static_cast<int64_t>(w) * h : 0;
+}
+
+}  // namespace
+
+int FillGaps(PageText& first, const PageText& second, const GapFillOptions& options) {
+  std::vector<Box> taken;
+  int next_block = 0;
+  for (const Word& w : first.words)
+    if (HasAlnum(w.text)) taken.push_back(w.box);
+  for (const Line& l : first.lines) next_block = std::max(next_block, l.block + 1);
+
+  int added = 0;
+  for (const Line& line : second.lines) {
+    Line out;
+    out.first_word = static_cast<int>(first.words.size());
+    out.block = next_block + line.block;
+    for (int i = line.first_word; i < line.first_word + line.word_count; ++i) {
+      const Word& w = second.words[static_cast<size_t>(i)];
+      if (w.confidence < options.min_confidence || !HasAlnum(w.text) || Area(w.box) == 0) continue;
+      const double limit = options.max_overlap * static_cast<double>(Area(w.box));
+      if (std::any_of(taken.begin(), taken.end(),
+                      [&](const Box& b) { return static_cast<double>(IntersectionArea(b, w.box)) > limit; }))
+        continue;
+      Word copy = w;
+      copy.line = static_cast<int>(first.lines.size());
+      if (out.word_count > 0) out.text += ' ';
+      out.text += copy.text;
+      out.box = Union(out.box, copy.box);
+      ++out.word_count;
+      first.words.push_back(std::move(copy));
+    }
+    if (out.word_count == 0) continue;
+    added += out.word_count;
+    first.lines.push_back(std::move(out));
+  }
+  return added;
+}
+
+}  // namespace faxintake::ocr

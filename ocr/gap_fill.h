@@ -1,0 +1,30 @@
+// Merging a second reading of a page into the first: the words the second reading found
+// where the first found none. Used for ruled forms read again with their rules erased
+// (cleanup.h: RulesErased), where Tesseract's layout analysis of the grid can swallow a
+// whole cell, label and value.
+//
+// Thread-safety: pure functions over values.
+#pragma once
+
+#include "ocr/cleanup.h"
+#include "pipeline/model.h"
+
+namespace faxintake::ocr {
+
+struct GapFillOptions {
+  double min_confidence = 0.7;  // words of the second reading read with less are not added
+  double max_overlap = 0.2;     // share of the added word's box a first-reading word may cover
+  // Tesseract's page segmentation for the second reading: 11, sparse text, finds the
+  // small cells (SEX / M) that automatic layout joins into one blob even without rules.
+  int page_segmentation_mode = 11;
+  InkRegionOptions regions;
+};
+
+// Adds to `first` the words of `second` that hold a letter or digit, were read with at
+// least `min_confidence`, and overlap no letter-or-digit word of `first` by more than
+// `max_overlap` of their own area. Added words keep their line of `second`: each such line
+// becomes a new line at the end of `first` (in a block after `first`'s blocks), its text
+// the added words. Returns the number of words added.
+int FillGaps(PageText& first, const PageText& second, const GapFillOptions& options = {});
+
+}  // namespace faxintake::ocr
