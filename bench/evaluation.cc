@@ -68,7 +68,8 @@ const std::vector<std::string> kKeyFields = {"patient.birth_date", "insurance.me
 
 void Score(const IntakeResult& result, const nlohmann::json& truth, const EvalOptions& eval, Report& report) {
   const std::string file = truth.value("file", "?");
-  const std::string condition = truth.value("resolution", "fine") + "/" + truth.value("noise", "clean");
+  const std::string resolution = truth.value("resolution", "fine");
+  const std::string condition = resolution + "/" + truth.value("noise", "clean");
   report.files += 1;
   if (result.status == IntakeStatus::kQuarantined) {
     report.quarantined += 1;
@@ -144,6 +145,7 @@ void Score(const IntakeResult& result, const nlohmann::json& truth, const EvalOp
     }
     report.fields.Add(doc_counts);
     report.per_condition[condition].Add(doc_counts);
+    report.per_resolution[resolution].Add(doc_counts);
 
     if (type == "referral") {
       const auto missing = td.value("missing", std::vector<std::string>{});
@@ -219,6 +221,8 @@ std::string FormatReport(const Report& r) {
                      r.split_documents.total);
   out += fmt::format("fields micro P/R/F1     {:.4f} / {:.4f} / {:.4f}  (tp {} fp {} fn {})\n", r.fields.precision(),
                      r.fields.recall(), r.fields.f1(), r.fields.tp, r.fields.fp, r.fields.fn);
+  for (const auto& [res, c] : r.per_resolution)
+    out += fmt::format("  {:<22} P {:.4f} R {:.4f} F1 {:.4f}\n", res + " (all)", c.precision(), c.recall(), c.f1());
   for (const auto& [cond, c] : r.per_condition)
     out += fmt::format("  {:<22} P {:.4f} R {:.4f} F1 {:.4f}\n", cond, c.precision(), c.recall(), c.f1());
   out += "per field (P / R / F1, support):\n";
@@ -240,6 +244,9 @@ nlohmann::json ReportJson(const Report& r) {
   nlohmann::json fields = nlohmann::json::object();
   for (const auto& [key, c] : r.per_field)
     fields[key] = {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}, {"support", c.tp + c.fn}};
+  nlohmann::json resolutions = nlohmann::json::object();
+  for (const auto& [res, c] : r.per_resolution)
+    resolutions[res] = {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}};
   nlohmann::json conditions = nlohmann::json::object();
   for (const auto& [cond, c] : r.per_condition)
     conditions[cond] = {{"precision", c.precision()}, {"recall", c.recall()}, {"f1", c.f1()}};
@@ -255,6 +262,7 @@ nlohmann::json ReportJson(const Report& r) {
           {"field_precision", r.fields.precision()},
           {"field_recall", r.fields.recall()},
           {"field_f1", r.fields.f1()},
+          {"per_resolution", resolutions},
           {"per_condition", conditions},
           {"per_field", fields},
           {"key_fields", keys},

@@ -40,6 +40,7 @@ struct Report {
   Counts fields;              // all scored fields, micro-averaged
   std::map<std::string, Counts> per_field;
   std::map<std::string, Counts> per_condition;   // "fine/clean", "normal/noisy", ...
+  std::map<std::string, Counts> per_resolution;  // "fine", "normal": clean and noisy pages together
   std::map<std::string, Ratio> key_fields;       // exactly right where printed
   Ratio missing_recall;       // deliberately missing items flagged
   Ratio false_missing;        // complete referrals that got a missing flag (hit = flagged)
