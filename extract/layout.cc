@@ -97,6 +97,19 @@ void PageLayout::CollectWords(const PageResult& page) {
     heights.push_back(w.box.h);
   }
   typical_height_ = std::max(8, Median(heights, 20));
+  // A speck read as a letter ("j" on a 2 x 2 box beside a cell label) is no word: no
+  // letter or digit is that small beside print of the page's size.
+  const int speck = typical_height_ / 4;
+  std::vector<LayoutWord> kept;
+  std::vector<int> kept_lines;
+  for (size_t i = 0; i < words_.size(); ++i) {
+    const Box& b = words_[i].box;
+    if (b.h <= speck && b.w <= speck) continue;
+    kept.push_back(std::move(words_[i]));
+    kept_lines.push_back(source_line_[i]);
+  }
+  words_ = std::move(kept);
+  source_line_ = std::move(kept_lines);
   if (width_ <= 0 || height_ <= 0) {
     for (const LayoutWord& w : words_) {
       width_ = std::max(width_, w.box.right());
