@@ -58,8 +58,9 @@ const std::vector<Phrase>& Phrases() {
         {Label::kRequestingProvider, {"requesting provider", "requesting physician", "requested by"}},
         {Label::kServicingProvider,
          {"servicing provider", "rendering provider", "servicing physician", "servicing facility"}},
-        // "NPE", "NPT": the I of small-capital NPI read with a speck beside it.
-        {Label::kNpi, {"npi", "npi #", "npi number", "npi no", "provider npi", "referring npi", "npe", "npt"}},
+        // "NPE", "NPT": the I of small-capital NPI read with a speck beside it; "WPI": its N
+        // read as W on a noisy page.
+        {Label::kNpi, {"npi", "npi #", "npi number", "npi no", "provider npi", "referring npi", "npe", "npt", "wpi"}},
         {Label::kPractice, {"practice", "practice name", "clinic", "clinic name", "facility"}},
         {Label::kReferTo,
          {"refer to", "referred to", "referring to", "refer to provider", "referral to", "specialist", "consultant"}},

@@ -131,11 +131,11 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 }  // namespace
 
 // "member ID W123456789" in running text or on a line whose label OCR garbled ("member
-// TO 2JK6UE9AE02", "Member TT): W377056119", "member 11) PCR308088750").
+// TO 2JK6UE9AE02", "Member TT): W377056119", "member 11) PCR308088750", "member ID) 163422898").
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(
-      R"((?i)\b(?:member|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s)\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
+      R"((?i)\b(?:member|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
   re2::StringPiece in(flow);
   while (RE2::FindAndConsume(&in, member)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
