@@ -132,5 +132,28 @@ TEST(Checklist, FamilyNamesAgreeThroughOneOcrSlip) {
   EXPECT_FALSE(SamePatient(short_name, short_other, false));
 }
 
+TEST(Checklist, AGarbledLowConfidenceIdIsNoEvidenceOfAnotherPatient) {
+  // The referral's name was not read and its member id came out garbled at 0.05; the
+  // authorization letter of the same one-patient fax carries the diagnosis code.
+  Document referral = Doc(DocType::kReferral, {2},
+                          {{"insurance.member_id", std::string("HS9031375")},
+                           {"patient.birth_date", std::string("1965-09-27")},
+                           {"referring.npi", std::string("1581255365")}});
+  referral.fields["insurance.member_id"].confidence = 0.05;
+  Document letter = Doc(DocType::kPriorAuthorization, {4},
+                        {{"patient.family_name", std::string("ORTIZ")},
+                         {"insurance.member_id", std::string("949032353")},
+                         {"referral.diagnosis_codes", std::vector<std::string>{"D50.9"}}});
+  EXPECT_TRUE(SamePatient(referral, letter, true));
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {referral, letter};
+  set->Evaluate(docs);
+  EXPECT_TRUE(docs[0].checklist.missing.empty()) << docs[0].checklist.missing.front();
+  // Read with confidence, two different ids are two people.
+  referral.fields["insurance.member_id"].confidence = 0.9;
+  EXPECT_FALSE(SamePatient(referral, letter, true));
+}
+
 }  // namespace
 }  // namespace faxintake::extract

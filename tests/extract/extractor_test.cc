@@ -435,6 +435,42 @@ TEST(ExtractorBoxed, MixedCaseValueIsNotALooseLabel) {
   EXPECT_EQ(Str(d, "insurance.member_id"), "538519330");
 }
 
+TEST(ExtractorLetter, AMemberIdAfterIdReadWithAClosingBracket) {
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Smith,")},
+      {240, Sentence(100, "I am referring my patient Maria Lopez, DOB 03/04/1956, for evaluation.")},
+      {280, Sentence(100, "He is covered by Molina Healthcare, member ID) 163422898, This is a routine referral.")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "163422898");
+}
+
+TEST(ExtractorLines, AnNpiLabelWhoseNWasReadAsW) {
+  const PageResult page = MakePage({
+      {300, {{150, "Referral"}, {300, "Request"}}, 40},
+      {400, {{194, "Referring"}, {356, "Provider:"}, {516, "Dr."}, {580, "Walter"}, {694, "Patel"}}},
+      {440, {{194, "WPI:"}, {274, "1616920518"}}},
+  });
+  // The number fails its check digit (0 read as 6): kept for a person, not missing.
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referring.npi"), "1616920518");
+  EXPECT_TRUE(HasReason(d, "invalid:referring.npi"));
+}
+
+TEST(ExtractorBoxed, ASpeckBesideACellLabelIsNoValue) {
+  // A 2 x 2 speck right of the NPI label was read as "j" and taken for the value; the NPI
+  // below the label went unread.
+  PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {715, {{176, "REFERRING"}, {315, "PROVIDER"}, {688, "NPI"}, {849, "j"}, {973, "PRACTICE"}}, 17},
+      {755, {{181, "Dr."}, {223, "Melissa"}, {315, "Johnson"}, {696, "1581295365,"}, {978, "Valley"}, {1057, "Medical"}}},
+  });
+  for (Word& w : page.text.words)
+    if (w.text == "j") w.box = Box{849, 715, 2, 2};
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referring.npi"), "1581295365");  // as read: 5 read as 9, for a person
+}
+
 TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
   const PageResult page = MakePage({
       {150, Sentence(150, "Valley Family Medicine"), 30},
