@@ -938,6 +938,24 @@ Checked NormalizeAuthorizationNumber(std::string_view printed) {
     out.value = prefix + "5" + digits;
     out.repaired = true;
   }
+  // A Medicare unique tracking number read one character long: at normal resolution the
+  // engine adds a digit where the digits meet the wide letter ("044A12002172432",
+  // "66H008597174668", "57A489797951835"), or reads the H as 11 ("171116347236389"). The
+  // digit beside the letter goes; 11 in the letter's place is the H.
+  if (out.value.size() == 15) {
+    static const RE2 h_as_11(R"(^([0-9]{2})11([0-9]{11})$)");
+    static const RE2 extra_before(R"(^([0-9]{2})[0-9]([AH][0-9]{11})$)");
+    static const RE2 extra_after(R"(^([0-9]{2}[AH])[0-9]([0-9]{11})$)");
+    std::string head, tail;
+    if (RE2::FullMatch(out.value, h_as_11, &head, &tail)) {
+      out.value = head + "H" + tail;
+      out.repaired = true;
+    } else if (RE2::FullMatch(out.value, extra_before, &head, &tail) ||
+               RE2::FullMatch(out.value, extra_after, &head, &tail)) {
+      out.value = head + tail;
+      out.repaired = true;
+    }
+  }
   // A Medicare unique tracking number: two digits, A or H, eleven digits. Letters read in
   // its digit positions and an A read as 4 are put back.
   static const RE2 utn(R"(^[0-9OIBSZDQG]{2}[AH4][0-9OIBSZDQG]{11}$)");
@@ -1423,6 +1441,11 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
     if (head == "11" || head == "I1" || head == "1I" || head == "II" || head == "LI" || head == "IL")
       read = "H" + read.substr(2);
   }
+  // The fixed letter the payer's ids start with, lost at the cell's or word's edge
+  // ("0885431102" for Cigna's U0885431102): the rest fits the shape as read.
+  if (read.size() + 1 == shape.size() && IsAlpha(shape.front()) && shape.front() != 'L' && shape.front() != 'D' &&
+      FitsShape(std::string(1, shape.front()) + read, shape))
+    return std::string(1, shape.front()) + read;
   if (read.size() != shape.size()) return std::nullopt;
   std::string out;
   for (size_t i = 0; i < read.size(); ++i) {

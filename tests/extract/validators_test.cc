@@ -557,6 +557,23 @@ TEST(Identifiers, AuthorizationNumberSBeforeTheDigitsIsFive) {
   EXPECT_EQ(NormalizeIdentifier("N1A").value, "");
 }
 
+TEST(Identifiers, MedicareTrackingNumberReadOneCharacterLong) {
+  struct Case {
+    const char* read;
+    const char* want;
+  };
+  for (const Case& c : {Case{"044A12002172432", "04A12002172432"}, Case{"66H008597174668", "66H08597174668"},
+                        Case{"57A489797951835", "57A89797951835"}, Case{"171116347236389", "17H16347236389"}}) {
+    const Checked got = NormalizeAuthorizationNumber(c.read);
+    EXPECT_EQ(got.value, c.want) << c.read;
+    EXPECT_TRUE(got.repaired) << c.read;
+  }
+  // Other shapes of fifteen characters are left as read.
+  EXPECT_EQ(NormalizeAuthorizationNumber("PA1234567890123").value, "PA1234567890123");
+  EXPECT_EQ(NormalizeAuthorizationNumber("123456789012345").value, "123456789012345");
+  EXPECT_EQ(NormalizeAuthorizationNumber("04A1200217243").value, "04A1200217243");
+}
+
 TEST(Identifiers, MedicareTrackingNumberReadThroughLookAlikes) {
   Checked c = NormalizeAuthorizationNumber("84409243670897");  // the A read as 4
   EXPECT_EQ(c.value, "84A09243670897");
@@ -626,6 +643,12 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("V12345678O1", "CIGNA"), "U1234567801");
   EXPECT_EQ(RepairMemberId("RXG3476O9516", "BLUE CROSS BLUE SHIELD OF TEXAS"), "RXG347609516");
   EXPECT_EQ(RepairMemberId("5XG347609516", "BLUE CROSS BLUE SHIELD OF TEXAS"), "SXG347609516");
+  // The payer's leading letter lost at the edge of the cell.
+  EXPECT_EQ(RepairMemberId("0885431102", "CIGNA"), "U0885431102");
+  EXPECT_EQ(RepairMemberId("658505714", "AETNA"), "W658505714");
+  EXPECT_EQ(RepairMemberId("0885431172", "CIGNA"), std::nullopt);  // the rest does not fit either
+  EXPECT_EQ(RepairMemberId("12345678", "UNITEDHEALTHCARE"), std::nullopt);  // no letter to lose
+  EXPECT_EQ(RepairMemberId("XG347609516", "BLUE CROSS BLUE SHIELD OF TEXAS"), std::nullopt);
   // Nothing to go by, or no look-alike reading fits.
   EXPECT_EQ(RepairMemberId("H26743282", "HUMANA"), std::nullopt);
   EXPECT_EQ(RepairMemberId("166999879", "HUMANA"), std::nullopt);     // a digit missing
