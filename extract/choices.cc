@@ -123,4 +123,57 @@ std::optional<std::string> AuthPrefixFromChoices(const Reading& reading) {
   return std::nullopt;
 }
 
+std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,
+                                           const std::function<std::string(const std::string&)>& parse,
+                                           int max_changes) {
+  constexpr float kDateClose = 0.4f;
+  constexpr size_t kMaxTexts = 4096;
+  auto date_char = [](char c) { return IsDigit(c) || c == '/' || c == '-' || c == '.'; };
+  // Each position's options: what was read (when it can stand in a date) and the close
+  // alternatives that can. A space between words is a position of its own, kept.
+  struct Position {
+    std::vector<char> options;  // options[0] is kept without counting as a change
+    bool must_change = false;
+  };
+  std::vector<Position> positions;
+  for (const Word* w : words) {
+    if (w == nullptr || w->glyphs.empty()) return std::nullopt;
+    if (!positions.empty()) positions.push_back({{' '}, false});
+    for (const Glyph& g : w->glyphs) {
+      if (g.text.size() != 1) return std::nullopt;
+      Position p;
+      const char read = g.text[0];
+      p.must_change = !date_char(read);
+      if (!p.must_change) p.options.push_back(read);
+      for (const CharChoice& c : g.choices)
+        if (date_char(c.c) && c.c != read && c.confidence >= kDateClose &&
+            std::find(p.options.begin(), p.options.end(), c.c) == p.options.end())
+          p.options.push_back(c.c);
+      if (p.options.empty()) return std::nullopt;
+      positions.push_back(std::move(p));
+    }
+  }
+  // Texts with their change counts, built position by position.
+  std::vector<std::pair<std::string, int>> texts = {{"", 0}};
+  for (const Position& p : positions) {
+    std::vector<std::pair<std::string, int>> next;
+    for (const auto& [text, changes] : texts)
+      for (size_t k = 0; k < p.options.size(); ++k) {
+        const int c = changes + ((k > 0 || p.must_change) ? 1 : 0);
+        if (c > max_changes) continue;
+        next.emplace_back(text + p.options[k], c);
+      }
+    if (next.size() > kMaxTexts) return std::nullopt;
+    texts = std::move(next);
+  }
+  std::set<std::string> found;
+  for (const auto& [text, changes] : texts) {
+    if (changes == 0) continue;  // as read: the caller has tried it
+    const std::string value = parse(text);
+    if (!value.empty()) found.insert(value);
+  }
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
+}
+
 }  // namespace faxintake::extract

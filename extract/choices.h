@@ -10,6 +10,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,5 +55,15 @@ std::optional<std::string> UtnFromChoices(const Reading& reading);
 // replaces it. Prefixes are letters by convention (UM, PA, REF, payer initials); a Medicare
 // tracking number starts with two digits and is not touched.
 std::optional<std::string> AuthPrefixFromChoices(const Reading& reading);
+
+// A date read from the engine's alternatives when the words as read hold none (a DOB cell
+// read "TP25/ 1998" for 07/25/1998: the 7 second for the T, the slash second for the P;
+// "7122/1970" with the slash second for the 1). Each character may take an alternative
+// digit or separator weighed at 0.4 or more, at most `max_changes` of them, and every
+// character read as a letter must take one. `parse` says whether a text is a date (its
+// normalized value, or "" when not). nullopt unless exactly one date results.
+std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,
+                                           const std::function<std::string(const std::string&)>& parse,
+                                           int max_changes = 3);
 
 }  // namespace faxintake::extract

@@ -295,7 +295,7 @@ namespace {
 
 // A referral whose NPI label OCR garbled beyond the label table ("TNP!" over the cell): the
 // one ten-digit number on the document, printed as one word without separators, that
-// passes the NPI check digit and is no other field's value. Two such numbers: none is
+// passes the NPI check digit and is no other field's value (read from the same words). Two such numbers: none is
 // taken. Phone and fax numbers print with separators; one that does not starts with 2-9
 // (a 2 passes the check digit one time in ten, hence "no other field's value").
 void NpiByCheckDigit(DocReader& r) {
@@ -303,6 +303,20 @@ void NpiByCheckDigit(DocReader& r) {
   auto overlaps = [](const Candidate& a, const Candidate& b) {
     return a.page == b.page && a.box.x < b.box.right() && b.box.x < a.box.right() && a.box.y < b.box.bottom() &&
            b.box.y < a.box.bottom();
+  };
+  // Another field's value holds the number (a phone printed without separators, an id);
+  // a name whose cell ran over the unlabeled NPI cell only covers it.
+  auto holds = [](const Candidate& other, const std::string& npi) {
+    std::string digits;
+    auto add = [&digits](const std::string& text) {
+      for (char c : text)
+        if (IsDigit(c)) digits += c;
+    };
+    if (const auto* text = std::get_if<std::string>(&other.value)) add(*text);
+    if (const auto* list = std::get_if<std::vector<std::string>>(&other.value))
+      for (const std::string& t : *list) add(t);
+    if (const auto* n = std::get_if<int64_t>(&other.value)) add(std::to_string(*n));
+    return digits.find(npi) != std::string::npos;
   };
   std::optional<Candidate> found;
   for (int page = 0; page < r.page_count(); ++page) {
@@ -314,7 +328,7 @@ void NpiByCheckDigit(DocReader& r) {
       Candidate cand = r.FromWords(page, {wi}, npi, &c);
       bool taken = false;
       for (const auto& [key, cands] : r.candidates())
-        for (const Candidate& other : cands) taken |= overlaps(cand, other);
+        for (const Candidate& other : cands) taken |= overlaps(cand, other) && holds(other, npi);
       if (taken) continue;
       if (found && std::get<std::string>(found->value) != npi) return;
       found = cand;
@@ -403,6 +417,8 @@ using Words = std::vector<int>;
 
 // Words read below this confidence from a blank cell are specks and rule debris, not print.
 constexpr double kSpeckConfidence = 0.35;
+// A value read from the engine's alternatives rather than as read (below the review threshold).
+constexpr double kUnsureConfidence = 0.5;
 
 class Rules {
  public:
@@ -502,7 +518,12 @@ class Rules {
         // A date whose separators noise broke ("045271938") is only read as the value's
         // first word (NormalizeDate takes nothing but a date).
         d = NormalizeDate(r_.layout(page).word(v.front()).text, o);
-        if (d.empty()) return;
+        if (d.empty()) {
+          d = DateFromAlternatives(page, v, o, &words);
+          if (d.empty()) return;
+          r_.Add("patient.birth_date", Unsure(r_.FromWords(page, words, d.value, &d)));
+          return;
+        }
       }
       r_.Add("patient.birth_date", r_.FromWords(page, words, d.value, &d));
     });
@@ -519,11 +540,38 @@ class Rules {
     return out;
   }
 
+  // A value read from the engine's second choices goes to a person: its confidence is
+  // held below the review threshold.
+  Candidate Unsure(Candidate c) const {
+    c.confidence = std::min(c.confidence, kUnsureConfidence);
+    return c;
+  }
+
+  // A date the value's words do not hold as read, from the engine's alternatives for their
+  // characters (choices.h): the words that gave it go to `words`.
+  Checked DateFromAlternatives(int page, const Words& v, const DateOptions& o, Words* words) const {
+    const Words date_words = DateWords(page, v);
+    std::vector<const Word*> sources;
+    for (int wi : date_words) sources.push_back(r_.layout(page).word(wi).source);
+    auto parse = [&o](const std::string& text) { return FindDate(text, o).value; };
+    const auto value = DateFromChoices(sources, parse);
+    if (!value) return {};
+    *words = date_words;
+    Checked d = FindDate(*value, o);
+    d.repaired = true;
+    return d;
+  }
+
   void Date(const std::string& key, std::initializer_list<Label> labels) {
     ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
-      const Checked d = FindDate(Text(page, v), r_.dates());
-      if (d.empty()) return;
-      r_.Add(key, r_.FromWords(page, DateWords(page, v), d.value, &d));
+      Words words = DateWords(page, v);
+      Checked d = FindDate(Text(page, v), r_.dates());
+      if (!d.empty()) {
+        r_.Add(key, r_.FromWords(page, words, d.value, &d));
+        return;
+      }
+      d = DateFromAlternatives(page, v, r_.dates(), &words);
+      if (!d.empty()) r_.Add(key, Unsure(r_.FromWords(page, words, d.value, &d)));
     });
   }
 

@@ -119,5 +119,60 @@ TEST(AppendReading, GlyphsGiveTheAlternativesAndOnlyLettersAndDigitsCount) {
   EXPECT_EQ(plain[0].choices.size(), 1u);
 }
 
+// A word with the engine's glyphs: each glyph read first with its alternatives after it.
+Word GlyphWord(const std::vector<std::pair<char, std::vector<CharChoice>>>& glyphs) {
+  Word w;
+  for (const auto& [c, alts] : glyphs) {
+    w.text += c;
+    Glyph g;
+    g.text = std::string(1, c);
+    g.choices.push_back({c, 0.9f});
+    for (const CharChoice& a : alts) g.choices.push_back(a);
+    w.glyphs.push_back(g);
+  }
+  return w;
+}
+
+std::string ParseDate(const std::string& text) {
+  DateOptions o;
+  o.kind = DateKind::kBirth;
+  o.today = Ymd{2026, 3, 16};
+  return FindDate(text, o).value;
+}
+
+TEST(DateFromChoices, ADateCellReadWithLettersForItsFirstDigits) {
+  // "TP25/ 1998" for 07/25/1998 (the leading 0 lost): the 7 weighed 0.67 for the T, the
+  // slash 0.68 for the P (Tesseract's alternatives on a noisy fine page).
+  const Word day = GlyphWord({{'T', {{'7', 0.67f}, {'Z', 0.64f}, {'J', 0.44f}}},
+                              {'P', {{'F', 0.75f}, {'/', 0.68f}, {'I', 0.67f}}},
+                              {'2', {{'Z', 0.25f}}},
+                              {'5', {{'8', 0.0f}}},
+                              {'/', {{')', 0.12f}}}});
+  const Word year = GlyphWord({{'1', {{'4', 0.28f}}}, {'9', {}}, {'9', {}}, {'8', {{'B', 0.80f}}}});
+  EXPECT_EQ(DateFromChoices({&day, &year}, ParseDate).value_or("-"), "1998-07-25");
+}
+
+TEST(DateFromChoices, ASlashReadAsADigit) {
+  // "7122/1970" for 7/22/1970: the slash weighed 0.59 for the first 1.
+  const Word w = GlyphWord({{'7', {{'T', 0.19f}}}, {'1', {{'/', 0.59f}, {'!', 0.29f}, {'4', 0.29f}}},
+                            {'2', {}}, {'2', {}}, {'/', {{'1', 0.44f}, {'4', 0.44f}}}, {'1', {}}, {'9', {}},
+                            {'7', {}}, {'0', {}}});
+  EXPECT_EQ(DateFromChoices({&w}, ParseDate).value_or("-"), "1970-07-22");
+}
+
+TEST(DateFromChoices, NothingWhenTheAlternativesAllowTwoDatesOrNone) {
+  // 3/1?/1970: the second digit of the day weighed as 2 and as 7 alike.
+  const Word two = GlyphWord({{'3', {}}, {'/', {}}, {'1', {}}, {'Q', {{'2', 0.6f}, {'7', 0.6f}}}, {'/', {}},
+                              {'1', {}}, {'9', {}}, {'7', {}}, {'0', {}}});
+  EXPECT_FALSE(DateFromChoices({&two}, ParseDate).has_value());
+  // A letter with no close digit: no date.
+  const Word none = GlyphWord({{'N', {{'A', 0.74f}}}, {'9', {}}, {'4', {}}, {'5', {}}});
+  EXPECT_FALSE(DateFromChoices({&none}, ParseDate).has_value());
+  // Words without the engine's alternatives are not guessed at.
+  Word plain;
+  plain.text = "TP25/";
+  EXPECT_FALSE(DateFromChoices({&plain}, ParseDate).has_value());
+}
+
 }  // namespace
 }  // namespace faxintake::extract

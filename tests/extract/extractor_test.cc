@@ -471,6 +471,19 @@ TEST(ExtractorBoxed, ASpeckBesideACellLabelIsNoValue) {
   EXPECT_EQ(Str(d, "referring.npi"), "1581295365");  // as read: 5 read as 9, for a person
 }
 
+TEST(ExtractorBoxed, AnNpiWithoutItsLabelUnderANameCellThatRanOverIt) {
+  // The NPI label was lost; the provider name's cell then ran on over the NPI cell, and its
+  // box covered the number, which is still no other field's value.
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {690, {{158, "REFERRING"}, {300, "PROVIDER"}, {982, "PRACTICE"}}, 17},
+      {723, {{158, "Dr."}, {210, "Ronald"}, {310, "Chen"}, {691, "1470426382"}, {982, "Heritage"}, {1100, "Family"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referring.name"), "RONALD CHEN");
+  EXPECT_EQ(Str(d, "referring.npi"), "1470426382");
+}
+
 TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
   const PageResult page = MakePage({
       {150, Sentence(150, "Valley Family Medicine"), 30},
