@@ -98,13 +98,15 @@ void PageLayout::CollectWords(const PageResult& page) {
   }
   typical_height_ = std::max(8, Median(heights, 20));
   // A speck read as a letter ("j" on a 2 x 2 box beside a cell label) is no word: no
-  // letter or digit is that small beside print of the page's size.
+  // letter or digit is that small beside print of the page's size. Punctuation is (the
+  // dash of "M17.11 - Unilateral ..." is 5 x 2).
   const int speck = typical_height_ / 4;
   std::vector<LayoutWord> kept;
   std::vector<int> kept_lines;
   for (size_t i = 0; i < words_.size(); ++i) {
     const Box& b = words_[i].box;
-    if (b.h <= speck && b.w <= speck) continue;
+    const std::string& t = words_[i].text;
+    if (b.h <= speck && b.w <= speck && std::any_of(t.begin(), t.end(), IsAsciiAlnum)) continue;
     kept.push_back(std::move(words_[i]));
     kept_lines.push_back(source_line_[i]);
   }

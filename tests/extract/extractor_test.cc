@@ -471,6 +471,22 @@ TEST(ExtractorBoxed, ASpeckBesideACellLabelIsNoValue) {
   EXPECT_EQ(Str(d, "referring.npi"), "1581295365");  // as read: 5 read as 9, for a person
 }
 
+TEST(ExtractorLines, ASmallDashBetweenCodeAndTitleIsKept) {
+  // The label read as "{CD-10:"; the codes are found by their titles, after a dash whose box
+  // is 4 x 2 pixels (no speck: punctuation is that small).
+  PageResult page = MakePage({
+      {300, {{150, "Referral"}, {300, "Request"}}, 40},
+      {1091, {{168, "Specialty:"}, {311, "ORTHOPEDICS"}}, 19},
+      {1123, {{168, "{CD-10:"}, {278, "M17.11"}, {376, "-"}, {391, "Unilateral"}, {513, "primary"},
+              {610, "osteoarthritis,"}, {780, "right"}, {840, "knee"}}, 19},
+      {1186, {{278, "F41.1"}, {355, "-"}, {371, "Generalized"}, {524, "anxiety"}, {616, "disorder"}}, 19},
+  });
+  for (Word& w : page.text.words)
+    if (w.text == "-") w.box = Box{w.box.x, w.box.y + 10, 4, 2};
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "M17.11,F41.1");
+}
+
 TEST(ExtractorBoxed, AnNpiWithoutItsLabelUnderANameCellThatRanOverIt) {
   // The NPI label was lost; the provider name's cell then ran on over the NPI cell, and its
   // box covered the number, which is still no other field's value.
