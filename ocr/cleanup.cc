@@ -114,6 +114,22 @@ PixPtr ScaleUp(PIX* pix, double factor) {
   return PixPtr(pixScaleGrayLI(pix, static_cast<l_float32>(factor), static_cast<l_float32>(factor)));
 }
 
+// Another image of `page` (turned, or with its rules erased) with the page's geometry and
+// findings.
+PreparedPage WithImage(const PreparedPage& page, PixPtr pix) {
+  PreparedPage out;
+  out.pix = std::move(pix);
+  out.rotation = page.rotation;
+  out.skew_degrees = page.skew_degrees;
+  out.scale = page.scale;
+  out.page_width = page.page_width;
+  out.page_height = page.page_height;
+  out.dpi = page.dpi;
+  out.scribbles_removed = page.scribbles_removed;
+  out.orientation_uncertain = page.orientation_uncertain;
+  return out;
+}
+
 // The rules of one direction in `bin`: runs of at least `length` pixels along the rows
 // (horizontal) or columns, as components no thicker than `max_thickness` across them.
 PixPtr Rules(PIX* bin, int length, int max_thickness, bool horizontal) {
@@ -153,16 +169,7 @@ PreparedPage RulesErased(const PreparedPage& page, const CleanupOptions& options
   } else if (pixSetMasked(pix.get(), mask.get(), 0xffffffff) != 0) {
     return out;
   }
-  out.pix = std::move(pix);
-  out.rotation = page.rotation;
-  out.skew_degrees = page.skew_degrees;
-  out.scale = page.scale;
-  out.page_width = page.page_width;
-  out.page_height = page.page_height;
-  out.dpi = page.dpi;
-  out.scribbles_removed = page.scribbles_removed;
-  out.orientation_uncertain = page.orientation_uncertain;
-  return out;
+  return WithImage(page, std::move(pix));
 }
 
 std::vector<Box> UnreadInk(const PreparedPage& page, const std::vector<Box>& read, const InkRegionOptions& options) {
@@ -266,17 +273,11 @@ PreparedPage PreparePage(const Raster& page, const CleanupOptions& options) {
 }
 
 PreparedPage TurnedOver(const PreparedPage& page) {
-  PreparedPage out;
-  if (!page.pix) return out;
-  out.pix = PixPtr(pixRotate180(nullptr, page.pix.get()));
-  if (!out.pix) return out;
+  if (!page.pix) return PreparedPage{};
+  PixPtr turned(pixRotate180(nullptr, page.pix.get()));
+  if (!turned) return PreparedPage{};
+  PreparedPage out = WithImage(page, std::move(turned));
   out.rotation = (page.rotation + 180) % 360;
-  out.skew_degrees = page.skew_degrees;
-  out.scale = page.scale;
-  out.page_width = page.page_width;
-  out.page_height = page.page_height;
-  out.dpi = page.dpi;
-  out.orientation_uncertain = page.orientation_uncertain;
   return out;
 }
 
