@@ -194,11 +194,10 @@ std::vector<Box> UnreadInk(const PreparedPage& page, const std::vector<Box>& rea
   }
   PixPtr grouped(pixDilateBrick(nullptr, ink.get(), px(options.gap_x), px(options.gap_y)));
   if (!grouped) return out;
-  PixaPtr parts;
-  PIXA* pixa = nullptr;
-  BoxaPtr boxes(pixConnComp(grouped.get(), &pixa, 8));
-  parts.reset(pixa);
+  BoxaPtr boxes(pixConnComp(grouped.get(), nullptr, 8));
   if (!boxes) return out;
+  // The dilation grew each region by half the bridged gap on each side.
+  const int gx = px(options.gap_x) / 2, gy = px(options.gap_y) / 2;
   struct Found {
     Box box;
     int ink;
@@ -207,8 +206,6 @@ std::vector<Box> UnreadInk(const PreparedPage& page, const std::vector<Box>& rea
   for (int i = 0, n = boxaGetCount(boxes.get()); i < n; ++i) {
     l_int32 x = 0, y = 0, w = 0, h = 0;
     if (boxaGetBoxGeometry(boxes.get(), i, &x, &y, &w, &h) != 0) continue;
-    // The dilation grew the region by half the bridged gap on each side.
-    const int gx = px(options.gap_x) / 2, gy = px(options.gap_y) / 2;
     if (h - 2 * gy < px(options.min_height)) continue;
     BOX* clip = boxCreate(x, y, w, h);
     PixPtr part(pixClipRectangle(ink.get(), clip, nullptr));

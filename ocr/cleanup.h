@@ -4,9 +4,9 @@
 // Thread-safety: PreparePage is reentrant; each call owns its images.
 #pragma once
 
-#include "ocr/leptonica.h"
 #include <vector>
 
+#include "ocr/leptonica.h"
 #include "pipeline/model.h"
 
 namespace faxintake::ocr {

@@ -6,6 +6,7 @@
 #include <tesseract/resultiterator.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -197,23 +198,22 @@ OcrPage OcrEngine::RecognizePrepared(const PreparedPage& page) {
 }
 
 void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
-  std::vector<Box> read;
-  const double k = bare.scale > 0 ? bare.scale : 1.0;
-  for (const Word& w : page_read.text.words) {
-    if (std::none_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isalnum(c) != 0; })) continue;
-    read.push_back(Box{static_cast<int>(w.box.x * k), static_cast<int>(w.box.y * k), static_cast<int>(std::ceil(w.box.w * k)),
-                       static_cast<int>(std::ceil(w.box.h * k))});
-  }
-  const std::vector<Box> regions = UnreadInk(bare, read, options_.gap_fill.regions);
+  const std::vector<Box> regions = UnreadInk(bare, ReadBoxes(page_read.text, bare.scale), options_.gap_fill.regions);
   if (regions.empty()) return;
   PinOpenMpToThisThread();
   api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.gap_fill.page_segmentation_mode));
   api_->SetImage(bare.pix.get());
   api_->SetSourceResolution(static_cast<int>(std::lround(bare.dpi)));
+  // One time budget for all the regions of the page, a quarter of the page's deadline.
+  const auto start = std::chrono::steady_clock::now();
+  const int budget_ms = options_.page_deadline_ms / 4;
   for (const Box& region : regions) {
+    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    const int left_ms = budget_ms - static_cast<int>(spent.count());
+    if (left_ms <= 0) break;
     api_->SetRectangle(region.x, region.y, region.w, region.h);
     tesseract::ETEXT_DESC monitor;
-    monitor.set_deadline_msecs(options_.page_deadline_ms / 4);
+    monitor.set_deadline_msecs(left_ms);
     const int rc = api_->Recognize(&monitor);
     if (rc != 0 && !monitor.deadline_exceeded()) continue;
     const PageText found = CollectText(api_.get(), bare.scale, options_.char_choice_iterations > 0);

@@ -64,7 +64,8 @@ class OcrEngine {
  private:
   explicit OcrEngine(const OcrOptions& options);
   // Reads the regions of `bare` (a ruled form with its rules erased) that hold ink the
-  // first reading left without words, and adds what they yield to `page_read`.
+  // first reading left without words, and adds what they yield to `page_read`; all the
+  // regions of a page share a quarter of the page deadline.
   void FillRuledGaps(const PreparedPage& bare, OcrPage& page_read);
   OcrOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace faxintake::ocr {
 namespace {
@@ -20,11 +21,19 @@ int64_t IntersectionArea(const Box& a, const Box& b) {
 
 }  // namespace
 
+std::vector<Box> ReadBoxes(const PageText& text, double scale) {
+  const double k = scale > 0 ? scale : 1.0;
+  std::vector<Box> out;
+  for (const Word& w : text.words)
+    if (HasAlnum(w.text))
+      out.push_back(Box{static_cast<int>(w.box.x * k), static_cast<int>(w.box.y * k),
+                        static_cast<int>(std::ceil(w.box.w * k)), static_cast<int>(std::ceil(w.box.h * k))});
+  return out;
+}
+
 int FillGaps(PageText& first, const PageText& second, const GapFillOptions& options) {
-  std::vector<Box> taken;
+  const std::vector<Box> taken = ReadBoxes(first, 1.0);
   int next_block = 0;
-  for (const Word& w : first.words)
-    if (HasAlnum(w.text)) taken.push_back(w.box);
   for (const Line& l : first.lines) next_block = std::max(next_block, l.block + 1);
 
   int added = 0;

@@ -6,6 +6,8 @@
 // Thread-safety: pure functions over values.
 #pragma once
 
+#include <vector>
+
 #include "ocr/cleanup.h"
 #include "pipeline/model.h"
 
@@ -19,6 +21,10 @@ struct GapFillOptions {
   int page_segmentation_mode = 11;
   InkRegionOptions regions;
 };
+
+// The boxes of the words of `text` that hold a letter or digit (the ones FillGaps keeps
+// clear of), scaled by `scale` into the pixel grid the page was read at.
+std::vector<Box> ReadBoxes(const PageText& text, double scale);
 
 // Adds to `first` the words of `second` that hold a letter or digit, were read with at
 // least `min_confidence`, and overlap no letter-or-digit word of `first` by more than
