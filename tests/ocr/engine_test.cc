@@ -11,6 +11,7 @@
 
 #include "ocr/cleanup.h"
 #include "ocr/leptonica.h"
+#include "tests/ocr/black_pixels.h"
 #include "tests/support/test_support.h"
 
 namespace faxintake::ocr {
@@ -200,17 +201,6 @@ Raster PageWithScribble() {
     for (int y = 1300; y < 1320; ++y)
       for (int x = 200 + 20 * k; x < 212 + 20 * k; ++x) ink(x, y);
   return page;
-}
-
-int BlackPixels(const PreparedPage& p, int x0, int y0, int x1, int y1) {
-  int n = 0;
-  for (int y = y0; y < y1; ++y)
-    for (int x = x0; x < x1; ++x) {
-      l_uint32 v = 0;
-      pixGetPixel(p.pix.get(), x, y, &v);
-      n += pixGetDepth(p.pix.get()) == 1 ? static_cast<int>(v) : (v < 128 ? 1 : 0);
-    }
-  return n;
 }
 
 TEST(PageCleanup, ErasesASignatureAndKeepsPrint) {

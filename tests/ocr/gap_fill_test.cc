@@ -4,6 +4,7 @@
 
 #include "ocr/cleanup.h"
 #include "ocr/leptonica.h"
+#include "tests/ocr/black_pixels.h"
 
 namespace faxintake::ocr {
 namespace {
@@ -94,17 +95,6 @@ PreparedPage Prepared(const Raster& page) {
   return PreparePage(page, options);
 }
 
-int Black(const PreparedPage& p, int x0, int y0, int x1, int y1) {
-  int n = 0;
-  for (int y = y0; y < y1; ++y)
-    for (int x = x0; x < x1; ++x) {
-      l_uint32 v = 0;
-      pixGetPixel(p.pix.get(), x, y, &v);
-      n += pixGetDepth(p.pix.get()) == 1 ? static_cast<int>(v) : (v < 128 ? 1 : 0);
-    }
-  return n;
-}
-
 // A boxed form: three rows of cells ruled 2 pixels thick, a white-on-black heading bar
 // 24 pixels thick, and letter marks inside the cells.
 Canvas RuledForm() {
@@ -127,12 +117,12 @@ TEST(RulesErased, ErasesRulesAndKeepsPrintAndHeadingBars) {
   ASSERT_TRUE(bare.pix);
   EXPECT_EQ(bare.page_width, page.page_width);
   EXPECT_EQ(bare.scale, page.scale);
-  EXPECT_GT(Black(page, 100, 300, 1500, 302), 1000);
-  EXPECT_EQ(Black(bare, 100, 199, 1500, 203), 0);   // a horizontal rule
-  EXPECT_EQ(Black(bare, 699, 210, 703, 290), 0);    // a vertical rule
-  EXPECT_EQ(Black(bare, 200, 100, 600, 124), 400 * 24);  // the heading bar stays
-  EXPECT_EQ(Black(bare, 120, 220, 204, 238), 6 * 10 * 18);  // the label stays
-  EXPECT_EQ(Black(bare, 1030, 255, 1040, 273), 10 * 18);   // the lone letter stays
+  EXPECT_GT(BlackPixels(page, 100, 300, 1500, 302), 1000);
+  EXPECT_EQ(BlackPixels(bare, 100, 199, 1500, 203), 0);   // a horizontal rule
+  EXPECT_EQ(BlackPixels(bare, 699, 210, 703, 290), 0);    // a vertical rule
+  EXPECT_EQ(BlackPixels(bare, 200, 100, 600, 124), 400 * 24);  // the heading bar stays
+  EXPECT_EQ(BlackPixels(bare, 120, 220, 204, 238), 6 * 10 * 18);  // the label stays
+  EXPECT_EQ(BlackPixels(bare, 1030, 255, 1040, 273), 10 * 18);   // the lone letter stays
 }
 
 TEST(RulesErased, APageWithoutRulesIsNoForm) {
