@@ -295,9 +295,10 @@ namespace {
 
 // A referral whose NPI label OCR garbled beyond the label table ("TNP!" over the cell): the
 // one ten-digit number on the document, printed as one word without separators, that
-// passes the NPI check digit and is no other field's value (read from the same words). Two such numbers: none is
-// taken. Phone and fax numbers print with separators; one that does not starts with 2-9
-// (a 2 passes the check digit one time in ten, hence "no other field's value").
+// passes the NPI check digit and is no other field's value (read from the same words).
+// Two such numbers: none is taken. Phone and fax numbers print with separators; one that
+// does not starts with 2-9 (a 2 passes the check digit one time in ten, hence "no other
+// field's value").
 void NpiByCheckDigit(DocReader& r) {
   static const RE2 ten(R"(^([12][0-9]{9})[.,;:]?$)");
   auto overlaps = [](const Candidate& a, const Candidate& b) {
@@ -512,6 +513,7 @@ class Rules {
     ForEachValue({Label::kDob}, [&](int page, const LabelHit&, const Words& v) {
       Checked d = FindDate(Text(page, v), o);
       Words words = {v.front()};
+      bool unsure = false;
       if (!d.empty()) {
         words = DateWords(page, v);
       } else {
@@ -520,12 +522,12 @@ class Rules {
         d = NormalizeDate(r_.layout(page).word(v.front()).text, o);
         if (d.empty()) {
           d = DateFromAlternatives(page, v, o, &words);
-          if (d.empty()) return;
-          r_.Add("patient.birth_date", Unsure(r_.FromWords(page, words, d.value, &d)));
-          return;
+          unsure = true;
         }
+        if (d.empty()) return;
       }
-      r_.Add("patient.birth_date", r_.FromWords(page, words, d.value, &d));
+      const Candidate c = r_.FromWords(page, words, d.value, &d);
+      r_.Add("patient.birth_date", unsure ? Unsure(c) : c);
     });
   }
 
@@ -566,12 +568,11 @@ class Rules {
     ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
       Words words = DateWords(page, v);
       Checked d = FindDate(Text(page, v), r_.dates());
-      if (!d.empty()) {
-        r_.Add(key, r_.FromWords(page, words, d.value, &d));
-        return;
-      }
-      d = DateFromAlternatives(page, v, r_.dates(), &words);
-      if (!d.empty()) r_.Add(key, Unsure(r_.FromWords(page, words, d.value, &d)));
+      const bool unsure = d.empty();
+      if (unsure) d = DateFromAlternatives(page, v, r_.dates(), &words);
+      if (d.empty()) return;
+      const Candidate c = r_.FromWords(page, words, d.value, &d);
+      r_.Add(key, unsure ? Unsure(c) : c);
     });
   }
 
