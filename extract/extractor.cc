@@ -606,16 +606,8 @@ class Rules {
   void Identifier(const std::string& key, std::initializer_list<Label> labels, bool mbi_aware = false) {
     ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
       const std::string text = Text(page, v);
-      Checked c = NormalizeIdentifier(text);
+      Checked c = mbi_aware ? NormalizeMemberId(text) : NormalizeIdentifier(text);
       if (c.empty()) return;
-      if (mbi_aware) {
-        const Checked m = NormalizeMbi(text);
-        // An MBI read by dropping a character must not replace an id that is whole in a
-        // plainer shape: a Blue Cross prefix and nine digits are twelve characters too.
-        static const RE2 plain(R"(^[A-Z]{0,3}[0-9]{6,}$)");
-        const bool whole = RE2::FullMatch(c.value, plain) && m.value.size() != c.value.size();
-        if (m.valid && !whole) c = m;
-      }
       Candidate cand = r_.FromWords(page, v, c.value, &c);
       // Specks in a blank cell read as letters ("ceca LC I Gc"): not a value.
       if (!cand.valid && cand.confidence < kSpeckConfidence) return;

@@ -120,11 +120,7 @@ std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t 
 
 void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece& m, bool mbi_aware) {
   const std::string text(m.data(), m.size());
-  Checked c = NormalizeIdentifier(text);
-  if (mbi_aware) {
-    const Checked mbi = NormalizeMbi(text);
-    if (mbi.valid) c = mbi;
-  }
+  const Checked c = mbi_aware ? NormalizeMemberId(text) : NormalizeIdentifier(text);
   if (!c.empty() && c.valid) r.Add(key, FromMatch(r, m, c.value, &c));
 }
 

@@ -1072,6 +1072,15 @@ Checked NormalizeMbi(std::string_view printed) {
   return out;
 }
 
+Checked NormalizeMemberId(std::string_view printed) {
+  Checked c = NormalizeIdentifier(printed);
+  if (c.empty()) return c;
+  const Checked m = NormalizeMbi(printed);
+  static const RE2 plain(R"(^[A-Z]{0,3}[0-9]{6,}$)");
+  const bool whole = RE2::FullMatch(c.value, plain) && m.value.size() != c.value.size();
+  return m.valid && !whole ? m : c;
+}
+
 // ------------------------------------------------------------------ addresses
 
 std::optional<std::string> NormalizeState(std::string_view printed) {

@@ -127,6 +127,10 @@ Checked NormalizeAuthorizationNumber(std::string_view printed);
 // dashes and spaces dropped, O->0 / I->1 / S->5 / B->8 / Z->2 in its digit positions.
 // Valid when the result matches the MBI pattern.
 Checked NormalizeMbi(std::string_view printed);
+// A member id as printed: NormalizeIdentifier's form, or NormalizeMbi's when that is a valid
+// MBI, unless the MBI comes from dropping a character of an id that is whole in a plainer
+// shape (a Blue Cross prefix and nine digits, "RSY926506659", is twelve characters too).
+Checked NormalizeMemberId(std::string_view printed);
 
 // The canonical name of a medical specialty when `specialty` (upper case) is one or is one
 // through OCR slips ("GASTROCNICROLOGY", "RHEURNATOLOGY"): letters compared without spaces

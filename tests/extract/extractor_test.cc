@@ -445,6 +445,15 @@ TEST(ExtractorLetter, AMemberIdAfterIdReadWithAClosingBracket) {
   EXPECT_EQ(Str(d, "insurance.member_id"), "163422898");
 }
 
+TEST(ExtractorLetter, ABlueCrossMemberIdInRunningTextIsNotTurnedIntoAnMbi) {
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Smith,")},
+      {280, Sentence(100, "She is covered by Blue Cross Blue Shield of Texas, member ID RSY926506659, group B682300. This")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "RSY926506659");
+}
+
 TEST(ExtractorLines, AnNpiLabelWhoseNWasReadAsW) {
   const PageResult page = MakePage({
       {300, {{150, "Referral"}, {300, "Request"}}, 40},

@@ -515,6 +515,17 @@ TEST(Identifiers, MedicareNumberRepairedByPosition) {
   EXPECT_FALSE(NormalizeMbi("12345678901").valid);
 }
 
+TEST(Identifiers, MemberIdIsAnMbiOnlyWhenNoPlainerShapeHoldsIt) {
+  // A Blue Cross prefix and nine digits, twelve characters: dropping the R and reading
+  // S, 6, 6 as 5, G, G would make an MBI of it ("5Y92G50GG59"), but it is whole as read.
+  EXPECT_EQ(NormalizeMemberId("RSY926506659").value, "RSY926506659");
+  EXPECT_EQ(NormalizeMemberId("RSY926506659,").value, "RSY926506659");
+  // An MBI with its dashes, and one with a stray letter, are read as MBIs.
+  EXPECT_EQ(NormalizeMemberId("1EG4-TE5-MK73").value, "1EG4TE5MK73");
+  EXPECT_EQ(NormalizeMemberId("9ME1IMK3DW69").value, "9ME1MK3DW69");
+  EXPECT_EQ(NormalizeMemberId("W123456789").value, "W123456789");
+}
+
 TEST(Identifiers, LettersInsideTheDigitRunAreDigits) {
   const Checked s = NormalizeIdentifier("UM5051S661");
   EXPECT_EQ(s.value, "UM50515661");
