@@ -340,11 +340,11 @@ void NpiByCheckDigit(DocReader& r) {
   r.Add("referring.npi", *found);
 }
 
-// A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD: a row that starts
+// A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD, JD: a row that starts
 // with such a word and goes on with an identifier of five digits or more (a letter prefix
 // may be a word of its own: "104 APD 681005936") holds the member id.
 void CardIdAfterGarbledLabel(DocReader& r) {
-  static const RE2 garbled(R"((?i)^[1il|\[][d0ob][#4h:.]?$)");
+  static const RE2 garbled(R"((?i)^[1ilj|!\[][d0ob][#4h:.;]?$)");
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
     for (const LayoutRow& row : page.rows()) {
@@ -365,6 +365,48 @@ void CardIdAfterGarbledLabel(DocReader& r) {
       return;
     }
   }
+}
+
+// A card whose member id label OCR lost entirely ("ipDt"): the one identifier on the card
+// that has the shape its payer prints (Blue Cross "EZK 289195523", Humana H + 8 digits),
+// as read or through the look-alike repairs of RepairMemberId. Several such values, or a
+// payer without a known shape, read nothing.
+void CardIdByPayerShape(DocReader& r) {
+  auto payers = r.candidates().find("insurance.payer");
+  if (payers == r.candidates().end()) return;
+  std::optional<std::string> payer;
+  for (const Candidate& c : payers->second)
+    if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
+  if (!payer) return;
+  std::optional<Candidate> found;
+  for (int pi = 0; pi < r.page_count(); ++pi) {
+    const PageLayout& page = r.layout(pi);
+    for (const LayoutRow& row : page.rows()) {
+      for (size_t p = 0; p < row.words.size(); ++p) {
+        std::vector<int> words = {row.words[p]};
+        std::string text = page.word(row.words[p]).text;
+        // A letter prefix printed apart from the digits ("EZK 289195523").
+        const bool prefix = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); });
+        if (prefix && p + 1 < row.words.size()) {
+          words.push_back(row.words[p + 1]);
+          text += page.word(row.words[p + 1]).text;
+        }
+        const Checked c = NormalizeIdentifier(text);
+        if (!c.valid) continue;
+        std::string id = c.value;
+        if (!FitsMemberIdShape(id, *payer)) {
+          auto fixed = RepairMemberId(id, *payer);
+          if (!fixed) continue;
+          id = *fixed;
+        }
+        if (found && std::get<std::string>(found->value) != id) return;  // two readings: not sure which
+        Candidate cand = r.FromWords(pi, words, id, &c);
+        cand.confidence *= 0.9;  // the label itself was not read
+        found = std::move(cand);
+      }
+    }
+  }
+  if (found) r.Add("insurance.member_id", std::move(*found));
 }
 
 // ------------------------------------------------------------------ value helpers
@@ -1244,6 +1286,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     case DocType::kPriorAuthorization:
       if (!r.HasValid("insurance.member_id")) ReadMemberIdNarrative(r);
       if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdAfterGarbledLabel(r);
+      if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdByPayerShape(r);
       if (doc.type == DocType::kReferral && !r.Has("referring.npi")) NpiByCheckDigit(r);
       break;
     default:

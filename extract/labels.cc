@@ -1,5 +1,7 @@
 #include "extract/labels.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -182,6 +184,14 @@ bool TokenMatches(const std::string& printed, const std::string& wanted) {
   return b.size() >= 5 && BoundedEditDistance(a, b, 1) <= 1;
 }
 
+// The "ID" of a two-word label ("Member ID", "Subscriber ID") as small print is often
+// read: 11, 112, 1D, JD, TD, TO. Only after the label's first word: alone, such a word
+// is no label.
+bool GarbledIdAfterLabelWord(const std::string& printed) {
+  static const RE2 garbled(R"(^[1lijt][1ldo02t]{1,2}$)");
+  return RE2::FullMatch(printed, garbled);
+}
+
 struct Match {
   Label label = Label::kIgnore;
   int last = -1;          // last word position (inclusive)
@@ -213,7 +223,8 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
     const size_t n = ph.tokens.size();
     if (n > toks.size() || (best && n <= best->tokens)) continue;
     bool ok = true;
-    for (size_t k = 0; k < n && ok; ++k) ok = TokenMatches(toks[k], ph.tokens[k]);
+    for (size_t k = 0; k < n && ok; ++k)
+      ok = TokenMatches(toks[k], ph.tokens[k]) || (k > 0 && ph.tokens[k] == "id" && GarbledIdAfterLabelWord(toks[k]));
     if (!ok || !word_end[n - 1]) continue;
     best = Match{ph.label, word_of[n - 1], n};
   }

@@ -1440,6 +1440,11 @@ std::optional<char> MeantAt(char c, char s) {
 
 }  // namespace
 
+bool FitsMemberIdShape(std::string_view id, std::string_view payer) {
+  const std::string_view shape = MemberIdShape(payer);
+  return !shape.empty() && FitsShape(id, shape);
+}
+
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer) {
   const std::string_view shape = MemberIdShape(payer);
   if (shape.empty() || FitsShape(id, shape)) return std::nullopt;

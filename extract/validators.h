@@ -146,6 +146,8 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
 // (O/0, I/1, S/5, B/8, Z/2, G/6) or after an H read as two strokes ("11", "I1"), the
 // repaired id; nullopt when it fits already, the payer has no known shape, or no repair fits.
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer);
+// True when `payer` (a KnownPayer name) has a known member id shape and `id` fits it as read.
+bool FitsMemberIdShape(std::string_view id, std::string_view payer);
 
 // ---------------------------------------------------------------- addresses
 // Two-letter USPS code from a code or a full state name ("tx", "Texas" -> "TX").

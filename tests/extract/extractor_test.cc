@@ -358,6 +358,7 @@ TEST(ExtractorCard, MemberIdAfterAnIdLabelReadAsDigits) {
       {{{543, "10"}, {600, "75496584"}}, "75496584"},
       {{{558, "ID4"}, {620, "270069079"}}, "270069079"},
       {{{257, "104"}, {320, "APD"}, {380, "681005936"}}, "APD681005936"},
+      {{{470, "JD:"}, {525, "RXG347609516"}}, "RXG347609516"},
   };
   for (const auto& [row, expected] : cases) {
     const PageResult page = MakePage({
@@ -376,6 +377,46 @@ TEST(ExtractorCard, MemberIdAfterAnIdLabelReadAsDigits) {
       {340, {{300, "10"}, {360, "mg"}}},
   });
   EXPECT_EQ(Str(Extract(DocType::kInsuranceCard, {page}), "insurance.member_id"), "<none>");
+}
+
+TEST(ExtractorCard, MemberIdLabelWhoseIdWasReadAsDigits) {
+  // "Member ID:" in small print read as "Member 112;".
+  const PageResult page = MakePage({
+      {200, Sentence(150, "UnitedHealthcare"), 36},
+      {300, {{447, "Member"}, {534, "112;"}, {577, "120653858"}}},
+      {340, {{446, "Group"}, {514, "No.;"}, {569, "200703"}}},
+  });
+  const Document d = Extract(DocType::kInsuranceCard, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "120653858");
+  EXPECT_EQ(Str(d, "insurance.group_number"), "200703");
+}
+
+TEST(ExtractorCard, MemberIdWithoutALabelHasItsPayersShape) {
+  // The "ID:" label lost to noise ("ipDt"): the one value shaped like a Blue Cross id.
+  auto card = [](const std::string& id_row_label) {
+    return MakePage({
+        {200, Sentence(150, "Blue Cross Blue Shield of Texas"), 36},
+        {300, {{444, "Member:"}, {580, "LARRY"}, {697, "MURPHY"}}},
+        {340, {{463, id_row_label}, {522, "EZK"}, {595, "289195523"}}},
+        {380, {{462, "Group"}, {539, "No.:"}, {604, "312539"}}},
+        {420, {{462, "RxBIN"}, {560, "976446"}}},
+        {460, {{462, "Member"}, {560, "Services:"}, {715, "1-800-555-0131"}}},
+    });
+  };
+  EXPECT_EQ(Str(Extract(DocType::kInsuranceCard, {card("ipDt")}), "insurance.member_id"), "EZK289195523");
+  // Two values of that shape: neither is taken.
+  const PageResult two = MakePage({
+      {200, Sentence(150, "Blue Cross Blue Shield of Texas"), 36},
+      {340, {{463, "ipDt"}, {522, "EZK289195523"}}},
+      {380, {{463, "Ret"}, {522, "ABC123456789"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kInsuranceCard, {two}), "insurance.member_id"), "<none>");
+  // A payer without a known shape: nothing is guessed.
+  const PageResult other = MakePage({
+      {200, Sentence(150, "Acme Health Plan"), 36},
+      {340, {{463, "ipDt"}, {522, "EZK289195523"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kInsuranceCard, {other}), "insurance.member_id"), "<none>");
 }
 
 TEST(ExtractorPriorAuth, DashesAfterLabelsAndABirthDateWhoseSlashesNoiseBroke) {
