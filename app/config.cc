@@ -145,6 +145,9 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   ASSIGN_OR_RETURN(ocr.cleanup.fill_ruled_gaps, Get<bool>(o["fill_ruled_gaps"], path, "ocr.fill_ruled_gaps", ocr.cleanup.fill_ruled_gaps));
   ASSIGN_OR_RETURN(ocr.gap_fill.min_confidence, Get<double>(o["gap_min_confidence"], path, "ocr.gap_min_confidence", ocr.gap_fill.min_confidence));
   if (auto r = CheckRange(ocr.gap_fill.min_confidence, 0, 1, path, "ocr.gap_min_confidence"); !r) return std::unexpected(r.error());
+  ASSIGN_OR_RETURN(ocr.reread.enabled, Get<bool>(o["reread_identifiers"], path, "ocr.reread_identifiers", ocr.reread.enabled));
+  ASSIGN_OR_RETURN(ocr.reread.below, Get<double>(o["reread_below"], path, "ocr.reread_below", ocr.reread.below));
+  if (auto r = CheckRange(ocr.reread.below, 0, 1, path, "ocr.reread_below"); !r) return std::unexpected(r.error());
   double deadline_s = ocr.page_deadline_ms / 1000.0;
   ASSIGN_OR_RETURN(deadline_s, Get<double>(o["page_deadline_seconds"], path, "ocr.page_deadline_seconds", deadline_s));
   if (auto r = CheckRange(deadline_s, 0.1, 3600, path, "ocr.page_deadline_seconds"); !r) return std::unexpected(r.error());

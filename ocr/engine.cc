@@ -177,6 +177,7 @@ Result<OcrPage> OcrEngine::Recognize(const Raster& page) {
     PreparedPage bare = RulesErased(prepared, options_.cleanup);
     if (bare.pix) FillRuledGaps(bare, page_read);
   }
+  if (options_.reread.enabled && !page_read.timed_out) RereadIdentifiers(prepared, page_read);
   return page_read;
 }
 
@@ -221,6 +222,47 @@ void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
   }
   api_->Clear();
   api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+}
+
+void OcrEngine::RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read) {
+  const std::vector<int> words = WordsToReread(page_read.text, options_.reread);
+  if (words.empty()) return;
+  PinOpenMpToThisThread();
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.reread.page_segmentation_mode));
+  api_->SetImage(prepared.pix.get());
+  api_->SetSourceResolution(static_cast<int>(std::lround(prepared.dpi)));
+  const int width = pixGetWidth(prepared.pix.get()), height = pixGetHeight(prepared.pix.get());
+  const auto start = std::chrono::steady_clock::now();
+  const int budget_ms = options_.page_deadline_ms / 8;
+  std::vector<bool> changed_line(page_read.text.lines.size(), false);
+  for (int i : words) {
+    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    const int left_ms = budget_ms - static_cast<int>(spent.count());
+    if (left_ms <= 0) break;
+    Word& word = page_read.text.words[static_cast<size_t>(i)];
+    const Box region = RereadRegion(word.box, prepared.scale, width, height);
+    if (region.empty()) continue;
+    api_->SetRectangle(region.x, region.y, region.w, region.h);
+    tesseract::ETEXT_DESC monitor;
+    monitor.set_deadline_msecs(left_ms);
+    if (api_->Recognize(&monitor) != 0) continue;
+    const PageText found = CollectText(api_.get(), prepared.scale, options_.char_choice_iterations > 0);
+    if (!TakeRereading(word, found, options_.reread)) continue;
+    ++page_read.reread_words;
+    if (word.line >= 0 && static_cast<size_t>(word.line) < changed_line.size()) changed_line[static_cast<size_t>(word.line)] = true;
+  }
+  api_->Clear();
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+  // The lines' text follows their words.
+  for (size_t l = 0; l < changed_line.size(); ++l) {
+    if (!changed_line[l]) continue;
+    Line& line = page_read.text.lines[l];
+    line.text.clear();
+    for (int k = line.first_word; k < line.first_word + line.word_count; ++k) {
+      if (k > line.first_word) line.text += ' ';
+      line.text += page_read.text.words[static_cast<size_t>(k)].text;
+    }
+  }
 }
 
 Result<std::unique_ptr<EnginePool>> EnginePool::Create(const OcrOptions& options, int size) {

@@ -13,6 +13,7 @@
 
 #include "ocr/cleanup.h"
 #include "ocr/gap_fill.h"
+#include "ocr/reread.h"
 #include "pipeline/model.h"
 #include "pipeline/status.h"
 
@@ -34,6 +35,7 @@ struct OcrOptions {
   int char_choice_iterations = 3;
   CleanupOptions cleanup;
   GapFillOptions gap_fill;
+  RereadOptions reread;
 };
 
 // What OCR made of one page: words in the upright page's pixel coordinates.
@@ -43,6 +45,7 @@ struct OcrPage {
   int width = 0, height = 0;         // upright page size in pixels
   bool timed_out = false;
   int gap_words = 0;                 // words added from the reading with rules erased
+  int reread_words = 0;              // words replaced by a surer reading of the word alone
 };
 
 class OcrEngine {
@@ -67,6 +70,10 @@ class OcrEngine {
   // first reading left without words, and adds what they yield to `page_read`; all the
   // regions of a page share a quarter of the page deadline.
   void FillRuledGaps(const PreparedPage& bare, OcrPage& page_read);
+  // Reads again, each alone as one line, the low-confidence words that look like
+  // identifiers or dates (reread.h) and keeps the surer reading; all of a page's words
+  // share an eighth of the page deadline.
+  void RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read);
   OcrOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
 };

@@ -125,6 +125,39 @@ TEST(OcrEngine, WordsWithDigitsCarryTheirCharactersAlternatives) {
   for (const Word& w : read->text.words) EXPECT_TRUE(w.glyphs.empty());
 }
 
+// A fine-resolution referral (samples/set/s0003.tif, page 2): the sending machine's page
+// counter, read "P,.902/902" inside the header line, comes out right when the word is read
+// again alone.
+TEST(OcrEngine, AnUnsureIdentifierIsReadAgainAloneAndItsLineFollows) {
+  const std::string path = (testing::SourceDir() / "samples/set/s0003.tif").string();
+  PixPtr pix(pixReadTiff(path.c_str(), 1));
+  ASSERT_TRUE(pix) << path;
+  const Raster page = PixToRaster(pix.get(), 204, 196);
+  const auto has = [](const PageText& text, const std::string& word) {
+    return std::any_of(text.words.begin(), text.words.end(), [&](const Word& w) { return w.text == word; });
+  };
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  auto read = pool->Acquire()->Recognize(page);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_GT(read->reread_words, 0);
+  EXPECT_TRUE(has(read->text, "P.002/002"));
+  for (const Line& line : read->text.lines) {
+    std::string joined;
+    for (int k = line.first_word; k < line.first_word + line.word_count; ++k)
+      joined += (k > line.first_word ? " " : "") + read->text.words[static_cast<size_t>(k)].text;
+    EXPECT_EQ(line.text, joined);
+  }
+  OcrOptions off;
+  off.reread.enabled = false;
+  auto plain = OcrEngine::Create(off);
+  ASSERT_TRUE(plain.has_value());
+  auto once = (*plain)->Recognize(page);
+  ASSERT_TRUE(once.has_value());
+  EXPECT_EQ(once->reread_words, 0);
+  EXPECT_FALSE(has(once->text, "P.002/002"));
+}
+
 TEST(OcrEngine, TurnsAnUpsideDownPageUpright) {
   auto pool = MakePool(1);
   ASSERT_TRUE(pool);

@@ -1,0 +1,43 @@
+// A second look at the words that carry identifiers: a member id, an authorization number,
+// an NPI or a date read with low confidence is read again alone, as one line of text cut
+// from the page. Read inside its line, a word's characters are weighed with their
+// neighbours' context and the line's baseline; read alone, a clean "PA-0032-300619" that
+// the page reading gave as "PA-9032-300619" at 0.52 comes out right at 0.82. The
+// reading with the higher confidence is kept.
+//
+// Thread-safety: pure functions over values.
+#pragma once
+
+#include <vector>
+
+#include "pipeline/model.h"
+
+namespace faxintake::ocr {
+
+struct RereadOptions {
+  bool enabled = true;
+  double below = 0.85;         // words read with less confidence are read again
+  double margin = 0.2;         // the new reading must be surer by this much to replace
+  int min_digits = 3;          // words with fewer digits are no identifiers or dates
+  int min_alnum = 5;
+  int max_words = 30;          // per page, least confident first
+  int page_segmentation_mode = 7;  // one line of text
+};
+
+// The indexes of the words of `text` to read again: at least `min_alnum` letters and
+// digits of which `min_digits` digits, confidence below `below`; least confident first, at
+// most `max_words`.
+std::vector<int> WordsToReread(const PageText& text, const RereadOptions& options = {});
+
+// The region to cut for reading `word` again, in the pixel grid the page was read at
+// (`scale` pix pixels per page pixel): its box with a margin of a third of its height
+// above and below and a quarter to the sides (less than the space between words), kept
+// inside a `width` x `height` image.
+Box RereadRegion(const Box& word, double scale, int width, int height);
+
+// Replaces `word` by the reading of its region when that reading is one word holding a
+// letter or digit, read with at least `margin` more confidence. The word keeps its line.
+// Returns whether it was replaced.
+bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options = {});
+
+}  // namespace faxintake::ocr
