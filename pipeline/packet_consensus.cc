@@ -86,7 +86,8 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
   int corrected = 0;
   for (const auto& group : groups) {
     if (group.size() < 2) continue;
-    for (const char* key : {"patient.family_name", "patient.given_name", "patient.birth_date", "insurance.member_id"})
+    for (const char* key : {"patient.family_name", "patient.given_name", "patient.birth_date", "insurance.member_id",
+                            "authorization.number"})
       corrected += Reconcile(docs, group, key, low_confidence);
   }
   std::vector<size_t> all(docs.size());

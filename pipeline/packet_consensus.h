@@ -3,12 +3,13 @@
 // the same patient must agree on who the patient is, and a value misread on one of them
 // (an OCR slip) is corrected from the others.
 //
-// For the patient's names, birth date and member id among documents of the same patient
-// (SamePatient, pipeline/patient_identity.h), and for the referring provider's NPI across
-// the fax: a value is replaced by another document's reading when the two are a slip apart
-// (one edit per four characters, at least one; two for birth dates, three for an NPI that
-// fails its check digit) and the other reading is better supported: read on more
-// documents, or as often but valid where this one is not, or with clearly higher confidence.
+// For the patient's names, birth date, member id and authorization number among documents
+// of the same patient (SamePatient, pipeline/patient_identity.h), and for the referring
+// provider's NPI across the fax: a value is replaced by another document's reading when
+// the two are a slip apart (one edit per four characters, at least one; two for birth
+// dates, three for an NPI that fails its check digit) and the other reading is better
+// supported: read on more documents, or as often but valid where this one is not, or with
+// clearly higher confidence.
 // The field keeps the page and box where it is printed on its own document; its review
 // reasons for that key (invalid:, low_confidence:) are re-judged.
 //

@@ -44,6 +44,21 @@ TEST(ReconcilePacket, AMemberIdMisreadOnTheReferralIsCorrectedFromTheCardAndTheL
   EXPECT_FALSE(docs[0].needs_review);
 }
 
+TEST(ReconcilePacket, AnAuthorizationNumberMisreadOnTheReferralIsCorrectedFromTheLetter) {
+  std::vector<Document> docs = {
+      Doc(DocType::kReferral, 1,
+          {{"patient.family_name", F("REYES", 0.9)}, {"patient.birth_date", F("1942-06-02", 0.9)},
+           {"authorization.number", F("UM49114989", 0.55)}}),
+      Doc(DocType::kPriorAuthorization, 2,
+          {{"patient.family_name", F("REYES", 0.9)}, {"patient.birth_date", F("1942-06-02", 0.9)},
+           {"authorization.number", F("UM49114980", 0.9)}}),
+  };
+  docs[0].AddReason("low_confidence:authorization.number");
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+  EXPECT_EQ(Value(docs[0], "authorization.number"), "UM49114980");
+  EXPECT_FALSE(docs[0].needs_review);
+}
+
 TEST(ReconcilePacket, AnotherPatientsDocumentsAreNeverUsed) {
   std::vector<Document> docs = {
       Doc(DocType::kReferral, 1,
