@@ -1449,11 +1449,11 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
   const std::string_view shape = MemberIdShape(payer);
   if (shape.empty() || FitsShape(id, shape)) return std::nullopt;
   std::string read(id);
-  // An H read as two strokes.
-  if (shape.front() == 'H' && read.size() == shape.size() + 1) {
+  // An H or a U read as two strokes.
+  if ((shape.front() == 'H' || shape.front() == 'U') && read.size() == shape.size() + 1) {
     const std::string head = read.substr(0, 2);
     if (head == "11" || head == "I1" || head == "1I" || head == "II" || head == "LI" || head == "IL")
-      read = "H" + read.substr(2);
+      read = std::string(1, shape.front()) + read.substr(2);
   }
   // The fixed letter the payer's ids start with, lost at the cell's or word's edge
   // ("0885431102" for Cigna's U0885431102): the rest fits the shape as read.

@@ -648,6 +648,7 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   // An H read as two strokes, a zero read as O, a five as S.
   EXPECT_EQ(RepairMemberId("1126743282", "HUMANA"), "H26743282");
   EXPECT_EQ(RepairMemberId("I131502345", "HUMANA"), "H31502345");
+  EXPECT_EQ(RepairMemberId("110885431102", "CIGNA"), "U0885431102");  // Cigna's U as two strokes
   EXPECT_EQ(RepairMemberId("W12345678O", "AETNA"), "W123456780");
   EXPECT_EQ(RepairMemberId("9163O9IS8", "UNITEDHEALTHCARE"), "916309158");
   EXPECT_EQ(RepairMemberId("U1234567801", "CIGNA"), std::nullopt);  // fits already
