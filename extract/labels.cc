@@ -268,7 +268,7 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
 
 // A column of a row of labels (a boxed form) that no phrase matched closely: the nearest
 // phrase within four edits in ten, e.g. "PIIONE" (PHONE), "TAX" (FAX), "cry" (CITY).
-std::optional<Label> LooseLabel(const std::string& text) {
+std::optional<Label> LooseLabel(const std::string& text, double* score = nullptr) {
   if (text.size() < 3) return std::nullopt;
   std::optional<Label> best;
   double best_score = 0.4;
@@ -281,6 +281,7 @@ std::optional<Label> LooseLabel(const std::string& text) {
       best_score = score;
     }
   }
+  if (best && score != nullptr) *score = best_score;
   return best;
 }
 
@@ -299,6 +300,22 @@ bool EndsWithColon(const std::string& text) {
   if (text.empty()) return false;
   const char c = text.back();
   return c == ':' || c == ';' || c == '#';
+}
+
+// True when most columns of `row` (two at least) start where a column of `next` starts:
+// cell labels stand over their values.
+bool AlignedColumns(const PageLayout& page, const LayoutRow& row, const LayoutRow& next) {
+  std::vector<int> starts;
+  for (int wi : next.words)
+    if (page.StartsSegment(wi)) starts.push_back(page.word(wi).box.x);
+  int columns = 0, aligned = 0;
+  for (int wi : row.words) {
+    if (!page.StartsSegment(wi)) continue;
+    ++columns;
+    const int x = page.word(wi).box.x;
+    aligned += std::any_of(starts.begin(), starts.end(), [&](int s) { return std::abs(s - x) <= row.height * 2; });
+  }
+  return aligned >= 2 && aligned * 2 >= columns;
 }
 
 }  // namespace
@@ -381,6 +398,7 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
 void LabelIndex::MatchLooseColumns() {
   const PageLayout& page = *page_;
   std::vector<LabelHit> added;
+  bool relabeled = false;
   for (int r = 0; r < static_cast<int>(page.rows().size()); ++r) {
     const LayoutRow& row = page.row(r);
     // Rows of "Label: value" pairs are not label rows; a '#' ("GROUP #") or one colon OCR
@@ -405,7 +423,34 @@ void LabelIndex::MatchLooseColumns() {
         for (char c : page.word(row.words[static_cast<size_t>(q)]).text) short_upper &= !(c >= 'a' && c <= 'z');
       p = e;
     }
-    if (bare < 2 && !(columns >= 2 && short_upper)) continue;
+    // Small print above larger print: the cell labels of a boxed form, most of them garbled
+    // in faint small capitals ("PATHE NT NAME (AST fEIRST)", "cuy", "STAG").
+    bool small_print = false;
+    if (bare >= 1 && columns >= 3 && r + 1 < static_cast<int>(page.rows().size())) {
+      const LayoutRow& next = page.row(r + 1);
+      small_print = next.box.y - row.box.bottom() < 2 * row.height && row.height * 5 < next.height * 4 &&
+                    AlignedColumns(page, row, next);
+    }
+    if (bare < 2 && !(columns >= 2 && short_upper) && !small_print) continue;
+    if (small_print) {
+      for (LabelHit& h : hits_) {
+        if (h.row != r || h.colon) continue;
+        h.cell = true;
+        // A cell label matched by its first word only ("DATE" of "DATE OF ble bE"): the
+        // whole cell label, when it reads closer to another label, is that one.
+        int e = h.last + 1;
+        while (e < static_cast<int>(row.words.size()) && !page.StartsSegment(row.words[static_cast<size_t>(e)])) ++e;
+        if (e - 1 == h.last || e - h.first > 4) continue;
+        std::string text;
+        for (int q = h.first; q < e; ++q)
+          for (const std::string& t : page.word(row.words[static_cast<size_t>(q)]).tokens) text += Canon(t);
+        if (auto whole = LooseLabel(text)) {
+          h.label = *whole;
+          h.last = e - 1;
+          relabeled = true;
+        }
+      }
+    }
 
     // Every column of the row not yet a label, in upper case and short, is tried.
     const int n = static_cast<int>(row.words.size());
@@ -434,14 +479,34 @@ void LabelIndex::MatchLooseColumns() {
           if (overlap > 0 || std::abs(h.box.x - first.x) < row.height * 2) under_label = true;
         }
       }
-      if (!covered && !under_label && e - p <= 4) {
-        if (auto label = LooseLabel(text)) {
+      if (!covered && !under_label) {
+        // The column as a whole, or else, in a row of small print, the run of its first words
+        // closest to a label ("PATHE NT NAME" of "PATHE NT NAME (AST fEIRST)").
+        std::optional<Label> label = e - p <= 4 ? LooseLabel(text) : std::nullopt;
+        int last = e - 1;
+        if (!label && small_print) {
+          std::string prefix;
+          double best = 2;
+          for (int q = p; q < std::min(e, p + 4); ++q) {
+            for (const std::string& t : page.word(row.words[static_cast<size_t>(q)]).tokens) prefix += Canon(t);
+            if (q + 1 == e) break;  // the whole column was tried
+            double score = 1;
+            auto l = LooseLabel(prefix, &score);
+            if (l && score < best) {
+              label = l;
+              last = q;
+              best = score;
+            }
+          }
+        }
+        if (label) {
           LabelHit hit;
           hit.label = *label;
           hit.row = r;
           hit.first = p;
-          hit.last = e - 1;
-          for (int q = p; q < e; ++q) {
+          hit.last = small_print ? e - 1 : last;  // the rest of a cell's label is no value
+          hit.cell = small_print;
+          for (int q = p; q <= last; ++q) {
             const int wi = row.words[static_cast<size_t>(q)];
             hit.box = Union(hit.box, page.word(wi).box);
           }
@@ -451,7 +516,7 @@ void LabelIndex::MatchLooseColumns() {
       p = e;
     }
   }
-  if (added.empty()) return;
+  if (added.empty() && !relabeled) return;
   hits_.insert(hits_.end(), added.begin(), added.end());
   std::sort(hits_.begin(), hits_.end(), [](const LabelHit& a, const LabelHit& b) {
     return a.row != b.row ? a.row < b.row : a.first < b.first;
@@ -506,6 +571,15 @@ std::vector<int> LabelIndex::BelowWords(const LabelHit& hit) const {
       break;
     }
   }
+  // A cell ends where the next column of its row of labels starts, read as a label or not.
+  if (hit.cell) {
+    for (int p = hit.last + 1; p < static_cast<int>(row.words.size()); ++p) {
+      const int wi = row.words[static_cast<size_t>(p)];
+      if (!page_->StartsSegment(wi)) continue;
+      right = std::min(right, page_->word(wi).box.x - h / 2);
+      break;
+    }
+  }
   const int max_gap = h * 5 / 2 + 4;
   for (int r = hit.row + 1; r < static_cast<int>(page_->rows().size()); ++r) {
     const LayoutRow& below = page_->row(r);
@@ -527,6 +601,7 @@ std::vector<int> LabelIndex::BelowWords(const LabelHit& hit) const {
 }
 
 std::vector<int> LabelIndex::ValueWords(const LabelHit& hit) const {
+  if (hit.cell) return BelowWords(hit);
   std::vector<int> right = RightWords(hit);
   if (!right.empty()) return right;
   return BelowWords(hit);

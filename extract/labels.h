@@ -33,6 +33,9 @@ struct LabelHit {
   int first = 0;       // position in the row of the label's first word
   int last = 0;        // position in the row of its last word (a lone ":" included)
   bool colon = false;  // ends with ':' or '#'
+  // A boxed form's cell label, in a row of small print above its values: the value is in
+  // the cell below, never to the right (where the next cell's label is).
+  bool cell = false;
   Box box;
 };
 
@@ -51,7 +54,8 @@ class LabelIndex {
 
   // The value of a hit: the words right of it on its row, up to the next label or column;
   // when there are none, the words of the first row below inside the label's column (up to
-  // the next label of the label's row). Empty when neither holds a value.
+  // the next label of the label's row; for a cell label, up to the next column of its row).
+  // A cell label's value is only the one below. Empty when neither holds a value.
   std::vector<int> ValueWords(const LabelHit& hit) const;
   std::vector<int> RightWords(const LabelHit& hit) const;
   std::vector<int> BelowWords(const LabelHit& hit) const;

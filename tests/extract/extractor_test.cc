@@ -447,6 +447,42 @@ TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
   EXPECT_EQ(Str(d, "patient.birth_date"), "1943-12-20");
 }
 
+TEST(ExtractorBoxed, CellLabelsInFaintSmallPrintAboveTheirValues) {
+  // A noisy boxed form: the cell labels in small capitals came out garbled ("PATHE NT NAME
+  // (AST fEIRST)", "DATE OF ble bE", "cuy", "STAG"); the values below them are clear. The
+  // row of small print over larger print is a row of cell labels: each cell's value is the
+  // one below it, never the next cell's label to its right.
+  const PageResult page = MakePage({
+      {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+      {228, Sentence(142, "PATIENT INFORMATION"), 18},
+      {271, {{151, "PATHE"}, {229, "NT"}, {265, "NAME"}, {329, "(AST"}, {393, "fEIRST)"}, {796, "DATE"}, {860, "OF"},
+             {896, "ble"}, {946, "bE"}, {1090, "DUK"}, {1265, "PHONE"}}, 14},
+      {301, {{157, "NELSON,"}, {265, "MARY"}, {801, "09/02/1967"}, {1096, "F"}, {1272, "512-555-0188"}}, 23},
+      {360, {{151, "ADDRESS."}, {824, "cuy"}, {1178, "STAG"}, {1353, "ew"}}, 14},
+      {391, {{158, "126"}, {212, "Riverside"}, {346, "Dr"}, {832, "Round"}, {910, "Rock"}, {1184, "TX"}, {1360, "78673"}}, 23},
+      {900, Sentence(150, "Patient reports shortness of breath on exertion for three months now"), 24},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "NELSON");
+  EXPECT_EQ(Str(d, "patient.given_name"), "MARY");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1967-09-02");
+  EXPECT_EQ(Str(d, "patient.address.line"), "126 RIVERSIDE DR");
+  EXPECT_EQ(Str(d, "patient.address.state"), "TX");
+  EXPECT_EQ(Str(d, "referral.date"), "<none>");  // the DATE OF BIRTH cell is no referral date
+}
+
+TEST(ExtractorLines, ALabelEndingInAStrayMarkBeforeItsValueOnTheSameRowIsNoCellLabel) {
+  // "City/State/ZIP:." a little smaller than the heading below it: its value is to its right.
+  const PageResult page = MakePage({
+      {649, {{188, "Address:"}, {343, "5864"}, {427, "Burnet"}, {543, "Pkwy"}}, 21},
+      {686, {{189, "City/State/ZIP:."}, {461, "ROUND"}, {562, "ROCK,"}, {662, "TX"}, {713, "78676"}}, 19},
+      {746, {{190, "Insurance"}, {376, "Information"}}, 25},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.address.city"), "ROUND ROCK");
+  EXPECT_EQ(Str(d, "patient.address.postal_code"), "78676");
+}
+
 TEST(ExtractorLines, PrintedButUnreadableCoreItemsAreToldFromBlankOnes) {
   const PageResult page = MakePage({
       {200, Sentence(150, "REFERRAL FORM"), 36},
