@@ -240,7 +240,8 @@ void OcrEngine::RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_re
     const int left_ms = budget_ms - static_cast<int>(spent.count());
     if (left_ms <= 0) break;
     Word& word = page_read.text.words[static_cast<size_t>(i)];
-    const Box region = RereadRegion(word.box, prepared.scale, width, height);
+    const auto [left_room, right_room] = RoomBeside(page_read.text, i);
+    const Box region = RereadRegion(word.box, prepared.scale, width, height, left_room, right_room);
     if (region.empty()) continue;
     api_->SetRectangle(region.x, region.y, region.w, region.h);
     tesseract::ETEXT_DESC monitor;

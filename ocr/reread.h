@@ -2,12 +2,13 @@
 // an NPI or a date read with low confidence is read again alone, as one line of text cut
 // from the page. Read inside its line, a word's characters are weighed with their
 // neighbours' context and the line's baseline; read alone, a clean "PA-0032-300619" that
-// the page reading gave as "PA-9032-300619" at 0.52 comes out right at 0.82. The
-// reading with the higher confidence is kept.
+// the page reading gave as "PA-9032-300619" at 0.52 (the 0 second for the 9) comes out
+// right at 0.82. The second reading is kept only where both readings support it.
 //
 // Thread-safety: pure functions over values.
 #pragma once
 
+#include <utility>
 #include <vector>
 
 #include "pipeline/model.h"
@@ -17,7 +18,7 @@ namespace faxintake::ocr {
 struct RereadOptions {
   bool enabled = true;
   double below = 0.85;         // words read with less confidence are read again
-  double margin = 0.2;         // the new reading must be surer by this much to replace
+  double margin = 0.05;        // the new reading must be surer by this much to replace
   int min_digits = 3;          // words with fewer digits are no identifiers or dates
   int min_alnum = 5;
   int max_words = 30;          // per page, least confident first
@@ -31,13 +32,20 @@ std::vector<int> WordsToReread(const PageText& text, const RereadOptions& option
 
 // The region to cut for reading `word` again, in the pixel grid the page was read at
 // (`scale` pix pixels per page pixel): its box with a margin of a third of its height
-// above and below and a quarter to the sides (less than the space between words), kept
-// inside a `width` x `height` image.
-Box RereadRegion(const Box& word, double scale, int width, int height);
+// above and below, and to each side half its height but at most half the space to the
+// next word on its line (`left_room`, `right_room`, page pixels; a thin 1 at the edge of a
+// tight cut is lost), kept inside a `width` x `height` image.
+Box RereadRegion(const Box& word, double scale, int width, int height, int left_room = 1 << 20,
+                 int right_room = 1 << 20);
+// The space between the word `index` of `text` and its neighbours on its line (page
+// pixels; 1 << 20 where it has none), for RereadRegion.
+std::pair<int, int> RoomBeside(const PageText& text, int index);
 
 // Replaces `word` by the reading of its region when that reading is one word holding a
-// letter or digit, read with at least `margin` more confidence. The word keeps its line.
-// Returns whether it was replaced.
+// letter or digit, of the same length, read with at least `margin` more confidence, and
+// every character it reads differently was among the engine's alternatives for that
+// character in the first reading (Word::glyphs). The word keeps its line. Returns whether
+// it was replaced.
 bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options = {});
 
 }  // namespace faxintake::ocr

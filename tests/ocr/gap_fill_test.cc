@@ -5,18 +5,10 @@
 #include "ocr/cleanup.h"
 #include "ocr/leptonica.h"
 #include "tests/ocr/black_pixels.h"
+#include "tests/ocr/page_text.h"
 
 namespace faxintake::ocr {
 namespace {
-
-Word MakeWord(const std::string& text, Box box, float confidence, int line) {
-  Word w;
-  w.text = text;
-  w.box = box;
-  w.confidence = confidence;
-  w.line = line;
-  return w;
-}
 
 // One line per call, its words appended in order.
 void AddLine(PageText& page, std::vector<Word> words, int block) {
