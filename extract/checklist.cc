@@ -70,6 +70,26 @@ constexpr double kConflictConfidence = 0.5;
 // Identity evidence of a document: -1 conflict, 0 nothing comparable, +1 agreement.
 // Family names agree through one OCR slip per six letters ("GONZALE RIVERA" and
 // "GONZALEZ RIVERA"); other keys must be equal.
+// True when every word of `part` (split at spaces and hyphens) is a word of `whole`.
+bool WordsWithin(const std::string& part, const std::string& whole) {
+  const auto words = [](const std::string& s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (char c : s + " ") {
+      if (c == ' ' || c == '-') {
+        if (!cur.empty()) out.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    return out;
+  };
+  const std::vector<std::string> p = words(part), w = words(whole);
+  if (p.empty() || p.size() >= w.size()) return false;
+  return std::all_of(p.begin(), p.end(), [&](const std::string& t) { return std::find(w.begin(), w.end(), t) != w.end(); });
+}
+
 int Compare(const Document& a, const Document& b, const std::string& key) {
   const std::string* x = StringField(a, key);
   const std::string* y = StringField(b, key);
@@ -79,6 +99,8 @@ int Compare(const Document& a, const Document& b, const std::string& key) {
     const size_t shorter = std::min(x->size(), y->size());
     const int slips = static_cast<int>(shorter / 6);
     if (shorter >= 5 && BoundedEditDistance(*x, *y, slips) <= slips) return 1;
+    // A compound surname read in part on one document ("DEL TORO", "TORO"): no conflict.
+    if (WordsWithin(*x, *y) || WordsWithin(*y, *x)) return 0;
   }
   if (a.fields.at(key).confidence < kConflictConfidence || b.fields.at(key).confidence < kConflictConfidence) return 0;
   return -1;

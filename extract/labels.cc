@@ -302,6 +302,20 @@ bool EndsWithColon(const std::string& text) {
   return c == ':' || c == ';' || c == '#';
 }
 
+// A section heading ("Clinical Summary", "INSURANCE INFORMATION") on the row
+// under a label printed with a colon and nothing after it: the label's value was left
+// blank; the heading is no value.
+bool IsSectionHeading(const PageLayout& page, const std::vector<int>& words) {
+  static const std::vector<std::string> kEnds = {"information", "info", "details", "summary", "history", "notes",
+                                                 "demographics"};
+  if (words.size() < 2) return false;
+  for (int wi : words)
+    for (char c : page.word(wi).text)
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '&' || c == '-' || c == '/')) return false;
+  const auto& last = page.word(words.back()).tokens;
+  return !last.empty() && std::find(kEnds.begin(), kEnds.end(), last.back()) != kEnds.end();
+}
+
 // True when most columns of `row` (two at least) start where a column of `next` starts:
 // cell labels stand over their values.
 bool AlignedColumns(const PageLayout& page, const LayoutRow& row, const LayoutRow& next) {
@@ -595,6 +609,7 @@ std::vector<int> LabelIndex::BelowWords(const LabelHit& hit) const {
       if (InLabel(wi)) break;
       out.push_back(wi);
     }
+    if (hit.colon && IsSectionHeading(*page_, out)) return {};
     return out;
   }
   return out;

@@ -132,6 +132,25 @@ TEST(Checklist, FamilyNamesAgreeThroughOneOcrSlip) {
   EXPECT_FALSE(SamePatient(short_name, short_other, false));
 }
 
+TEST(Checklist, ACompoundSurnameReadInPartIsNoConflict) {
+  // The authorization letter's "DEL TORO" read as "TORO"; birth date and member id agree.
+  Document referral = Doc(DocType::kReferral, {2},
+                          {{"patient.family_name", std::string("DEL TORO")},
+                           {"patient.birth_date", std::string("1948-02-11")},
+                           {"insurance.member_id", std::string("123456789")}});
+  Document letter = Doc(DocType::kPriorAuthorization, {3},
+                        {{"patient.family_name", std::string("TORO")},
+                         {"patient.birth_date", std::string("1948-02-11")},
+                         {"insurance.member_id", std::string("123456789")}});
+  EXPECT_TRUE(SamePatient(referral, letter, false));
+  // Alone, a shared part of a name is no agreement either.
+  Document part = Doc(DocType::kClinicalNote, {4}, {{"patient.family_name", std::string("TORO")}});
+  EXPECT_FALSE(SamePatient(referral, part, false));
+  // Another birth date still makes another patient.
+  letter.fields["patient.birth_date"].value = std::string("1975-07-30");
+  EXPECT_FALSE(SamePatient(referral, letter, false));
+}
+
 TEST(Checklist, AGarbledLowConfidenceIdIsNoEvidenceOfAnotherPatient) {
   // The referral's name was not read and its member id came out garbled at 0.05; the
   // authorization letter of the same one-patient fax carries the diagnosis code.

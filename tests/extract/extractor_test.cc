@@ -483,6 +483,27 @@ TEST(ExtractorLines, ALabelEndingInAStrayMarkBeforeItsValueOnTheSameRowIsNoCellL
   EXPECT_EQ(Str(d, "patient.address.postal_code"), "78676");
 }
 
+TEST(ExtractorLines, ASectionHeadingUnderABlankLabelIsNoValue) {
+  // The authorization number left blank: the heading under it is not the number, and the
+  // item is missing, not invalid.
+  const PageResult page = MakePage({
+      {600, {{150, "Priority:"}, {300, "Routine"}}},
+      {640, {{150, "Authorization"}, {350, "Number:"}}},
+      {700, {{150, "Clinical"}, {290, "Summary"}}},
+      {740, Sentence(150, "Patient reports knee pain for three months.")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "authorization.number"), "<none>");
+  EXPECT_TRUE(std::find(d.review_reasons.begin(), d.review_reasons.end(), "invalid:authorization.number") ==
+              d.review_reasons.end());
+  // A value under the label is still read ("Authorization Number:" wrapped onto the next row).
+  const PageResult wrapped = MakePage({
+      {640, {{150, "Authorization"}, {350, "Number:"}}},
+      {670, {{150, "UM52960950"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {wrapped}), "authorization.number"), "UM52960950");
+}
+
 TEST(ExtractorLines, PrintedButUnreadableCoreItemsAreToldFromBlankOnes) {
   const PageResult page = MakePage({
       {200, Sentence(150, "REFERRAL FORM"), 36},
