@@ -198,62 +198,60 @@ OcrPage OcrEngine::RecognizePrepared(const PreparedPage& page) {
   return out;
 }
 
-void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
-  const std::vector<Box> regions = UnreadInk(bare, ReadBoxes(page_read.text, bare.scale), options_.gap_fill.regions);
-  if (regions.empty()) return;
+void OcrEngine::ReadRegions(const PreparedPage& page, int psm, int budget_ms, size_t count,
+                            const std::function<Box(size_t)>& region,
+                            const std::function<void(size_t, const PageText&, bool)>& take) {
   PinOpenMpToThisThread();
-  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.gap_fill.page_segmentation_mode));
-  api_->SetImage(bare.pix.get());
-  api_->SetSourceResolution(static_cast<int>(std::lround(bare.dpi)));
-  // One time budget for all the regions of the page, a quarter of the page's deadline.
+  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
+  api_->SetImage(page.pix.get());
+  api_->SetSourceResolution(static_cast<int>(std::lround(page.dpi)));
   const auto start = std::chrono::steady_clock::now();
-  const int budget_ms = options_.page_deadline_ms / 4;
-  for (const Box& region : regions) {
+  for (size_t k = 0; k < count; ++k) {
     const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     const int left_ms = budget_ms - static_cast<int>(spent.count());
     if (left_ms <= 0) break;
-    api_->SetRectangle(region.x, region.y, region.w, region.h);
+    const Box r = region(k);
+    if (r.empty()) continue;
+    api_->SetRectangle(r.x, r.y, r.w, r.h);
     tesseract::ETEXT_DESC monitor;
     monitor.set_deadline_msecs(left_ms);
     const int rc = api_->Recognize(&monitor);
     if (rc != 0 && !monitor.deadline_exceeded()) continue;
-    const PageText found = CollectText(api_.get(), bare.scale, options_.char_choice_iterations > 0);
-    page_read.gap_words += FillGaps(page_read.text, found, options_.gap_fill);
+    take(k, CollectText(api_.get(), page.scale, options_.char_choice_iterations > 0), rc == 0);
   }
   api_->Clear();
   api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
 }
 
+void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
+  const std::vector<Box> regions = UnreadInk(bare, ReadBoxes(page_read.text, bare.scale), options_.gap_fill.regions);
+  if (regions.empty()) return;
+  // One time budget for all the regions of the page, a quarter of the page's deadline.
+  ReadRegions(
+      bare, options_.gap_fill.page_segmentation_mode, options_.page_deadline_ms / 4, regions.size(),
+      [&](size_t k) { return regions[k]; },
+      [&](size_t, const PageText& found, bool) { page_read.gap_words += FillGaps(page_read.text, found, options_.gap_fill); });
+}
+
 void OcrEngine::RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read) {
   const std::vector<int> words = WordsToReread(page_read.text, options_.reread);
   if (words.empty()) return;
-  PinOpenMpToThisThread();
-  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.reread.page_segmentation_mode));
-  api_->SetImage(prepared.pix.get());
-  api_->SetSourceResolution(static_cast<int>(std::lround(prepared.dpi)));
   const int width = pixGetWidth(prepared.pix.get()), height = pixGetHeight(prepared.pix.get());
-  const auto start = std::chrono::steady_clock::now();
-  const int budget_ms = options_.page_deadline_ms / 8;
   std::vector<bool> changed_line(page_read.text.lines.size(), false);
-  for (int i : words) {
-    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
-    const int left_ms = budget_ms - static_cast<int>(spent.count());
-    if (left_ms <= 0) break;
-    Word& word = page_read.text.words[static_cast<size_t>(i)];
-    const auto [left_room, right_room] = RoomBeside(page_read.text, i);
-    const Box region = RereadRegion(word.box, prepared.scale, width, height, left_room, right_room);
-    if (region.empty()) continue;
-    api_->SetRectangle(region.x, region.y, region.w, region.h);
-    tesseract::ETEXT_DESC monitor;
-    monitor.set_deadline_msecs(left_ms);
-    if (api_->Recognize(&monitor) != 0) continue;
-    const PageText found = CollectText(api_.get(), prepared.scale, options_.char_choice_iterations > 0);
-    if (!TakeRereading(word, found, options_.reread)) continue;
-    ++page_read.reread_words;
-    if (word.line >= 0 && static_cast<size_t>(word.line) < changed_line.size()) changed_line[static_cast<size_t>(word.line)] = true;
-  }
-  api_->Clear();
-  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+  ReadRegions(
+      prepared, options_.reread.page_segmentation_mode, options_.page_deadline_ms / 8, words.size(),
+      [&](size_t k) {
+        const auto [left_room, right_room] = RoomBeside(page_read.text, words[k]);
+        return RereadRegion(page_read.text.words[static_cast<size_t>(words[k])].box, prepared.scale, width, height,
+                            left_room, right_room);
+      },
+      [&](size_t k, const PageText& found, bool complete) {
+        Word& word = page_read.text.words[static_cast<size_t>(words[k])];
+        if (!complete || !TakeRereading(word, found, options_.reread)) return;
+        ++page_read.reread_words;
+        if (word.line >= 0 && static_cast<size_t>(word.line) < changed_line.size())
+          changed_line[static_cast<size_t>(word.line)] = true;
+      });
   // The lines' text follows their words.
   for (size_t l = 0; l < changed_line.size(); ++l) {
     if (!changed_line[l]) continue;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -74,6 +75,12 @@ class OcrEngine {
   // identifiers or dates (reread.h) and keeps the surer reading; all of a page's words
   // share an eighth of the page deadline.
   void RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read);
+  // Reads `count` rectangles of `page` (pix coordinates) one by one in page segmentation
+  // mode `psm`, all sharing `budget_ms`: `region(k)` gives the k-th (an empty box is
+  // skipped) and `take(k, text, complete)` receives what was read, `complete` false when
+  // the deadline cut the reading short. The engine's own mode is restored after.
+  void ReadRegions(const PreparedPage& page, int psm, int budget_ms, size_t count, const std::function<Box(size_t)>& region,
+                   const std::function<void(size_t, const PageText&, bool)>& take);
   OcrOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
 };

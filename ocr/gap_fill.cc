@@ -1,15 +1,10 @@
 #include "ocr/gap_fill.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace faxintake::ocr {
 namespace {
-
-bool HasAlnum(const std::string& text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
-}
 
 int64_t Area(const Box& b) { return static_cast<int64_t>(std::max(0, b.w)) * std::max(0, b.h); }
 

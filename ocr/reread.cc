@@ -54,7 +54,7 @@ std::pair<int, int> RoomBeside(const PageText& text, int index) {
 bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options) {
   const Word* found = nullptr;
   for (const Word& w : reread.words) {
-    if (!std::any_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isalnum(c) != 0; })) continue;
+    if (!HasAlnum(w.text)) continue;
     if (found != nullptr) return false;  // read as two words: no longer the same unit
     found = &w;
   }

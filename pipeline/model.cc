@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace faxintake {
 
@@ -10,6 +11,10 @@ Box Union(const Box& a, const Box& b) {
   if (b.empty()) return a;
   const int x = std::min(a.x, b.x), y = std::min(a.y, b.y);
   return Box{x, y, std::max(a.right(), b.right()) - x, std::max(a.bottom(), b.bottom()) - y};
+}
+
+bool HasAlnum(const std::string& text) {
+  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
 }
 
 std::string PageText::Text() const {

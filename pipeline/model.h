@@ -62,6 +62,9 @@ struct Word {
   std::vector<Glyph> glyphs;
 };
 
+// True when `text` holds an ASCII letter or digit: a word, not a mark or a rule read as one.
+bool HasAlnum(const std::string& text);
+
 struct Line {
   std::string text;       // words joined by single spaces
   Box box;
