@@ -67,9 +67,6 @@ const std::string* StringField(const Document& d, const std::string& key) {
 // (a member id read as "HS9031375" at 0.05 beside "949032353" on the authorization letter).
 constexpr double kConflictConfidence = 0.5;
 
-// Identity evidence of a document: -1 conflict, 0 nothing comparable, +1 agreement.
-// Family names agree through one OCR slip per six letters ("GONZALE RIVERA" and
-// "GONZALEZ RIVERA"); other keys must be equal.
 // True when every word of `part` (split at spaces and hyphens) is a word of `whole`.
 bool WordsWithin(const std::string& part, const std::string& whole) {
   const auto words = [](const std::string& s) {
@@ -90,6 +87,9 @@ bool WordsWithin(const std::string& part, const std::string& whole) {
   return std::all_of(p.begin(), p.end(), [&](const std::string& t) { return std::find(w.begin(), w.end(), t) != w.end(); });
 }
 
+// Identity evidence of a document: -1 conflict, 0 nothing comparable, +1 agreement.
+// Family names agree through one OCR slip per six letters ("GONZALE RIVERA" and
+// "GONZALEZ RIVERA"); other keys must be equal.
 int Compare(const Document& a, const Document& b, const std::string& key) {
   const std::string* x = StringField(a, key);
   const std::string* y = StringField(b, key);

@@ -340,6 +340,20 @@ void NpiByCheckDigit(DocReader& r) {
   r.Add("referring.npi", *found);
 }
 
+// The identifier whose first word is at position `p` of `row`: the words and their text.
+// A letter prefix of up to four letters printed as a word of its own ("APD 681005936",
+// "EZK 289195523") takes the next word with it.
+std::pair<std::vector<int>, std::string> IdentifierAt(const PageLayout& page, const LayoutRow& row, size_t p) {
+  std::vector<int> words = {row.words[p]};
+  std::string text = page.word(row.words[p]).text;
+  const bool prefix = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); });
+  if (prefix && p + 1 < row.words.size()) {
+    words.push_back(row.words[p + 1]);
+    text += page.word(row.words[p + 1]).text;
+  }
+  return {words, text};
+}
+
 // A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD, JD: a row that starts
 // with such a word and goes on with an identifier of five digits or more (a letter prefix
 // may be a word of its own: "104 APD 681005936") holds the member id.
@@ -349,13 +363,7 @@ void CardIdAfterGarbledLabel(DocReader& r) {
     const PageLayout& page = r.layout(pi);
     for (const LayoutRow& row : page.rows()) {
       if (row.words.size() < 2 || !RE2::FullMatch(page.word(row.words[0]).text, garbled)) continue;
-      std::vector<int> words = {row.words[1]};
-      std::string text = page.word(row.words[1]).text;
-      const bool prefix = std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); });
-      if (prefix && row.words.size() >= 3 && text.size() <= 4) {
-        words.push_back(row.words[2]);
-        text += page.word(row.words[2]).text;
-      }
+      const auto [words, text] = IdentifierAt(page, row, 1);
       const Checked c = NormalizeIdentifier(text);
       const auto digits = std::count_if(c.value.begin(), c.value.end(), [](unsigned char ch) { return std::isdigit(ch); });
       if (!c.valid || digits < 5) continue;
@@ -383,14 +391,7 @@ void CardIdByPayerShape(DocReader& r) {
     const PageLayout& page = r.layout(pi);
     for (const LayoutRow& row : page.rows()) {
       for (size_t p = 0; p < row.words.size(); ++p) {
-        std::vector<int> words = {row.words[p]};
-        std::string text = page.word(row.words[p]).text;
-        // A letter prefix printed apart from the digits ("EZK 289195523").
-        const bool prefix = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isalpha(c); });
-        if (prefix && p + 1 < row.words.size()) {
-          words.push_back(row.words[p + 1]);
-          text += page.word(row.words[p + 1]).text;
-        }
+        const auto [words, text] = IdentifierAt(page, row, p);
         const Checked c = NormalizeIdentifier(text);
         if (!c.valid) continue;
         std::string id = c.value;

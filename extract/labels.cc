@@ -302,6 +302,15 @@ bool EndsWithColon(const std::string& text) {
   return c == ':' || c == ';' || c == '#';
 }
 
+// The end of the column holding the word at position `p` of `row`: the position of the
+// next word that starts a segment, or the row's length.
+int ColumnEnd(const PageLayout& page, const LayoutRow& row, int p) {
+  const int n = static_cast<int>(row.words.size());
+  int e = p + 1;
+  while (e < n && !page.StartsSegment(row.words[static_cast<size_t>(e)])) ++e;
+  return e;
+}
+
 // A section heading ("Clinical Summary", "INSURANCE INFORMATION") on the row
 // under a label printed with a colon and nothing after it: the label's value was left
 // blank; the heading is no value.
@@ -429,8 +438,7 @@ void LabelIndex::MatchLooseColumns() {
     int columns = 0;
     bool short_upper = true;
     for (int p = 0, n = static_cast<int>(row.words.size()); p < n;) {
-      int e = p + 1;
-      while (e < n && !page.StartsSegment(row.words[static_cast<size_t>(e)])) ++e;
+      const int e = ColumnEnd(page, row, p);
       ++columns;
       short_upper &= e - p <= 3;
       for (int q = p; q < e; ++q)
@@ -452,8 +460,7 @@ void LabelIndex::MatchLooseColumns() {
         h.cell = true;
         // A cell label matched by its first word only ("DATE" of "DATE OF ble bE"): the
         // whole cell label, when it reads closer to another label, is that one.
-        int e = h.last + 1;
-        while (e < static_cast<int>(row.words.size()) && !page.StartsSegment(row.words[static_cast<size_t>(e)])) ++e;
+        const int e = ColumnEnd(page, row, h.last);
         if (e - 1 == h.last || e - h.first > 4) continue;
         std::string text;
         for (int q = h.first; q < e; ++q)
@@ -469,8 +476,7 @@ void LabelIndex::MatchLooseColumns() {
     // Every column of the row not yet a label, in upper case and short, is tried.
     const int n = static_cast<int>(row.words.size());
     for (int p = 0; p < n;) {
-      int e = p + 1;
-      while (e < n && !page.StartsSegment(row.words[static_cast<size_t>(e)])) ++e;
+      const int e = ColumnEnd(page, row, p);
       bool covered = false;
       std::string text;
       for (int q = p; q < e; ++q) {
@@ -586,14 +592,8 @@ std::vector<int> LabelIndex::BelowWords(const LabelHit& hit) const {
     }
   }
   // A cell ends where the next column of its row of labels starts, read as a label or not.
-  if (hit.cell) {
-    for (int p = hit.last + 1; p < static_cast<int>(row.words.size()); ++p) {
-      const int wi = row.words[static_cast<size_t>(p)];
-      if (!page_->StartsSegment(wi)) continue;
-      right = std::min(right, page_->word(wi).box.x - h / 2);
-      break;
-    }
-  }
+  if (const int next = ColumnEnd(*page_, row, hit.last); hit.cell && next < static_cast<int>(row.words.size()))
+    right = std::min(right, page_->word(row.words[static_cast<size_t>(next)]).box.x - h / 2);
   const int max_gap = h * 5 / 2 + 4;
   for (int r = hit.row + 1; r < static_cast<int>(page_->rows().size()); ++r) {
     const LayoutRow& below = page_->row(r);
