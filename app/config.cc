@@ -148,6 +148,9 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   ASSIGN_OR_RETURN(ocr.reread.enabled, Get<bool>(o["reread_identifiers"], path, "ocr.reread_identifiers", ocr.reread.enabled));
   ASSIGN_OR_RETURN(ocr.reread.below, Get<double>(o["reread_below"], path, "ocr.reread_below", ocr.reread.below));
   if (auto r = CheckRange(ocr.reread.below, 0, 1, path, "ocr.reread_below"); !r) return std::unexpected(r.error());
+  ASSIGN_OR_RETURN(ocr.second_language, Get<std::string>(o["second_model"], path, "ocr.second_model", ocr.second_language));
+  ASSIGN_OR_RETURN(ocr.second_tessdata_dir,
+                   Get<std::string>(o["second_model_dir"], path, "ocr.second_model_dir", ocr.second_tessdata_dir));
   double deadline_s = ocr.page_deadline_ms / 1000.0;
   ASSIGN_OR_RETURN(deadline_s, Get<double>(o["page_deadline_seconds"], path, "ocr.page_deadline_seconds", deadline_s));
   if (auto r = CheckRange(deadline_s, 0.1, 3600, path, "ocr.page_deadline_seconds"); !r) return std::unexpected(r.error());

@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include "ocr/gap_fill.h"
 #include "pipeline/log.h"
@@ -133,6 +134,7 @@ OcrEngine::OcrEngine(const OcrOptions& options) : options_(options), api_(new te
 
 OcrEngine::~OcrEngine() {
   if (api_) api_->End();
+  if (second_) second_->End();
 }
 
 Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) {
@@ -153,6 +155,15 @@ Result<std::unique_ptr<OcrEngine>> OcrEngine::Create(const OcrOptions& options) 
     engine->api_->SetVariable("lstm_choice_iterations", std::to_string(options.char_choice_iterations).c_str());
   }
   engine->api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options.page_segmentation_mode));
+  if (!options.second_language.empty()) {
+    const std::string& dir = options.second_tessdata_dir.empty() ? std::string(FAXINTAKE_MODEL_DIR) : options.second_tessdata_dir;
+    engine->second_.reset(new tesseract::TessBaseAPI);
+    if (engine->second_->Init(dir.c_str(), options.second_language.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+      return MakeError(ErrorCode::kFailedPrecondition, "ocr_model_missing",
+                       "cannot load the second Tesseract model '" + options.second_language + "' from " + dir);
+    }
+    engine->second_->SetVariable("debug_file", "/dev/null");
+  }
   return engine;
 }
 
@@ -198,13 +209,13 @@ OcrPage OcrEngine::RecognizePrepared(const PreparedPage& page) {
   return out;
 }
 
-void OcrEngine::ReadRegions(const PreparedPage& page, int psm, int budget_ms, size_t count,
+void OcrEngine::ReadRegions(tesseract::TessBaseAPI* api, const PreparedPage& page, int psm, int budget_ms, size_t count,
                             const std::function<Box(size_t)>& region,
                             const std::function<void(size_t, const PageText&, bool)>& take) {
   PinOpenMpToThisThread();
-  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
-  api_->SetImage(page.pix.get());
-  api_->SetSourceResolution(static_cast<int>(std::lround(page.dpi)));
+  api->SetPageSegMode(static_cast<tesseract::PageSegMode>(psm));
+  api->SetImage(page.pix.get());
+  api->SetSourceResolution(static_cast<int>(std::lround(page.dpi)));
   const auto start = std::chrono::steady_clock::now();
   for (size_t k = 0; k < count; ++k) {
     const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
@@ -212,15 +223,15 @@ void OcrEngine::ReadRegions(const PreparedPage& page, int psm, int budget_ms, si
     if (left_ms <= 0) break;
     const Box r = region(k);
     if (r.empty()) continue;
-    api_->SetRectangle(r.x, r.y, r.w, r.h);
+    api->SetRectangle(r.x, r.y, r.w, r.h);
     tesseract::ETEXT_DESC monitor;
     monitor.set_deadline_msecs(left_ms);
-    const int rc = api_->Recognize(&monitor);
+    const int rc = api->Recognize(&monitor);
     if (rc != 0 && !monitor.deadline_exceeded()) continue;
-    take(k, CollectText(api_.get(), page.scale, options_.char_choice_iterations > 0), rc == 0);
+    take(k, CollectText(api, page.scale, options_.char_choice_iterations > 0), rc == 0);
   }
-  api_->Clear();
-  api_->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
+  api->Clear();
+  if (api == api_.get()) api->SetPageSegMode(static_cast<tesseract::PageSegMode>(options_.page_segmentation_mode));
 }
 
 void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
@@ -228,7 +239,7 @@ void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
   if (regions.empty()) return;
   // One time budget for all the regions of the page, a quarter of the page's deadline.
   ReadRegions(
-      bare, options_.gap_fill.page_segmentation_mode, options_.page_deadline_ms / 4, regions.size(),
+      api_.get(), bare, options_.gap_fill.page_segmentation_mode, options_.page_deadline_ms / 4, regions.size(),
       [&](size_t k) { return regions[k]; },
       [&](size_t, const PageText& found, bool) { page_read.gap_words += FillGaps(page_read.text, found, options_.gap_fill); });
 }
@@ -237,21 +248,33 @@ void OcrEngine::RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_re
   const std::vector<int> words = WordsToReread(page_read.text, options_.reread);
   if (words.empty()) return;
   const int width = pixGetWidth(prepared.pix.get()), height = pixGetHeight(prepared.pix.get());
+  std::vector<Box> regions;
+  for (int index : words) {
+    const auto [left_room, right_room] = RoomBeside(page_read.text, index);
+    regions.push_back(RereadRegion(page_read.text.words[static_cast<size_t>(index)].box, prepared.scale, width, height,
+                                   left_room, right_room));
+  }
+  // Each word alone by the page's model, then by the second model; one budget each.
+  std::vector<std::optional<PageText>> alone(words.size()), second(words.size());
+  const auto read_with = [&](tesseract::TessBaseAPI* api, std::vector<std::optional<PageText>>& out) {
+    ReadRegions(
+        api, prepared, options_.reread.page_segmentation_mode, options_.page_deadline_ms / 8, words.size(),
+        [&](size_t k) { return regions[k]; },
+        [&](size_t k, const PageText& found, bool complete) {
+          if (complete) out[k] = found;
+        });
+  };
+  read_with(api_.get(), alone);
+  if (second_) read_with(second_.get(), second);
   std::vector<bool> changed_line(page_read.text.lines.size(), false);
-  ReadRegions(
-      prepared, options_.reread.page_segmentation_mode, options_.page_deadline_ms / 8, words.size(),
-      [&](size_t k) {
-        const auto [left_room, right_room] = RoomBeside(page_read.text, words[k]);
-        return RereadRegion(page_read.text.words[static_cast<size_t>(words[k])].box, prepared.scale, width, height,
-                            left_room, right_room);
-      },
-      [&](size_t k, const PageText& found, bool complete) {
-        Word& word = page_read.text.words[static_cast<size_t>(words[k])];
-        if (!complete || !TakeRereading(word, found, options_.reread)) return;
-        ++page_read.reread_words;
-        if (word.line >= 0 && static_cast<size_t>(word.line) < changed_line.size())
-          changed_line[static_cast<size_t>(word.line)] = true;
-      });
+  for (size_t k = 0; k < words.size(); ++k) {
+    if (!alone[k]) continue;
+    Word& word = page_read.text.words[static_cast<size_t>(words[k])];
+    if (!TakeRereading(word, *alone[k], options_.reread, second[k] ? &*second[k] : nullptr)) continue;
+    ++page_read.reread_words;
+    if (word.line >= 0 && static_cast<size_t>(word.line) < changed_line.size())
+      changed_line[static_cast<size_t>(word.line)] = true;
+  }
   // The lines' text follows their words.
   for (size_t l = 0; l < changed_line.size(); ++l) {
     if (!changed_line[l]) continue;

@@ -37,6 +37,12 @@ struct OcrOptions {
   CleanupOptions cleanup;
   GapFillOptions gap_fill;
   RereadOptions reread;
+  // A second model for the re-reading of identifiers (reread.h), in its own tessdata
+  // directory (empty: the one the build writes, see ocr/CMakeLists.txt). Debian's
+  // Latin-script model, trained apart from `language`'s, errs elsewhere: it read
+  // 7Y79NK6NF65 at 0.90 where the first read 7Y70NKENF6S. Empty language: none.
+  std::string second_language = "Latin";
+  std::string second_tessdata_dir;
 };
 
 // What OCR made of one page: words in the upright page's pixel coordinates.
@@ -72,17 +78,21 @@ class OcrEngine {
   // regions of a page share a quarter of the page deadline.
   void FillRuledGaps(const PreparedPage& bare, OcrPage& page_read);
   // Reads again, each alone as one line, the low-confidence words that look like
-  // identifiers or dates (reread.h) and keeps the surer reading; all of a page's words
-  // share an eighth of the page deadline.
+  // identifiers or dates (reread.h), with the page's model and with the second model, and
+  // keeps a new reading two readings support (TakeRereading); each model's readings of a
+  // page share an eighth of the page deadline.
   void RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read);
-  // Reads `count` rectangles of `page` (pix coordinates) one by one in page segmentation
-  // mode `psm`, all sharing `budget_ms`: `region(k)` gives the k-th (an empty box is
-  // skipped) and `take(k, text, complete)` receives what was read, `complete` false when
-  // the deadline cut the reading short. The engine's own mode is restored after.
-  void ReadRegions(const PreparedPage& page, int psm, int budget_ms, size_t count, const std::function<Box(size_t)>& region,
+  // Reads with `api` (api_ or second_) `count` rectangles of `page` (pix coordinates)
+  // one by one in page segmentation mode `psm`, all sharing `budget_ms`: `region(k)` gives
+  // the k-th (an empty box is skipped) and `take(k, text, complete)` receives what was
+  // read, `complete` false when the deadline cut the reading short. api_'s own mode is
+  // restored after.
+  void ReadRegions(tesseract::TessBaseAPI* api, const PreparedPage& page, int psm, int budget_ms, size_t count,
+                   const std::function<Box(size_t)>& region,
                    const std::function<void(size_t, const PageText&, bool)>& take);
   OcrOptions options_;
   std::unique_ptr<tesseract::TessBaseAPI> api_;
+  std::unique_ptr<tesseract::TessBaseAPI> second_;  // second_language's model, or none
 };
 
 // A fixed set of engines, created up front (model loading costs ~0.1 s each).

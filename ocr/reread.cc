@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <string>
+#include <string_view>
 
 namespace faxintake::ocr {
 
@@ -51,27 +53,110 @@ std::pair<int, int> RoomBeside(const PageText& text, int index) {
   return {left, right};
 }
 
-bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options) {
+namespace {
+
+// The only word of `text` holding a letter or digit; nullptr when none or several (read as
+// two words: no longer the same unit).
+const Word* OnlyWord(const PageText& text) {
   const Word* found = nullptr;
-  for (const Word& w : reread.words) {
+  for (const Word& w : text.words) {
     if (!HasAlnum(w.text)) continue;
-    if (found != nullptr) return false;  // read as two words: no longer the same unit
+    if (found != nullptr) return nullptr;
     found = &w;
   }
-  if (found == nullptr || found->text == word.text || found->confidence < word.confidence + options.margin) return false;
-  // Both readings must hold the change: every character read differently alone was one
-  // the engine weighed for that place in the first reading (a 0 second to a 9). A reading
-  // of another length (a thin 1 lost at the cut's edge) is no such agreement.
-  if (found->text.size() != word.text.size() || word.glyphs.size() != word.text.size()) return false;
+  return found;
+}
+
+// True when every character of `text` that is no letter or digit is punctuation printed
+// in identifiers and dates; a $ or a § is a letter or digit misread ("$ZA525589319" for
+// SZA525589319), and two readings without it do not agree on a letter.
+bool PlainPunctuation(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-/.,:()#").find(c) != std::string_view::npos;
+  });
+}
+
+// Letters (upper case) and digits of `text`.
+std::string Spelled(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text)
+    if (std::isalnum(c)) out += static_cast<char>(std::toupper(c));
+  return out;
+}
+
+// True when the second model's reading (`spelled`, as many letters and digits as `word`)
+// changes `word` only as the usual confusions go: a digit for a letter (an O for a 0, an S
+// for a 5), or a character the first reading weighed for that place (Word::glyphs). A
+// letter for a digit only extends a leading letter prefix ("345.909" as J45.909), and
+// only when weighed at 0.2 or more: the second model reads some 0s as D.
+bool ChangesPlausible(const Word& word, const std::string& spelled) {
+  const bool has_glyphs = word.glyphs.size() == word.text.size();
+  size_t k = 0;
+  bool prefix = true;  // every character so far, as changed, is a letter
   for (size_t i = 0; i < word.text.size(); ++i) {
-    if (found->text[i] == word.text[i]) continue;
-    const auto& choices = word.glyphs[i].choices;
-    if (std::none_of(choices.begin(), choices.end(), [&](const CharChoice& c) { return c.c == found->text[i]; }))
-      return false;
+    const unsigned char c = static_cast<unsigned char>(word.text[i]);
+    if (!std::isalnum(c)) continue;
+    const char meant = spelled[k++];
+    const bool letter = std::isalpha(static_cast<unsigned char>(meant)) != 0;
+    const bool changed = std::toupper(c) != meant;
+    if (changed) {
+      const auto weighed = [&](float at_least) {
+        if (!has_glyphs) return false;
+        const auto& choices = word.glyphs[i].choices;
+        return std::any_of(choices.begin(), choices.end(),
+                           [&](const CharChoice& x) { return std::toupper(x.c) == meant && x.confidence >= at_least; });
+      };
+      bool ok;
+      if (std::isdigit(c) && letter) ok = prefix && weighed(0.2f);
+      else if (std::isalpha(c) && !letter) ok = true;
+      else ok = weighed(0.0f);
+      if (!ok) return false;
+    }
+    prefix = prefix && letter;
   }
+  return true;
+}
+
+// `word` becomes `with`, keeping its line.
+void Replace(Word& word, const Word& with) {
   const int line = word.line;
-  word = *found;
+  word = with;
   word.line = line;
+}
+
+}  // namespace
+
+bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
+  const Word* found = OnlyWord(reread);
+  const Word* other = second != nullptr ? OnlyWord(*second) : nullptr;
+  // The second model alone, sure where the page's model was not, reading as many letters
+  // and digits, unless the first model's reading alone confirms the word.
+  const bool alone_confirms = found != nullptr && Spelled(found->text) == Spelled(word.text);
+  if (other != nullptr && !alone_confirms && PlainPunctuation(other->text) && other->confidence >= options.second_sure &&
+      other->confidence >= word.confidence + options.second_margin &&
+      Spelled(other->text).size() == Spelled(word.text).size() && Spelled(other->text) != Spelled(word.text) &&
+      ChangesPlausible(word, Spelled(other->text))) {
+    Replace(word, *other);
+    return true;
+  }
+  if (found == nullptr || found->text == word.text) return false;
+  const bool models_agree = other != nullptr && PlainPunctuation(found->text) && PlainPunctuation(other->text) &&
+                            Spelled(other->text) == Spelled(found->text) &&
+                            Spelled(found->text) != Spelled(word.text);
+  if (!models_agree) {
+    if (found->confidence < word.confidence + options.margin) return false;
+    // Both readings must hold the change: every character read differently alone was one
+    // the engine weighed for that place in the first reading (a 0 second to a 9). A
+    // reading of another length (a thin 1 lost at the cut's edge) is no such agreement.
+    if (found->text.size() != word.text.size() || word.glyphs.size() != word.text.size()) return false;
+    for (size_t i = 0; i < word.text.size(); ++i) {
+      if (found->text[i] == word.text[i]) continue;
+      const auto& choices = word.glyphs[i].choices;
+      if (std::none_of(choices.begin(), choices.end(), [&](const CharChoice& c) { return c.c == found->text[i]; }))
+        return false;
+    }
+  }
+  Replace(word, *found);
   return true;
 }
 

@@ -1,9 +1,10 @@
 // A second look at the words that carry identifiers: a member id, an authorization number,
 // an NPI or a date read with low confidence is read again alone, as one line of text cut
-// from the page. Read inside its line, a word's characters are weighed with their
-// neighbours' context and the line's baseline; read alone, a clean "PA-0032-300619" that
-// the page reading gave as "PA-9032-300619" at 0.52 (the 0 second for the 9) comes out
-// right at 0.82. The second reading is kept only where both readings support it.
+// from the page, by the page's model and by a second model trained apart. Read inside its
+// line, a word's characters are weighed with their neighbours' context and the line's
+// baseline; read alone, a clean "PA-0032-300619" that the page reading gave as
+// "PA-9032-300619" at 0.52 (the 0 second for the 9) comes out right at 0.82. A new
+// reading is kept only where two readings support it (TakeRereading).
 //
 // Thread-safety: pure functions over values.
 #pragma once
@@ -23,6 +24,10 @@ struct RereadOptions {
   int min_alnum = 5;
   int max_words = 30;          // per page, least confident first
   int page_segmentation_mode = 7;  // one line of text
+  // The second model's reading alone replaces the word when this sure, and surer than the
+  // word's first reading by second_margin.
+  double second_sure = 0.85;
+  double second_margin = 0.1;
 };
 
 // The indexes of the words of `text` to read again: at least `min_alnum` letters and
@@ -41,11 +46,21 @@ Box RereadRegion(const Box& word, double scale, int width, int height, int left_
 // pixels; 1 << 20 where it has none), for RereadRegion.
 std::pair<int, int> RoomBeside(const PageText& text, int index);
 
-// Replaces `word` by the reading of its region when that reading is one word holding a
-// letter or digit, of the same length, read with at least `margin` more confidence, and
-// every character it reads differently was among the engine's alternatives for that
-// character in the first reading (Word::glyphs). The word keeps its line. Returns whether
-// it was replaced.
-bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options = {});
+// Replaces `word` by a reading of its region alone, keeping the word's line; returns
+// whether it did. `reread` is the page's model's reading, `second` (optional) a second
+// model's. Readings count when they are one word holding a letter or digit. In order:
+//  - the second model's reading, when that model is sure (second_sure, and second_margin
+//    surer than the word), reads as many letters and digits, the first model's reading
+//    alone does not confirm the word as read, and every change is a usual confusion: a
+//    digit for a letter, a character the first reading weighed there (Word::glyphs), a
+//    letter for a digit only in a leading prefix and weighed at 0.2 or more (the second
+//    model reads some 0s as D);
+//  - the first model's reading, when the second model's spells the same letters and
+//    digits and the word does not (two models agree, also on another length: XXX18498495
+//    read alone as XX18498495 by both);
+//  - the first model's reading, when it is of the same length, at least `margin` surer,
+//    and every character it reads differently was among the first reading's alternatives.
+bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options = {},
+                   const PageText* second = nullptr);
 
 }  // namespace faxintake::ocr

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config bc time
   # OCR and imaging
-  libtesseract-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd libleptonica-dev
+  libtesseract-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd tesseract-ocr-script-latn libleptonica-dev
   libtiff-dev libpoppler-cpp-dev
   # storage, crypto, network
   librocksdb-dev libssl-dev libcurl4-openssl-dev

@@ -68,6 +68,19 @@ TEST(Config, IdentifierRereadingIsReadAndCanBeTurnedOff) {
   EXPECT_NE(bad.error().message.find("ocr.reread_below"), std::string::npos);
 }
 
+TEST(Config, SecondModelIsReadAndCanBeTurnedOff) {
+  TempDir dir;
+  auto c = LoadConfig(WriteConfig(dir.path(), {}));
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  EXPECT_EQ(c->processor.ocr.second_language, "Latin");
+  EXPECT_EQ(c->processor.ocr.second_tessdata_dir, "");
+  TempDir off_dir;
+  auto off = LoadConfig(WriteConfig(off_dir.path(), {{"second_model: Latin", "second_model: \"\"\n  second_model_dir: /opt/models"}}));
+  ASSERT_TRUE(off.has_value()) << off.error().message;
+  EXPECT_EQ(off->processor.ocr.second_language, "");
+  EXPECT_EQ(off->processor.ocr.second_tessdata_dir, "/opt/models");
+}
+
 TEST(Config, MatchThresholdsAndRetentionDaysAreRead) {
   TempDir dir;
   auto c = LoadConfig(WriteConfig(dir.path(), {{"auto_threshold: 10.0", "auto_threshold: 12.5"},

@@ -289,6 +289,40 @@ TEST(OcrEngine, MissingLanguageIsAClearError) {
   EXPECT_EQ(engine.error().reason, "ocr_model_missing");
 }
 
+TEST(OcrEngine, AMissingSecondModelIsAClearErrorNamingItsDirectory) {
+  OcrOptions options;
+  options.second_tessdata_dir = "/nonexistent/tessdata";
+  auto engine = OcrEngine::Create(options);
+  ASSERT_FALSE(engine.has_value());
+  EXPECT_EQ(engine.error().reason, "ocr_model_missing");
+  EXPECT_NE(engine.error().message.find("/nonexistent/tessdata"), std::string::npos);
+}
+
+// A clean fine-resolution referral (samples/set/s0007.tif, page 2): the authorization
+// number HK00526629 read "HKO90526629" inside its line comes out right only where the
+// second model's reading of the word alone agrees with the first model's.
+TEST(OcrEngine, TwoModelsAgreeingOnAWordReadAloneReplaceIt) {
+  const std::string path = (testing::SourceDir() / "samples/set/s0007.tif").string();
+  PixPtr pix(pixReadTiff(path.c_str(), 1));
+  ASSERT_TRUE(pix) << path;
+  const Raster page = PixToRaster(pix.get(), 204, 196);
+  const auto has = [](const PageText& text, const std::string& word) {
+    return std::any_of(text.words.begin(), text.words.end(), [&](const Word& w) { return w.text == word; });
+  };
+  auto two = OcrEngine::Create(OcrOptions{});
+  ASSERT_TRUE(two.has_value()) << two.error().message;
+  auto read = (*two)->Recognize(page);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_TRUE(has(read->text, "HK00526629"));
+  OcrOptions one;
+  one.second_language.clear();
+  auto single = OcrEngine::Create(one);
+  ASSERT_TRUE(single.has_value());
+  auto alone = (*single)->Recognize(page);
+  ASSERT_TRUE(alone.has_value());
+  EXPECT_FALSE(has(alone->text, "HK00526629"));
+}
+
 TEST(EnginePool, RecognizesPagesFromSeveralThreadsAtOnce) {
   auto pool = MakePool(2);
   ASSERT_TRUE(pool);

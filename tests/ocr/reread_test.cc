@@ -104,5 +104,101 @@ TEST(Reread, TheSurerReadingBothReadingsSupportReplacesTheWordWhichKeepsItsLine)
   EXPECT_EQ(word.box.x, 604);
 }
 
+
+// A word with each character's alternatives: `weighed` maps positions to (character, confidence).
+Word WithGlyphs(const std::string& text, float confidence, std::vector<std::pair<size_t, CharChoice>> weighed = {}) {
+  Word w = W(text, confidence, {603, 1454, 232, 18}, 4);
+  for (size_t i = 0; i < text.size(); ++i) {
+    Glyph g;
+    g.text = std::string(1, text[i]);
+    g.choices.push_back({text[i], 0.9f});
+    for (const auto& [at, choice] : weighed)
+      if (at == i) g.choices.push_back(choice);
+    w.glyphs.push_back(g);
+  }
+  return w;
+}
+
+TEST(Reread, TwoModelsReadingTheWordAloneAlikeReplaceItEvenAtAnotherLength) {
+  // s0080 of seed 19: "XX18498495" read XXX18498495 inside its line, XX18498495 by both
+  // models alone.
+  Word word = WithGlyphs("XXX18498495", 0.42f);
+  const PageText alone = Page({W("XX18498495", 0.30f)});
+  EXPECT_FALSE(TakeRereading(word, alone));  // one model alone, another length: kept
+  EXPECT_EQ(word.text, "XXX18498495");
+  EXPECT_FALSE(TakeRereading(word, alone, {}, nullptr));
+  // The second model reads otherwise: kept.
+  const PageText other = Page({W("XX1849B495", 0.8f)});
+  EXPECT_FALSE(TakeRereading(word, alone, {}, &other));
+  // Both alike (punctuation aside): the first model's reading alone replaces the word.
+  const PageText same = Page({W("XX18498495.", 0.6f)});
+  ASSERT_TRUE(TakeRereading(word, alone, {}, &same));
+  EXPECT_EQ(word.text, "XX18498495");
+  EXPECT_EQ(word.line, 4);
+  // Alike only without a letter read as a mark (s0048 of seed 9: SZA525589319 read alone
+  // as $ZA525589319 and §ZA525589319): kept.
+  Word s_word = WithGlyphs("S$ZA525589319", 0.32f);
+  const PageText dollar = Page({W("$ZA525589319", 0.73f)});
+  const PageText section = Page({W("\u00a7ZA525589319", 0.30f)});
+  EXPECT_FALSE(TakeRereading(s_word, dollar, {}, &section));
+  EXPECT_EQ(s_word.text, "S$ZA525589319");
+  // Both alike but alike the word too (letters and digits): nothing to change.
+  Word same_word = WithGlyphs("XX-18498495", 0.42f);
+  EXPECT_FALSE(TakeRereading(same_word, alone, {}, &same));
+}
+
+TEST(Reread, TheSecondModelSureAloneReplacesTheWordWhenItChangesOnlyLookAlikes) {
+  // s0089 of seed 19: an MBI read 7Y7ONKENF6S inside its line and TY7ONKENF65S alone by
+  // the first model, 7Y79NK6NF65 at 0.90 by the second: letters for digits, and the 9 for
+  // the O weighed by the first reading.
+  Word word = WithGlyphs("7Y7ONKENF6S", 0.40f, {{3, {'9', 0.3f}}});
+  const PageText alone = Page({W("TY7ONKENF65S", 0.22f)});
+  const PageText sure = Page({W("7Y79NK6NF65", 0.90f)});
+  ASSERT_TRUE(TakeRereading(word, alone, {}, &sure));
+  EXPECT_EQ(word.text, "7Y79NK6NF65");
+  EXPECT_FLOAT_EQ(word.confidence, 0.90f);
+  EXPECT_EQ(word.line, 4);
+  // Not sure enough, or not surer than the word by the margin: kept.
+  Word unsure_case = WithGlyphs("7Y7ONKENF6S", 0.40f, {{3, {'9', 0.3f}}});
+  const PageText unsure = Page({W("7Y79NK6NF65", 0.80f)});
+  EXPECT_FALSE(TakeRereading(unsure_case, alone, {}, &unsure));
+  Word sure_word = WithGlyphs("7Y7ONKENF6S", 0.84f, {{3, {'9', 0.3f}}});
+  EXPECT_FALSE(TakeRereading(sure_word, alone, {}, &sure));
+  // A digit for another digit the first reading never weighed there: kept.
+  Word unweighed = WithGlyphs("7Y70NKENF6S", 0.40f);
+  EXPECT_FALSE(TakeRereading(unweighed, alone, {}, &sure));
+  Word weighed = WithGlyphs("7Y70NKENF6S", 0.40f, {{3, {'9', 0.05f}}});
+  EXPECT_TRUE(TakeRereading(weighed, alone, {}, &sure));
+  // The first model's reading alone confirms the word (361.555.0156 twice, 0150 by the
+  // second model at 0.90): kept.
+  Word confirmed = WithGlyphs("361.555.0156", 0.73f, {{11, {'0', 0.4f}}});
+  const PageText again = Page({W("361.555.0156", 0.83f)});
+  const PageText zero = Page({W("361.555.0150", 0.90f)});
+  EXPECT_FALSE(TakeRereading(confirmed, again, {}, &zero));
+  EXPECT_EQ(confirmed.text, "361.555.0156");
+  // Another count of letters and digits: kept.
+  Word shorter = WithGlyphs("7Y7ONKENF6S", 0.40f, {{3, {'9', 0.3f}}});
+  const PageText longer = Page({W("7Y79NK6NF655", 0.95f)});
+  EXPECT_FALSE(TakeRereading(shorter, alone, {}, &longer));
+}
+
+TEST(Reread, TheSecondModelTurnsADigitIntoALetterOnlyInALeadingPrefixTheFirstWeighed) {
+  const PageText alone = Page({W("-", 0.2f)});
+  // The second model reads some 0s as D: 9403323673 as 94D3323673, though the first
+  // reading weighed a D there closely.
+  Word phone = WithGlyphs("9403323673", 0.79f, {{2, {'D', 0.82f}}});
+  const PageText d = Page({W("94D3323673", 0.89f)});
+  EXPECT_FALSE(TakeRereading(phone, alone, {}, &d));
+  EXPECT_EQ(phone.text, "9403323673");
+  // A code's leading letter read as a digit (345.909 for J45.909), weighed by the first.
+  Word code = WithGlyphs("345.909", 0.6f, {{0, {'J', 0.61f}}});
+  const PageText j = Page({W("J45.909", 0.89f)});
+  ASSERT_TRUE(TakeRereading(code, alone, {}, &j));
+  EXPECT_EQ(code.text, "J45.909");
+  // Weighed too faintly: kept.
+  Word faint = WithGlyphs("345.909", 0.6f, {{0, {'J', 0.1f}}});
+  EXPECT_FALSE(TakeRereading(faint, alone, {}, &j));
+}
+
 }  // namespace
 }  // namespace faxintake::ocr
