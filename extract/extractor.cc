@@ -1289,6 +1289,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdAfterGarbledLabel(r);
       if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdByPayerShape(r);
       if (doc.type == DocType::kReferral && !r.Has("referring.npi")) NpiByCheckDigit(r);
+      if (doc.type != DocType::kInsuranceCard && !r.HasValid("authorization.number")) ReadAuthorizationNumberNarrative(r);
       break;
     default:
       break;

@@ -166,10 +166,15 @@ void ReadInsurance(DocReader& r) {
   }
 }
 
-void ReadAuthorization(DocReader& r) {
+}  // namespace
+
+// "authorization number is PA-2026-123456" in running text, also through the slips OCR
+// makes in its words ("atthorization number", "authorization munber is NH42096 347", a #
+// read as 4 before a colon: "Authorization 4: _ A904068925").
+void ReadAuthorizationNumberNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 auth(
-      R"((?i)\b(?:authorization|auth|reference|approval)\s*(?:number|#|no\.?)\s*(?:is\s+|was\s+|[1l|t]s\s+)?[:#]?\s*)");
+      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|auth|reference|approval)\s*(?:[nm][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t]s\s+)?[:#]?[\s_]*)");
   re2::StringPiece in(flow);
   while (RE2::FindAndConsume(&in, auth)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
@@ -180,6 +185,8 @@ void ReadAuthorization(DocReader& r) {
     return;
   }
 }
+
+namespace {
 
 void ReadPriority(DocReader& r) {
   static const RE2 stat(R"((?i)\b(this\s+(?:referral\s+)?is\s+stat|stat\s+referral)\b)");
@@ -328,7 +335,7 @@ void ReadReferralLetter(DocReader& r) {
   ReadSpecialty(r);
   ReadCodes(r);
   ReadInsurance(r);
-  ReadAuthorization(r);
+  ReadAuthorizationNumberNarrative(r);
   ReadPriority(r);
   ReadSignature(r);
   ReadNpi(r);

@@ -119,6 +119,10 @@ void ReadReferralLetter(DocReader& r);
 // "member ID W123456789" in running text, or after a garbled label; for documents whose
 // labeled member id was not read.
 void ReadMemberIdNarrative(DocReader& r);
+// "authorization number is PA-2026-123456" in running text or after a label OCR garbled
+// ("atthorization number", "Authorization 4:"); for letters, and for documents whose
+// labeled authorization number was not read.
+void ReadAuthorizationNumberNarrative(DocReader& r);
 // "has been approved" / "denied" / "is pending" in a determination letter.
 void ReadAuthorizationNarrative(DocReader& r);
 

@@ -434,6 +434,40 @@ TEST(ExtractorPriorAuth, DashesAfterLabelsAndABirthDateWhoseSlashesNoiseBroke) {
   EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "N39.0");
 }
 
+// Seeds 22 and 24: an authorization number printed but unread, flagged missing.
+TEST(ExtractorPriorAuth, AnAuthorizationNumberWhoseHashWasReadAsFour) {
+  const PageResult page = MakePage({
+      {200, {{300, "PRIOR"}, {420, "AUTHORIZATION"}, {640, "DETERMINATION"}}, 40},
+      {300, {{150, "Member:"}, {280, "_"}, {310, "Baker,"}, {400, "Kimberly"}}},
+      {340, {{150, "Authorization"}, {330, "4:"}, {370, "_"}, {400, "A904068925"}}},
+      {380, {{150, "Status:"}, {280, "_"}, {310, "APPROVED"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "authorization.number"), "A904068925");
+}
+
+TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
+  const PageResult next_line = MakePage({
+      {200, Sentence(100, "Dear Dr. Foster,")},
+      {240, Sentence(100, "I am referring my patient Kathleen R. Gomez (DOB 1946-02-12) to your Gastroenterology clinic.")},
+      {280, Sentence(100, "She is covered by UnitedHealthcare, member ID 567767214, Prior authorization has been obtained, atthorization number")},
+      {320, Sentence(100, "1176629895. ,")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {next_line}), "authorization.number"), "1176629895");
+  const PageResult split = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {240, Sentence(100, "I am referring my patient Jennifer Schmidt (DOB 1940-06-23) to your Neurology clinic.")},
+      {280, Sentence(100, "She is covered by Cigna, member ID U2804327703. The authorization munber is NH42096 347. This referral is")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {split}), "authorization.number"), "NH42096347");
+  // Words after the lead-in that are no number: nothing.
+  const PageResult none = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {240, Sentence(100, "I am referring my patient Jennifer Schmidt (DOB 1940-06-23) to your Neurology clinic.")},
+      {280, Sentence(100, "Please include the authorization number on all claims. This referral is routine.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {none}), "authorization.number"), "<none>");
+}
+
 TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
   // Small capitals at 204x98 dpi lose the bars of E and T: "PATIENT NAME" reads "PALILNI NAML".
   const PageResult page = MakePage({
