@@ -70,7 +70,8 @@ const std::vector<Phrase>& Phrases() {
         {Label::kDiagnosis,
          {"diagnosis icd 10", "diagnosis", "icd 10", "dx", "diagnosis code", "diagnosis codes", "icd 10 codes",
           "diagnoses", "icd 10 code", "diagnosis s", "icd 10 cm", "dx code", "dx codes", "icd10", "icd",
-          "diagnosis icd 16", "icd 16", "diagnosis icd 1o"}},  // the 0 of ICD-10 read as 6 or o
+          "diagnosis icd 16", "icd 16", "diagnosis icd 1o",  // the 0 of ICD-10 read as 6 or o
+          "diagnosis icd 1"}},                                // or as a mark ("(ICD-1@)")
         {Label::kIndication, {"indication", "clinical indication", "indications", "reason for exam"}},
         {Label::kReason, {"reason for referral", "reason", "reason for visit", "referral reason"}},
         {Label::kPriority, {"priority", "urgency"}},

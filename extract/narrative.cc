@@ -110,6 +110,14 @@ std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t 
     if (tokens > 0 && !digit) break;
     end = j;
     ++tokens;
+    // A comma after a letter prefix that digits follow is a speck, not the id's end
+    // ("FVZ, 376647550.").
+    if (closes && flow[k] == ',' && tokens == 1 && !digit && j - i >= 2 && j - i <= 3 && k + 2 < flow.size() &&
+        flow[k + 1] == ' ' && std::isdigit(static_cast<unsigned char>(flow[k + 2]))) {
+      i = k + 1;
+      while (i < flow.size() && flow[i] == ' ') ++i;
+      continue;
+    }
     if (closes) break;
     i = j;
     while (i < flow.size() && flow[i] == ' ') ++i;

@@ -468,6 +468,25 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {none}), "authorization.number"), "<none>");
 }
 
+// Seed 23: two complete referrals flagged missing an item they print.
+TEST(ExtractorBoxed, ADiagnosisLabelWhoseZeroWasReadAsAMark) {
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {932, {{96, "DIAGNOSIS"}, {240, "(ICD-1@)"}}, 16},
+      {963, {{98, "E11.65"}, {200, "-"}, {230, "Type"}, {300, "2"}, {330, "diabetes"}, {460, "mellitus"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "E11.65");
+}
+
+TEST(ExtractorLetter, AMemberIdWhosePrefixWasReadWithAComma) {
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Smith,")},
+      {240, Sentence(100, "I am referring my patient Maria Lopez, DOB 03/04/1956, for evaluation.")},
+      {280, Sentence(100, "She is covered by Blue Cross Blue Shield of Texas, member ID) EVZ, 376647550. This is routine.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "EVZ376647550");
+}
+
 TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
   // Small capitals at 204x98 dpi lose the bars of E and T: "PATIENT NAME" reads "PALILNI NAML".
   const PageResult page = MakePage({
