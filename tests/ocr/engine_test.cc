@@ -125,23 +125,29 @@ TEST(OcrEngine, WordsWithDigitsCarryTheirCharactersAlternatives) {
   for (const Word& w : read->text.words) EXPECT_TRUE(w.glyphs.empty());
 }
 
+// Page 2 of a committed fine-resolution TIFF (`path` under the source tree).
+Raster SecondPageOf(const std::string& path) {
+  const std::string full = (testing::SourceDir() / path).string();
+  PixPtr pix(pixReadTiff(full.c_str(), 1));
+  return pix ? PixToRaster(pix.get(), 204, 196) : Raster{};
+}
+
+bool HasWord(const PageText& text, const std::string& word) {
+  return std::any_of(text.words.begin(), text.words.end(), [&](const Word& w) { return w.text == word; });
+}
+
 // A fine-resolution referral (samples/set/s0019.tif, page 2): a phone number read
 // "595-0157" inside its line, the 5 second for the 9, comes out right when the word is
 // read again alone.
 TEST(OcrEngine, AnUnsureIdentifierIsReadAgainAloneAndItsLineFollows) {
-  const std::string path = (testing::SourceDir() / "samples/set/s0019.tif").string();
-  PixPtr pix(pixReadTiff(path.c_str(), 1));
-  ASSERT_TRUE(pix) << path;
-  const Raster page = PixToRaster(pix.get(), 204, 196);
-  const auto has = [](const PageText& text, const std::string& word) {
-    return std::any_of(text.words.begin(), text.words.end(), [&](const Word& w) { return w.text == word; });
-  };
+  const Raster page = SecondPageOf("samples/set/s0019.tif");
+  ASSERT_FALSE(page.empty());
   auto pool = MakePool(1);
   ASSERT_TRUE(pool);
   auto read = pool->Acquire()->Recognize(page);
   ASSERT_TRUE(read.has_value());
   EXPECT_GT(read->reread_words, 0);
-  EXPECT_TRUE(has(read->text, "555-0157"));
+  EXPECT_TRUE(HasWord(read->text, "555-0157"));
   for (const Line& line : read->text.lines) {
     std::string joined;
     for (int k = line.first_word; k < line.first_word + line.word_count; ++k)
@@ -155,7 +161,7 @@ TEST(OcrEngine, AnUnsureIdentifierIsReadAgainAloneAndItsLineFollows) {
   auto once = (*plain)->Recognize(page);
   ASSERT_TRUE(once.has_value());
   EXPECT_EQ(once->reread_words, 0);
-  EXPECT_FALSE(has(once->text, "555-0157"));
+  EXPECT_FALSE(HasWord(once->text, "555-0157"));
 }
 
 TEST(OcrEngine, TurnsAnUpsideDownPageUpright) {
@@ -302,25 +308,20 @@ TEST(OcrEngine, AMissingSecondModelIsAClearErrorNamingItsDirectory) {
 // number HK00526629 read "HKO90526629" inside its line comes out right only where the
 // second model's reading of the word alone agrees with the first model's.
 TEST(OcrEngine, TwoModelsAgreeingOnAWordReadAloneReplaceIt) {
-  const std::string path = (testing::SourceDir() / "samples/set/s0007.tif").string();
-  PixPtr pix(pixReadTiff(path.c_str(), 1));
-  ASSERT_TRUE(pix) << path;
-  const Raster page = PixToRaster(pix.get(), 204, 196);
-  const auto has = [](const PageText& text, const std::string& word) {
-    return std::any_of(text.words.begin(), text.words.end(), [&](const Word& w) { return w.text == word; });
-  };
+  const Raster page = SecondPageOf("samples/set/s0007.tif");
+  ASSERT_FALSE(page.empty());
   auto two = OcrEngine::Create(OcrOptions{});
   ASSERT_TRUE(two.has_value()) << two.error().message;
   auto read = (*two)->Recognize(page);
   ASSERT_TRUE(read.has_value());
-  EXPECT_TRUE(has(read->text, "HK00526629"));
+  EXPECT_TRUE(HasWord(read->text, "HK00526629"));
   OcrOptions one;
   one.second_language.clear();
   auto single = OcrEngine::Create(one);
   ASSERT_TRUE(single.has_value());
   auto alone = (*single)->Recognize(page);
   ASSERT_TRUE(alone.has_value());
-  EXPECT_FALSE(has(alone->text, "HK00526629"));
+  EXPECT_FALSE(HasWord(alone->text, "HK00526629"));
 }
 
 TEST(EnginePool, RecognizesPagesFromSeveralThreadsAtOnce) {
