@@ -129,20 +129,21 @@ void Replace(Word& word, const Word& with) {
 bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
   const Word* found = OnlyWord(reread);
   const Word* other = second != nullptr ? OnlyWord(*second) : nullptr;
+  const std::string as_read = Spelled(word.text);
+  const std::string alone = found != nullptr ? Spelled(found->text) : std::string();
+  const std::string by_second = other != nullptr ? Spelled(other->text) : std::string();
   // The second model alone, sure where the page's model was not, reading as many letters
   // and digits, unless the first model's reading alone confirms the word.
-  const bool alone_confirms = found != nullptr && Spelled(found->text) == Spelled(word.text);
+  const bool alone_confirms = found != nullptr && alone == as_read;
   if (other != nullptr && !alone_confirms && PlainPunctuation(other->text) && other->confidence >= options.second_sure &&
-      other->confidence >= word.confidence + options.second_margin &&
-      Spelled(other->text).size() == Spelled(word.text).size() && Spelled(other->text) != Spelled(word.text) &&
-      ChangesPlausible(word, Spelled(other->text))) {
+      other->confidence >= word.confidence + options.second_margin && by_second.size() == as_read.size() &&
+      by_second != as_read && ChangesPlausible(word, by_second)) {
     Replace(word, *other);
     return true;
   }
   if (found == nullptr || found->text == word.text) return false;
   const bool models_agree = other != nullptr && PlainPunctuation(found->text) && PlainPunctuation(other->text) &&
-                            Spelled(other->text) == Spelled(found->text) &&
-                            Spelled(found->text) != Spelled(word.text);
+                            by_second == alone && alone != as_read;
   if (!models_agree) {
     if (found->confidence < word.confidence + options.margin) return false;
     // Both readings must hold the change: every character read differently alone was one
