@@ -69,20 +69,7 @@ constexpr double kConflictConfidence = 0.5;
 
 // True when every word of `part` (split at spaces and hyphens) is a word of `whole`.
 bool WordsWithin(const std::string& part, const std::string& whole) {
-  const auto words = [](const std::string& s) {
-    std::vector<std::string> out;
-    std::string cur;
-    for (char c : s + " ") {
-      if (c == ' ' || c == '-') {
-        if (!cur.empty()) out.push_back(cur);
-        cur.clear();
-      } else {
-        cur += c;
-      }
-    }
-    return out;
-  };
-  const std::vector<std::string> p = words(part), w = words(whole);
+  const std::vector<std::string> p = SplitWords(part, "-"), w = SplitWords(whole, "-");
   if (p.empty() || p.size() >= w.size()) return false;
   return std::all_of(p.begin(), p.end(), [&](const std::string& t) { return std::find(w.begin(), w.end(), t) != w.end(); });
 }

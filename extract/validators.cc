@@ -107,21 +107,6 @@ int MonthFromName(std::string_view name) {
   return 0;
 }
 
-std::vector<std::string> SplitWords(std::string_view s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (IsSpace(c)) {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
 // ------------------------------------------------------------------ names
 
 bool IsCredential(std::string_view word) {
@@ -292,6 +277,21 @@ std::optional<PersonName> NameFromParts(const std::vector<std::vector<std::strin
 }
 
 }  // namespace
+
+std::vector<std::string> SplitWords(std::string_view s, std::string_view also) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (IsSpace(c) || also.find(c) != std::string_view::npos) {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
 
 // ------------------------------------------------------------------ dates
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace faxintake::extract {
 
@@ -36,6 +37,8 @@ std::optional<Ymd> ParseIsoDate(std::string_view text);
 std::string UpperSingleSpaced(std::string_view text);
 // Whitespace collapsed to single spaces and trimmed; case kept.
 std::string SingleSpaced(std::string_view text);
+// The words of `s`, split at whitespace and at any character of `also`.
+std::vector<std::string> SplitWords(std::string_view s, std::string_view also = "");
 // Upper-case letters and digits only ("PA-2026-123456" -> "PA2026123456").
 std::string AlnumUpper(std::string_view text);
 // ASCII character classes, whatever the locale (bytes of UTF-8 sequences are none).
