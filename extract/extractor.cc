@@ -147,15 +147,16 @@ std::optional<std::string> TitleAfterDash(const PageLayout& layout, const std::v
 
 }  // namespace
 
-std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized) {
+std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized,
+                                  size_t lead_in) {
   std::vector<CodeHit> out;
   const PageLayout& layout = r.layout(page);
   // The words printed with a code (its title, or the sentence naming the condition) decide
   // among readings the code table knows.
   std::string context;
-  for (int w : words) context += layout.word(w).text + " ";
+  for (size_t k = lead_in; k < words.size(); ++k) context += layout.word(words[k]).text + " ";
   bool open = false;  // inside "( ... )" spanning words
-  for (size_t k = 0; k < words.size(); ++k) {
+  for (size_t k = lead_in; k < words.size(); ++k) {
     const int wi = words[k];
     std::string text = layout.word(wi).text;
     // A dot read as a space splits a code in two words ("(N39 0)", "(G56 01)"): a word of
@@ -185,26 +186,36 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     if (parenthesized && !inside) continue;
     // A code that reads as no code or an unknown one, followed by a dash and its title
     // ("1509 - Heart failure, unspecified"): the code that title names, when it looks alike.
-    const auto by_title = [&](double min_coverage = 0.75) -> bool {
-      std::string title;
-      if (parenthesized) {
-        // Running text names the condition before its code: "hypothyroidism, unspecified
-        // (103.9)". The title is the words since the previous code or "include".
-        for (size_t j = k; j-- > 0 && k - j <= 8;) {
-          const std::string& t = layout.word(words[j]).text;
-          if (t == "and") continue;
-          if (t.find(')') != std::string::npos || t == "include" || t == "includes") break;
-          title = t + " " + title;
-        }
-      } else {
+    const auto by_title = [&](double min_coverage = 0.75, bool long_title = true) -> bool {
+      const auto take = [&](const std::string& title) {
+        std::optional<std::string> code = r.icd10().FromTitle(text, title, min_coverage);
+        if (code) out.push_back({*code, WordRef{page, wi}, true});
+        return code.has_value();
+      };
+      if (!parenthesized) {
         auto after = TitleAfterDash(layout, words, k);
-        if (!after) return false;
-        title = std::move(*after);
+        return after && take(*after);
       }
-      std::optional<std::string> code = r.icd10().FromTitle(text, title, min_coverage);
-      if (!code) return false;
-      out.push_back({*code, WordRef{page, wi}, true});
-      return true;
+      // Running text names the condition before its code: "hypothyroidism, unspecified
+      // (103.9)". The title is the words since the previous code or "include": the last
+      // eight, or more for a long title when the printed code reads as no code
+      // ("atherosclerotic heart disease of native coronary artery without angina pectoris
+      // (12510)"). A real code the table lacks ("(M75.101)" after "...of right shoulder")
+      // is not matched to a look-alike over so many words.
+      std::vector<std::string> before;
+      for (size_t j = k; j-- > 0 && before.size() < (long_title ? 14u : 8u);) {
+        const std::string& t = layout.word(words[j]).text;
+        if (t == "and") continue;
+        if (t.find(')') != std::string::npos || t == "include" || t == "includes") break;
+        before.push_back(t);
+      }
+      for (size_t n : {size_t{8}, size_t{11}, size_t{14}}) {
+        if (n > 8 && before.size() <= n - 3) break;
+        std::string title;
+        for (size_t j = std::min(n, before.size()); j-- > 0;) title += before[j] + " ";
+        if (take(title)) return true;
+      }
+      return false;
     };
     // "M17.11-Unilateral" or "I10;" : the code is the word's first alphanumeric run (dots kept).
     std::string core;
@@ -252,7 +263,7 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     const Icd10Table::Choice choice = r.icd10().Resolve(c.value, context);
     // A real code may be missing from the built-in table: a shape-valid reading is replaced
     // only when the title names a code the table knows, with every one of its words.
-    if (!choice.known && by_title(letter_first ? 1.0 : 0.75)) continue;
+    if (!choice.known && by_title(letter_first ? 1.0 : 0.75, false)) continue;
     // A code whose letter was read as a digit is taken only when the table knows it.
     if (!letter_first && !choice.known) continue;
     out.push_back({choice.code, WordRef{page, wi}, c.repaired || j_for_3 || choice.changed});
@@ -607,12 +618,16 @@ class Rules {
     return d;
   }
 
-  void Date(const std::string& key, std::initializer_list<Label> labels) {
+  // A date under one of `labels`, judged as `kind` (a referral's date is of the present: a
+  // 1943 under a label read "LATE" is the birth date beside it, and fails).
+  void Date(const std::string& key, std::initializer_list<Label> labels, DateKind kind = DateKind::kAny) {
+    DateOptions o = r_.dates();
+    o.kind = kind;
     ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
       Words words = DateWords(page, v);
-      Checked d = FindDate(Text(page, v), r_.dates());
+      Checked d = FindDate(Text(page, v), o);
       const bool unsure = d.empty();
-      if (unsure) d = DateFromAlternatives(page, v, r_.dates(), &words);
+      if (unsure) d = DateFromAlternatives(page, v, o, &words);
       if (d.empty()) return;
       const Candidate c = r_.FromWords(page, words, d.value, &d);
       r_.Add(key, unsure ? Unsure(c) : c);
@@ -1015,16 +1030,34 @@ class Rules {
     }
   }
 
-  // The payer's name as the largest text at the top of a letter (its letterhead), or the
-  // card's logo line above the member rows.
+  // The payer's name as the largest text at the top of a letter (its letterhead): of the
+  // first three rows' segments, the one in the largest print. A segment, not a row: the
+  // logo's name shares its row with the department and address lines set beside it
+  // ("Aetna        Prior Authorization Department / PO Box ...").
   void PayerFromLetterhead() {
     if (r_.page_count() == 0) return;
     const PageLayout& page = r_.layout(0);
-    int best = -1;
-    for (int ri = 0; ri < std::min<int>(3, static_cast<int>(page.rows().size())); ++ri)
-      if (best < 0 || page.row(ri).height > page.row(best).height * 1.15) best = ri;
-    if (best < 0) return;
-    AddPayerFromRow(0, best);
+    Words best;
+    int best_height = 0;
+    for (int ri = 0; ri < std::min<int>(3, static_cast<int>(page.rows().size())); ++ri) {
+      const LayoutRow& row = page.row(ri);
+      for (size_t k = 0; k < row.words.size();) {
+        Words seg{row.words[k]};
+        while (++k < row.words.size() && !page.StartsSegment(row.words[k])) seg.push_back(row.words[k]);
+        std::vector<int> heights;
+        for (int wi : seg) heights.push_back(page.word(wi).box.h);
+        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
+        const int height = heights[heights.size() / 2];
+        if (Letters(Text(0, seg)) < 3) continue;
+        if (best.empty() || height > best_height * 1.15) {
+          best = seg;
+          best_height = height;
+        }
+      }
+    }
+    if (best.empty()) return;
+    const std::string text = UpperSingleSpaced(StripEdges(Text(0, best)));
+    if (Letters(text) >= 3) r_.Add("insurance.payer", r_.FromWords(0, best, text));
   }
 
   void PayerFromCard() {
@@ -1102,7 +1135,7 @@ void ReadReferralForm(DocReader& r) {
   rules.MemberIdJoinedToPayer();
   rules.Identifier("insurance.group_number", {Label::kGroup});
   rules.AuthNumber();
-  rules.Date("referral.date", {Label::kDate});
+  rules.Date("referral.date", {Label::kDate}, DateKind::kRecent);
   rules.Priority();
   rules.UpperText("referral.specialty", {Label::kSpecialty});
   rules.Reason();
@@ -1170,7 +1203,7 @@ void ReadNote(DocReader& r, DocType type) {
 void BirthDateByAge(DocReader& r) {
   DateOptions o = r.dates();
   o.kind = DateKind::kBirth;
-  static const RE2 date_like(R"((\d{1,4}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Za-z]{3,9}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}))");
+  static const RE2 date_like(R"((\d{1,4}[/\-.]\d{1,2}[/\-.]\d{2,4}|[A-Za-z]{3,9}\.?\s+\d{1,2}[,.]?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\s+\d{4}))");
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
     for (int ri = 0; ri < static_cast<int>(page.rows().size()); ++ri) {

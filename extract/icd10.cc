@@ -6,6 +6,7 @@
 #include <cctype>
 #include <fstream>
 #include <set>
+#include <tuple>
 #include <vector>
 
 #include "extract/validators.h"
@@ -165,11 +166,16 @@ std::optional<std::string> Icd10Table::FromTitle(std::string_view read, std::str
   // title must also account for what was printed ("with other specified complication"
   // is not "without complications", though their telling words agree).
   const std::vector<std::string> printed_words = Words(title, true);
+  // Candidates rank by how much of their title was printed, then by how much of what was
+  // printed their title accounts for ("—11.9 - Type 2 diabetes mellitus without
+  // complications" is E11.9, not E11.8 "... with unspecified complications", though both
+  // titles are fully printed), then by how alike the printed code looks.
   const std::string* best = nullptr;
-  Evidence best_e;
+  std::tuple<double, long, int, int> best_rank;
   bool tie = false;
   for (const auto& [look, code] : look_alike_) {
-    if (BoundedEditDistance(printed, look, 1) > 1) continue;
+    const int distance = BoundedEditDistance(printed, look, 1);
+    if (distance > 1) continue;
     const std::string& code_title = titles_.at(code);
     const Evidence e = Score(code_title, words);
     if (e.words == 0 || e.coverage < min_coverage) continue;
@@ -178,11 +184,12 @@ std::optional<std::string> Icd10Table::FromTitle(std::string_view read, std::str
       return std::any_of(title_words.begin(), title_words.end(), [&](const std::string& t) { return NearlyEqual(w, t); });
     });
     if (4 * covered < 3 * static_cast<long>(printed_words.size())) continue;
-    if (!best || e.coverage > best_e.coverage || (e.coverage == best_e.coverage && e.words > best_e.words)) {
+    const std::tuple<double, long, int, int> rank{e.coverage, covered, -distance, e.words};
+    if (!best || rank > best_rank) {
       best = &code;
-      best_e = e;
+      best_rank = rank;
       tie = false;
-    } else if (e.coverage == best_e.coverage && e.words == best_e.words) {
+    } else if (rank == best_rank) {
       tie = true;
     }
   }

@@ -247,7 +247,10 @@ bool PageLayout::StartsSegment(int wi) const {
   if (w.row < 0) return false;
   if (w.pos == 0) return true;
   const LayoutRow& row = rows_[static_cast<size_t>(w.row)];
-  return GapBefore(wi) > std::max(row.height, typical_height_) * 1.2;
+  // A comma goes on: "CARTER,   TIMOTHY" printed wide in a name cell is one value.
+  const LayoutWord& prev = word(row.words[static_cast<size_t>(w.pos - 1)]);
+  const double factor = !prev.text.empty() && prev.text.back() == ',' ? 2.0 : 1.2;
+  return GapBefore(wi) > std::max(row.height, typical_height_) * factor;
 }
 
 int PageLayout::GapBefore(int wi) const {

@@ -50,7 +50,7 @@ class PageLayout {
   int WordAt(int row, int pos) const { return rows_[static_cast<size_t>(row)].words[static_cast<size_t>(pos)]; }
 
   // True when the word opens a new column on its row: the row's first word, or one after a
-  // gap wider than the row's text height.
+  // gap wider than 1.2 times the row's text height (twice after a word ending in a comma).
   bool StartsSegment(int word) const;
   // Horizontal gap between a word and the one before it on its row (0 for the first).
   int GapBefore(int word) const;

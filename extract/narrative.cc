@@ -93,6 +93,8 @@ std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t 
       else if (c >= 'a' && c <= 'z') ++lower;  // OCR slips inside an id ("2WBOY", "l" for 1)
       // A stroke read as a mark of its own inside an id ("S\W73GRIGN49"): not the id's end.
       else if ((c == '\\' || c == '|') && j > i && j + 1 < flow.size() && std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
+      // A speck read as a dot between two characters of an id ("1.J1804385465").
+      else if (c == '.' && j > i && j + 1 < flow.size() && std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
       else if (!((c >= 'A' && c <= 'Z') || c == '-')) break;
       ++j;
     }
@@ -135,11 +137,12 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 }  // namespace
 
 // "member ID W123456789" in running text or on a line whose label OCR garbled ("member
-// TO 2JK6UE9AE02", "Member TT): W377056119", "member 11) PCR308088750", "member ID) 163422898").
+// TO 2JK6UE9AE02", "Member TT): W377056119", "member 11) PCR308088750", "member ID) 163422898",
+// "Subscriber t(D: ZHW736357296").
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(
-      R"((?i)\b(?:member|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
+      R"((?i)\b(?:member|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
   re2::StringPiece in(flow);
   while (RE2::FindAndConsume(&in, member)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
@@ -216,13 +219,25 @@ void ReadSpecialty(DocReader& r) {
   if (!s.empty()) r.Add("referral.specialty", FromMatch(r, m, s));
 }
 
+// Codes in parentheses in running text. A sentence names its condition before the code and
+// wraps: "...atherosclerotic heart disease of native coronary artery without angina
+// pectoris (12510)." puts most of the title on the row before the code's, so each row is
+// read with the row before it lending its words to the title.
 void ReadCodes(DocReader& r) {
   std::vector<CodeHit> codes;
-  for (int pi = 0; pi < r.page_count(); ++pi)
-    for (const LayoutRow& row : r.layout(pi).rows()) {
-      auto c = CodesInWords(r, pi, row.words, true);
+  for (int pi = 0; pi < r.page_count(); ++pi) {
+    const std::vector<LayoutRow>& rows = r.layout(pi).rows();
+    for (size_t k = 0; k < rows.size(); ++k) {
+      std::vector<int> words = rows[k].words;
+      size_t lead_in = 0;
+      if (k > 0) {
+        words.insert(words.begin(), rows[k - 1].words.begin(), rows[k - 1].words.end());
+        lead_in = rows[k - 1].words.size();
+      }
+      auto c = CodesInWords(r, pi, words, true, lead_in);
       codes.insert(codes.end(), c.begin(), c.end());
     }
+  }
   AddDiagnosisCodes(r, codes);
 }
 

@@ -97,13 +97,16 @@ class DocReader {
 
 // ICD-10-CM codes among words: a word counts when it normalizes to a valid code with two
 // or more digits; `parenthesized` requires "(...)" around it (codes in running text).
-// Digit-first words ("148.91") are repaired only where codes are expected.
+// Digit-first words ("148.91") are repaired only where codes are expected. The first
+// `lead_in` words are not read for codes: they only lend their words to the title of a
+// code that running text names before it (the end of the row before).
 struct CodeHit {
   std::string code;
   WordRef word;
   bool repaired = false;
 };
-std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized);
+std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized,
+                                  size_t lead_in = 0);
 // Codes printed as "<code> - <title>" on any row of the document, whatever label stands
 // before them (or none): the code the title names when the printed code looks like it
 // (Icd10Table::FromTitle). For documents whose diagnosis label OCR garbled ("Tcd-10:").

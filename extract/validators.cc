@@ -203,6 +203,20 @@ std::vector<std::vector<std::string>> NameParts(std::string_view printed) {
       joined += text[i];
     }
   }
+  // "RAMIREZ. JOYCE R": a comma read as a period after the first word, in the capitals
+  // forms print names in. Names printed first-name-first put a period only after an
+  // initial or a title ("MARIA A. LOPEZ", "DR. SMITH", "MRS. LOPEZ").
+  {
+    const size_t start = joined.find_first_not_of(' ');
+    const size_t dot = start == std::string::npos ? std::string::npos : joined.find_first_of(" .,", start);
+    if (dot != std::string::npos && joined[dot] == '.' && dot + 1 < joined.size() && joined[dot + 1] == ' ' &&
+        joined.find(',') == std::string::npos) {
+      const std::string first = joined.substr(start, dot - start);
+      const bool letters = std::all_of(first.begin(), first.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '\''; });
+      if (letters && first.size() >= 3 && !IsTitle(first + ".") && SplitWords(joined.substr(dot + 1)).size() >= 1)
+        joined[dot] = ',';
+    }
+  }
   std::vector<std::vector<std::string>> parts;
   std::string part;
   auto flush = [&] {
@@ -342,6 +356,23 @@ std::string AlnumUpper(std::string_view text) {
   std::string out;
   for (char c : text)
     if (IsAlnum(c)) out += Upper(c);
+  return out;
+}
+
+// The letters and digits of a printed id, upper-cased, with an @ between two of them read
+// for the 0 it resembles ("REF@527011"; fax fonts' zeros come out as @ at normal
+// resolution). Sets `*changed` when it did.
+std::string IdCharacters(std::string_view text, bool* changed) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (IsAlnum(c)) {
+      out += Upper(c);
+    } else if (c == '@' && i > 0 && IsAlnum(text[i - 1]) && i + 1 < text.size() && IsAlnum(text[i + 1])) {
+      out += '0';
+      if (changed != nullptr) *changed = true;
+    }
+  }
   return out;
 }
 
@@ -631,6 +662,9 @@ Checked Judge(const Ymd& d, const DateOptions& o, const Ymd& today) {
         out.repaired = true;
       }
     }
+  } else if (o.kind == DateKind::kRecent) {
+    out.valid = Compare(d, Ymd{today.year - 10, today.month, today.day}) >= 0 &&
+                Compare(d, Ymd{today.year + 2, today.month, today.day}) <= 0;
   } else {
     out.valid = d.year >= 1900 && Compare(d, Ymd{today.year + 10, today.month, today.day}) <= 0;
   }
@@ -867,7 +901,7 @@ Checked NormalizeIdentifier(std::string_view printed) {
   static const RE2 placeholder(
       R"(^\W*(n\s*[/il1|]?\s*a|none|not\s+required|not\s+applicable|pending|unknown|tbd|see\s+.*|on\s+file)\W*$)");
   if (RE2::FullMatch(low, placeholder)) return out;
-  out.value = AlnumUpper(printed);
+  out.value = IdCharacters(printed, &out.repaired);
   // A letter O touching a digit is a zero read wrong ("REFO717174", "KO712905"): id
   // schemes avoid O beside digits (the MBI leaves it out altogether).
   for (size_t i = 0; i < out.value.size(); ++i) {
@@ -980,7 +1014,7 @@ Checked NormalizeMbi(std::string_view printed) {
   static const RE2 mbi(
       R"(^[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9][0-9][AC-HJKMNP-RT-Y]{2}[0-9]{2}$)");
   Checked out;
-  std::string s = AlnumUpper(printed);
+  std::string s = IdCharacters(printed, &out.repaired);
   // A letter read as a bracket ("5GA4)44TG84": J as ')', C as '('): one character short of an
   // MBI with one bracket inside the id. The bracket stands for the letter it resembles.
   if (s.size() == 10) {

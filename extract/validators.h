@@ -82,6 +82,7 @@ Checked NormalizePhone(std::string_view printed);
 enum class DateKind {
   kAny,    // a real calendar day between 1900 and ten years from today
   kBirth,  // in the past and within 125 years
+  kRecent, // a day of the present business: within ten years before today and two after
 };
 struct DateOptions {
   DateKind kind = DateKind::kAny;

@@ -108,6 +108,18 @@ TEST(ExtractorLines, StrayMarksBetweenLabelAndValueBelongToTheLabel) {
   EXPECT_EQ(Str(d, "authorization.number"), "REF0717174");
 }
 
+TEST(ExtractorBoxed, ANameCellPrintedWideAfterItsCommaIsOneValue) {
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {336, {{139, "PATIENT"}, {249, "NAME"}, {321, "(LAST,"}, {416, "FIRST)"}, {793, "DATE"}, {862, "OF"}, {903, "BIRTH"}}, 15},
+      {367, {{144, "CARTER,"}, {268, "TIMOTHY"}, {799, "04-03-1959"}}, 18},  // 26 px after the comma
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "CARTER");
+  EXPECT_EQ(Str(d, "patient.given_name"), "TIMOTHY");
+  EXPECT_EQ(Str(d, "insurance.payer"), "<none>");
+}
+
 TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
   // A boxed form: small capital labels, the value below in each cell. OCR lost the
   // STATE cell; MEDICARE under INSURANCE is the payer, not a "Medicare #" label.
@@ -434,6 +446,20 @@ TEST(ExtractorPriorAuth, DashesAfterLabelsAndABirthDateWhoseSlashesNoiseBroke) {
   EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "N39.0");
 }
 
+TEST(ExtractorPriorAuth, ThePayerIsTheLetterheadsLargestPrintNotTheDepartmentBesideIt) {
+  // Tesseract reads the logo's name on one line with the address below the department.
+  PageResult page = MakePage({
+      {20, {{23, "01/30/2026"}, {176, "17:19"}, {271, "8885550171"}, {436, "AETNA"}, {1576, "P.001/001"}}, 16},
+      {93, {{1150, "Prior"}, {1217, "Authorization"}, {1410, "Department"}}, 22},
+      {127, {{190, "Aetna"}, {1117, "PO"}, {1163, "Box"}, {1219, "40252,"}, {1323, "Atlanta,"}, {1437, "GA"}, {1486, "30348"}}, 20},
+      {300, {{150, "Member:"}, {310, "AMY"}, {380, "LEWIS"}}},
+  });
+  Word& logo = WordWithText(page, "Aetna");
+  logo.box.y = 92;
+  logo.box.h = 40;
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.payer"), "AETNA");
+}
+
 // Seeds 22 and 24: an authorization number printed but unread, flagged missing.
 TEST(ExtractorPriorAuth, AnAuthorizationNumberWhoseHashWasReadAsFour) {
   const PageResult page = MakePage({
@@ -743,6 +769,51 @@ TEST(ExtractorLetter, CodeInRunningTextNamedByTheConditionBeforeIt) {
   });
   const Document d = Extract(DocType::kReferral, {page});
   EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "L40.0,E03.9");
+}
+
+TEST(ExtractorLetter, CodeAfterATitleThatWrapsOntoItsRow) {
+  // The condition is named over two rows; the code's I was read as a 1 and its dot lost.
+  const PageResult page = MakePage({
+      {300, Sentence(150, "January 24, 2026")},
+      {480, Sentence(150, "Dear Dr. Castillo,")},
+      {540, Sentence(150, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
+      {580, Sentence(150, "His diagnosis is atherosclerotic heart disease of native coronary artery")},
+      {620, Sentence(150, "without angina pectoris (12510). Symptoms have persisted for most of the past")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "I25.10");
+}
+
+TEST(ExtractorLetter, MemberIdWithAnIdLabelReadAsBracketsAndASpeckReadAsADot) {
+  // "Subscriber ID:" read "Subscriber t(D:"; "member ID LJF804385465" read "member 1) 1.J1804385465".
+  const PageResult subscriber = MakePage({
+      {240, Sentence(100, "I am referring my patient Maria Lopez, DOB 03/04/1956, for evaluation.")},
+      {280, Sentence(100, "Insurance: Blue Cross Blue Shield of Texas Subscriber t(D: ZHW736357296 . Group #: B357478")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {subscriber}), "insurance.member_id"), "ZHW736357296");
+  const PageResult member = MakePage({
+      {240, Sentence(100, "I am referring my patient Maria Lopez, DOB 03/04/1956, for evaluation.")},
+      {280, Sentence(100, "She is covered by Blue Cross Blue Shield of Texas, member 1) 1.J1804385465, group B99110.")},
+  });
+  // Read wrong, but read: a value to check, not an item to chase as missing.
+  const Document d = Extract(DocType::kReferral, {member});
+  EXPECT_NE(Str(d, "insurance.member_id"), "<none>");
+  EXPECT_EQ(Str(d, "insurance.member_id").substr(3), "804385465");
+}
+
+TEST(ExtractorBoxed, ABirthDateUnderLabelsNoiseGarbledIsNoReferralDate) {
+  // "PATIENT NAME (LAST, FIRST)  DATE OF BIRTH  SEX" read as debris, "DATE" as "LATE".
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {300, {{120, "PATONT"}, {230, "NAMB"}, {300, "(1)"}, {360, "BERT)"}, {700, "LATE"}, {760, "Ooh"}, {1000, "bx"}}, 16},
+      {330, {{126, "RAMIREZ."}, {250, "JOYCE"}, {330, "R"}, {706, "December"}, {830, "21."}, {880, "1943"}, {1006, "F"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1943-12-21");
+  auto it = d.fields.find("referral.date");
+  if (it != d.fields.end()) {
+    EXPECT_FALSE(it->second.valid);
+    EXPECT_TRUE(HasReason(d, "invalid:referral.date"));
+  }
 }
 
 TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {

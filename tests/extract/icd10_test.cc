@@ -40,6 +40,9 @@ TEST(Icd10Table, TitleAfterAnUnreadableCodeNamesTheCodeItLooksLike) {
   EXPECT_EQ(t->FromTitle("1.40.0", "Psoriasis vulgaris"), "L40.0");
   EXPECT_EQ(t->FromTitle("[11.9", "Type 2 diabetes mellitus without complications"), "E11.9");
   EXPECT_EQ(t->FromTitle("M00.69", "Rheumatoid arthritis, unspecified"), "M06.9");
+  // E read as a dash: E11.9 and E11.8 look alike and both titles are fully printed; the
+  // printed "without" is E11.9's.
+  EXPECT_EQ(t->FromTitle("\xE2\x80\x94" "11.9", "Type 2 diabetes mellitus without complications"), "E11.9");
   // The title must name the code, and the code must look like what was printed.
   EXPECT_EQ(t->FromTitle("1509", "Essential (primary) hypertension"), std::nullopt);
   EXPECT_EQ(t->FromTitle("1509", "Heart"), std::nullopt);  // one word of two is not enough

@@ -211,7 +211,9 @@ TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
     SCOPED_TRACE(c.printed);
     const Checked got = NormalizeDate(c.printed, o);
     EXPECT_EQ(got.value, c.value);
-    if (!got.empty()) EXPECT_TRUE(got.repaired);
+    if (!got.empty()) {
+      EXPECT_TRUE(got.repaired);
+    }
   }
 }
 
@@ -365,6 +367,26 @@ TEST(Identifiers, KeepLettersAndDigitsOnly) {
   }
 }
 
+TEST(Identifiers, AnAtSignBetweenCharactersIsAZero) {
+  const Checked ref = NormalizeAuthorizationNumber("REF@527011");
+  EXPECT_EQ(ref.value, "REF0527011");
+  EXPECT_TRUE(ref.repaired);
+  EXPECT_EQ(NormalizeMbi("1EG4TE5MK7@").value, "1EG4TE5MK7");  // at the end: no zero
+  EXPECT_EQ(NormalizeMemberId("W12345@789").value, "W123450789");
+  EXPECT_FALSE(NormalizeIdentifier("W123456789").repaired);
+}
+
+TEST(Dates, ARecentDayIsOfThePresentBusiness) {
+  DateOptions o;
+  o.today = Ymd{2026, 3, 16};
+  o.kind = DateKind::kRecent;
+  EXPECT_TRUE(NormalizeDate("03/10/2026", o).valid);
+  EXPECT_TRUE(NormalizeDate("06/30/2027", o).valid);
+  EXPECT_FALSE(NormalizeDate("December 21, 1943", o).valid);
+  EXPECT_EQ(NormalizeDate("December 21, 1943", o).value, "1943-12-21");  // kept, judged invalid
+  EXPECT_FALSE(NormalizeDate("01/01/2030", o).valid);
+}
+
 TEST(Identifiers, ReadsMedicareNumbers) {
   EXPECT_EQ(NormalizeMbi("1EG4-TE5-MK73").value, "1EG4TE5MK73");
   EXPECT_TRUE(NormalizeMbi("1EG4-TE5-MK73").valid);
@@ -476,6 +498,19 @@ TEST(Names, PeriodReadAsCommaAfterMiddleInitial) {
   ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->family, "ALVAREZ");
   EXPECT_EQ(m->given, "SANDRA");
+}
+
+TEST(Names, PeriodReadForTheCommaAfterAFamilyNameInCapitals) {
+  auto n = ParsePersonName("RAMIREZ. JOYCE R");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->family, "RAMIREZ");
+  EXPECT_EQ(n->given, "JOYCE");
+  for (const char* first_last : {"MRS. JOYCE RAMIREZ", "J. RAMIREZ", "Joyce. Ramirez"}) {
+    SCOPED_TRACE(first_last);
+    auto m = ParsePersonName(first_last);
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(m->family, "RAMIREZ");
+  }
 }
 
 TEST(Zip, StateForZipByPrefix) {
