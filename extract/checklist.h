@@ -68,7 +68,8 @@ class ChecklistSet {
 
 // Whether two documents of one fax are about the same patient: their identities (family
 // name, birth date, member id) do not conflict and at least one agrees, or one document
-// names no patient while the fax names only one.
+// names no patient while the fax names only one. Family names in conflict are outweighed by
+// the same member id (eight characters or more) and given name, with no other birth date.
 bool SamePatient(const Document& a, const Document& b, bool single_patient_fax);
 
 }  // namespace faxintake::extract

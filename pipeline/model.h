@@ -20,6 +20,7 @@ struct Box {
   int right() const { return x + w; }
   int bottom() const { return y + h; }
   bool empty() const { return w <= 0 || h <= 0; }
+  bool operator==(const Box&) const = default;
 };
 // Smallest box holding both (an empty box is the identity).
 Box Union(const Box& a, const Box& b);

@@ -1,6 +1,7 @@
 #include "pipeline/packet_consensus.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
 #include <string>
 
@@ -45,9 +46,12 @@ int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, con
     const Reading* best = nullptr;
     for (const Reading& other : readings) {
       if (other.value == mine.value || !other.valid) continue;
-      const int allowed = AllowedEdits(key, field, mine.value, other.value);
-      if (allowed == 0 || extract::BoundedEditDistance(mine.value, other.value, allowed + 1) > allowed) continue;
       const auto theirs = support(other.value), ours = support(mine.value);
+      int allowed = AllowedEdits(key, field, mine.value, other.value);
+      // A name read alike on more documents may mend one more slip ("HARMS" for HARRIS).
+      if (theirs > ours && (key == "patient.family_name" || key == "patient.given_name") && mine.value.size() >= 5)
+        ++allowed;
+      if (allowed == 0 || extract::BoundedEditDistance(mine.value, other.value, allowed + 1) > allowed) continue;
       const bool better = theirs > ours ||
                           (theirs == ours && (!mine.valid || other.confidence > mine.confidence + 0.1));
       if (better && (best == nullptr || other.confidence > best->confidence)) best = &other;
@@ -65,10 +69,8 @@ int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, con
   return corrected;
 }
 
-}  // namespace
-
-int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
-  // Group documents by patient (union of pairs that are the same patient).
+// Documents by patient: the union of pairs that are the same patient.
+std::vector<std::vector<size_t>> PatientGroups(const std::vector<Document>& docs) {
   std::vector<size_t> parent(docs.size());
   std::iota(parent.begin(), parent.end(), 0);
   const auto find = [&](size_t i) {
@@ -82,10 +84,48 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
       if (SamePatient(keys[i], keys[j])) parent[find(j)] = find(i);
   std::vector<std::vector<size_t>> groups(docs.size());
   for (size_t i = 0; i < docs.size(); ++i) groups[find(i)].push_back(i);
+  std::erase_if(groups, [](const std::vector<size_t>& g) { return g.size() < 2; });
+  return groups;
+}
 
+// The word (or two words of one line, joined) on `page` that reads as `value` within one
+// edit per four characters, nearest first; none when two different words are as near.
+struct Found {
+  int distance = 1 << 20;
+  Box box;
+  std::string read;
+  bool tie = false;
+};
+
+Found FindWord(const PageResult& page, const std::string& value, const std::vector<Box>& taken) {
+  Found best;
+  const int allowed = SlipEdits(value, value);
+  const auto& words = page.text.words;
+  const auto consider = [&](const std::string& text, const Box& box) {
+    const std::string read = extract::AlnumUpper(text);
+    if (read.empty() || std::abs(static_cast<int>(read.size()) - static_cast<int>(value.size())) > allowed) return;
+    if (std::find(taken.begin(), taken.end(), box) != taken.end()) return;
+    const int d = extract::BoundedEditDistance(read, value, allowed + 1);
+    if (d > allowed) return;
+    if (d < best.distance) {
+      best = Found{d, box, read, false};
+    } else if (d == best.distance && read != best.read) {
+      best.tie = true;
+    }
+  };
+  for (size_t k = 0; k < words.size(); ++k) {
+    consider(words[k].text, words[k].box);
+    if (k + 1 < words.size() && words[k + 1].line == words[k].line)
+      consider(words[k].text + words[k + 1].text, Union(words[k].box, words[k + 1].box));
+  }
+  return best;
+}
+
+}  // namespace
+
+int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
   int corrected = 0;
-  for (const auto& group : groups) {
-    if (group.size() < 2) continue;
+  for (const auto& group : PatientGroups(docs)) {
     for (const char* key : {"patient.family_name", "patient.given_name", "patient.birth_date", "insurance.member_id",
                             "authorization.number"})
       corrected += Reconcile(docs, group, key, low_confidence);
@@ -94,6 +134,68 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
   std::iota(all.begin(), all.end(), 0);
   corrected += Reconcile(docs, all, "referring.npi", low_confidence);
   return corrected;
+}
+
+int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence) {
+  int found = 0;
+  for (const auto& group : PatientGroups(docs)) {
+    for (const char* key : {"insurance.member_id", "insurance.group_number", "authorization.number"}) {
+      // The best supported valid reading among the group: read on most documents, then surest.
+      const Field* source = nullptr;
+      int source_support = 0;
+      for (size_t i : group) {
+        auto it = docs[i].fields.find(key);
+        if (it == docs[i].fields.end() || !it->second.valid) continue;
+        const std::string* v = TextOf(it->second);
+        if (v == nullptr || v->size() < 6) continue;
+        int support = 0;
+        for (size_t j : group) {
+          auto other = docs[j].fields.find(key);
+          if (other != docs[j].fields.end() && TextOf(other->second) != nullptr && *TextOf(other->second) == *v) ++support;
+        }
+        if (source == nullptr || support > source_support ||
+            (support == source_support && it->second.confidence > source->confidence)) {
+          source = &it->second;
+          source_support = support;
+        }
+      }
+      if (source == nullptr) continue;
+      const std::string value = *TextOf(*source);
+      for (size_t i : group) {
+        Document& doc = docs[i];
+        if (doc.fields.count(key) > 0) continue;
+        // An id belongs on the documents that print ids: not on clinical notes or results.
+        if (doc.type != DocType::kReferral && doc.type != DocType::kInsuranceCard &&
+            doc.type != DocType::kPriorAuthorization)
+          continue;
+        std::vector<Box> taken;
+        for (const auto& [k, f] : doc.fields) taken.push_back(f.box);
+        Found best;
+        int best_page = 0;
+        for (int n : doc.pages) {
+          if (n < 1 || static_cast<size_t>(n) > pages.size()) continue;
+          const Found f = FindWord(pages[static_cast<size_t>(n) - 1], value, taken);
+          if (f.distance < best.distance) {
+            best = f;
+            best_page = n;
+          } else if (f.distance == best.distance && f.distance <= (1 << 19) && f.read != best.read) {
+            best.tie = true;
+          }
+        }
+        if (best_page == 0 || best.tie) continue;
+        Field field;
+        field.value = value;
+        field.valid = true;
+        field.page = best_page;
+        field.box = best.box;
+        field.confidence = best.distance == 0 ? source->confidence : std::min(source->confidence, low_confidence - 0.01);
+        if (field.confidence < low_confidence) doc.AddReason(std::string("low_confidence:") + key);
+        doc.fields[key] = std::move(field);
+        ++found;
+      }
+    }
+  }
+  return found;
 }
 
 }  // namespace faxintake

@@ -7,16 +7,20 @@
 // of the same patient (SamePatient, pipeline/patient_identity.h), and for the referring
 // provider's NPI across the fax: a value is replaced by another document's reading when
 // the two are a slip apart (one edit per four characters, at least one; two for birth
-// dates, three for an NPI that fails its check digit) and the other reading is better
+// dates, three for an NPI that fails its check digit, one more for a name read alike on
+// more documents) and the other reading is better
 // supported: read on more documents, or as often but valid where this one is not, or with
 // clearly higher confidence.
 // The field keeps the page and box where it is printed on its own document; its review
 // reasons for that key (invalid:, low_confidence:) are re-judged.
 //
-// Values are only corrected, never filled in: an item absent from a document stays absent
-// there (the checklist decides whether the packet lacks it).
+// ReconcilePacket only corrects values: an item absent from a document stays absent there
+// (the checklist decides whether the packet lacks it). FindInPacket then looks for it the
+// way a coordinator holding the card looks over the form: an id read on one document of a
+// patient and not on another is searched among the other's words, and taken where a word
+// there reads as it up to OCR slips; the field has that word's page and box.
 //
-// Thread-safety: a pure function of its arguments.
+// Thread-safety: pure functions of their arguments.
 #pragma once
 
 #include <vector>
@@ -28,5 +32,14 @@ namespace faxintake {
 // Returns the number of fields corrected. `low_confidence` is the extractor's threshold
 // for the low_confidence:<key> reason.
 int ReconcilePacket(std::vector<Document>& docs, double low_confidence);
+
+// For the member id, group number and authorization number of documents of one patient:
+// a document without the field, whose pages (`pages`, the fax's pages by number - 1) hold
+// a word (or two on one line) within one edit per four characters of a value another
+// document read as valid, gets that value, at the word's place, with the confidence of
+// the reading it was found by, capped below `low_confidence` when the word differs. A word
+// that is already another field's value of the document is not taken. Returns the number
+// of fields found.
+int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence);
 
 }  // namespace faxintake

@@ -15,7 +15,10 @@ std::optional<std::string> ValidText(const Document& doc, const std::string& key
 }
 
 PatientKey PatientOf(const Document& doc) {
-  return PatientKey{ValidText(doc, "patient.family_name"), ValidText(doc, "patient.birth_date")};
+  PatientKey key{ValidText(doc, "patient.family_name"), ValidText(doc, "patient.birth_date"),
+                 ValidText(doc, "patient.given_name"), ValidText(doc, "insurance.member_id")};
+  if (key.member_id && key.member_id->size() < 8) key.member_id.reset();
+  return key;
 }
 
 int SlipEdits(const std::string& a, const std::string& b) {
@@ -36,17 +39,26 @@ Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optio
   return d > allowed ? Verdict::kConflict : Verdict::kUnknown;
 }
 
+namespace {
+
+bool SameMemberAndGivenName(const PatientKey& a, const PatientKey& b) {
+  return a.member_id && b.member_id && *a.member_id == *b.member_id && a.given && b.given && *a.given == *b.given;
+}
+
+}  // namespace
+
 bool OtherPatient(const PatientKey& a, const PatientKey& b) {
   const Verdict dob = CompareBirthDates(a.birth_date, b.birth_date);
   const Verdict name = CompareFamilyNames(a.family, b.family);
-  if (dob == Verdict::kAgree || name == Verdict::kAgree) return false;
+  if (dob == Verdict::kAgree || name == Verdict::kAgree || SameMemberAndGivenName(a, b)) return false;
   return dob == Verdict::kConflict || name == Verdict::kConflict;
 }
 
 bool SamePatient(const PatientKey& a, const PatientKey& b) {
   const Verdict dob = CompareBirthDates(a.birth_date, b.birth_date);
   const Verdict name = CompareFamilyNames(a.family, b.family);
-  if (dob == Verdict::kConflict || name == Verdict::kConflict) return false;
+  if (dob == Verdict::kConflict) return false;
+  if (name == Verdict::kConflict) return SameMemberAndGivenName(a, b);
   return dob == Verdict::kAgree || name == Verdict::kAgree;
 }
 

@@ -13,6 +13,9 @@ namespace faxintake {
 
 struct PatientKey {
   std::optional<std::string> family, birth_date;  // valid readings only
+  // Valid readings, used only to outweigh a family name read two slips apart: the same
+  // member id (eight characters or more) and given name are the same person.
+  std::optional<std::string> given, member_id;
   bool empty() const { return !family && !birth_date; }
 };
 
@@ -30,9 +33,11 @@ enum class Verdict { kUnknown, kAgree, kConflict };
 Verdict CompareBirthDates(const std::optional<std::string>& a, const std::optional<std::string>& b);
 Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optional<std::string>& b);
 
-// Another patient: something conflicts and nothing agrees.
+// Another patient: something conflicts and nothing agrees (the member id and given name
+// together count as agreeing).
 bool OtherPatient(const PatientKey& a, const PatientKey& b);
-// The same patient: something agrees and nothing conflicts.
+// The same patient: something agrees and nothing conflicts; or the member id and given
+// name agree, the birth dates do not conflict, and only the family names do.
 bool SamePatient(const PatientKey& a, const PatientKey& b);
 
 // A string field's valid value, or nullopt.

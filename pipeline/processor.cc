@@ -233,6 +233,8 @@ void Processor::Analyze(IntakeResult& result) const {
   }
   if (const int corrected = ReconcilePacket(result.documents, options_.extract.low_confidence); corrected > 0)
     log::Info("packet_consensus", "fax_id={} corrected={}", result.fax_id, corrected);
+  if (const int found = FindInPacket(result.documents, result.pages, options_.extract.low_confidence); found > 0)
+    log::Info("packet_consensus", "fax_id={} found={}", result.fax_id, found);
   // A cover sheet announces the page count: fewer pages received means the transmission
   // broke off (or pages were lost on the sending side); a person must ask for a resend.
   for (Document& doc : result.documents) {

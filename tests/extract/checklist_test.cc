@@ -132,6 +132,29 @@ TEST(Checklist, FamilyNamesAgreeThroughOneOcrSlip) {
   EXPECT_FALSE(SamePatient(short_name, short_other, false));
 }
 
+TEST(Checklist, TheSameMemberIdAndGivenNameOutweighAFamilyNameReadTwoSlipsApart) {
+  // "HARRIS" read "HARMS" on the referral; the letter carries the birth date it lacks.
+  Document referral = Doc(DocType::kReferral, {1},
+                          {{"patient.family_name", std::string("HARMS")}, {"patient.given_name", std::string("CHRISTOPHER")},
+                           {"insurance.member_id", std::string("W762392564")}});
+  Document letter = Doc(DocType::kPriorAuthorization, {2},
+                        {{"patient.family_name", std::string("HARRIS")}, {"patient.given_name", std::string("CHRISTOPHER")},
+                         {"insurance.member_id", std::string("W762392564")}, {"patient.birth_date", std::string("1947-02-04")}});
+  EXPECT_TRUE(SamePatient(referral, letter, false));
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {referral, letter};
+  set->Evaluate(docs);
+  EXPECT_FALSE(Has(docs[0].checklist.missing, "patient.birth_date"));
+  // Another given name, or another member id: another patient.
+  Document sibling = letter;
+  sibling.fields["patient.given_name"].value = std::string("CHRISTINA");
+  EXPECT_FALSE(SamePatient(referral, sibling, false));
+  Document other = letter;
+  other.fields["insurance.member_id"].value = std::string("W762392999");
+  EXPECT_FALSE(SamePatient(referral, other, false));
+}
+
 TEST(Checklist, ACompoundSurnameReadInPartIsNoConflict) {
   // The authorization letter's "DEL TORO" read as "TORO"; birth date and member id agree.
   Document referral = Doc(DocType::kReferral, {2},

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pipeline/patient_identity.h"
+
 namespace faxintake {
 namespace {
 
@@ -42,6 +44,92 @@ TEST(ReconcilePacket, AMemberIdMisreadOnTheReferralIsCorrectedFromTheCardAndTheL
   EXPECT_GE(docs[0].fields.at("insurance.member_id").confidence, 0.6);
   EXPECT_TRUE(docs[0].review_reasons.empty());
   EXPECT_FALSE(docs[0].needs_review);
+}
+
+TEST(ReconcilePacket, AFamilyNameTwoSlipsOffIsCorrectedWhenTheMemberIdAndGivenNameTieItToTheOthers) {
+  const auto doc = [](DocType type, int page, const std::string& family) {
+    return Doc(type, page,
+               {{"patient.family_name", F(family, 0.85)}, {"patient.given_name", F("CHRISTOPHER", 0.9)},
+                {"insurance.member_id", F("W762392564", 0.9)}});
+  };
+  std::vector<Document> docs = {doc(DocType::kReferral, 1, "HARMS"), doc(DocType::kPriorAuthorization, 2, "HARRIS"),
+                                doc(DocType::kClinicalNote, 3, "HARRIS")};
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+  EXPECT_EQ(Value(docs[0], "patient.family_name"), "HARRIS");
+  // One document against one: no majority, no correction two slips away.
+  std::vector<Document> pair = {doc(DocType::kReferral, 1, "HARMS"), doc(DocType::kPriorAuthorization, 2, "HARRIS")};
+  EXPECT_EQ(ReconcilePacket(pair, 0.6), 0);
+  EXPECT_EQ(Value(pair[0], "patient.family_name"), "HARMS");
+}
+
+TEST(PatientIdentity, TheSameMemberIdAndGivenNameAreNoOtherPatient) {
+  const PatientKey harms{"HARMS", std::nullopt, "CHRISTOPHER", "W762392564"};
+  const PatientKey harris{"HARRIS", "1947-02-04", "CHRISTOPHER", "W762392564"};
+  EXPECT_FALSE(OtherPatient(harms, harris));
+  EXPECT_TRUE(SamePatient(harms, harris));
+  const PatientKey other{"HARRIS", "1947-02-04", "CHRISTINA", "W762392564"};
+  EXPECT_TRUE(OtherPatient(harms, other));
+  EXPECT_FALSE(SamePatient(harms, other));
+  const PatientKey born_apart{"HARRIS", "1982-11-30", "CHRISTOPHER", "W762392564"};
+  EXPECT_FALSE(SamePatient(PatientKey{"HARMS", "1947-02-04", "CHRISTOPHER", "W762392564"}, born_apart));
+}
+
+PageResult PageOf(int number, const std::vector<std::pair<std::string, Box>>& words) {
+  PageResult p;
+  p.number = number;
+  for (const auto& [text, box] : words) {
+    Word w;
+    w.text = text;
+    w.box = box;
+    w.line = 0;
+    p.text.words.push_back(w);
+  }
+  return p;
+}
+
+TEST(FindInPacket, AMemberIdTheFormsLabelHidIsFoundAmongItsWordsFromTheCard) {
+  // The referral's member id label was garbled: its id was read ("W762392S64") but not taken.
+  std::vector<Document> docs = {
+      Doc(DocType::kReferral, 1, {{"patient.family_name", F("HARRIS", 0.9)}, {"insurance.group_number", F("0310193", 0.9)}}),
+      Doc(DocType::kInsuranceCard, 2,
+          {{"patient.family_name", F("HARRIS", 0.9)}, {"insurance.member_id", F("W762392564", 0.8)}}),
+      Doc(DocType::kClinicalNote, 3, {{"patient.family_name", F("HARRIS", 0.9)}}),
+  };
+  docs[0].fields["insurance.group_number"].box = Box{700, 400, 90, 20};
+  const std::vector<PageResult> pages = {
+      PageOf(1, {{"SUBSCRTB", Box{100, 400, 90, 20}}, {"W762392S64", Box{400, 400, 150, 20}}, {"0310193", Box{700, 400, 90, 20}}}),
+      PageOf(2, {{"W762392564", Box{300, 300, 150, 20}}}),
+      PageOf(3, {{"W762392564", Box{300, 300, 150, 20}}}),
+  };
+  EXPECT_EQ(FindInPacket(docs, pages, 0.6), 1);
+  ASSERT_EQ(docs[0].fields.count("insurance.member_id"), 1u);
+  const Field& f = docs[0].fields.at("insurance.member_id");
+  EXPECT_EQ(std::get<std::string>(f.value), "W762392564");
+  EXPECT_EQ(f.page, 1);
+  EXPECT_EQ(f.box, (Box{400, 400, 150, 20}));
+  EXPECT_LT(f.confidence, 0.6);  // read through a slip: to be checked
+  EXPECT_TRUE(docs[0].needs_review);
+  // Not filled on a clinical note, nor for the group number (the card has none).
+  EXPECT_EQ(docs[2].fields.count("insurance.member_id"), 0u);
+  EXPECT_EQ(docs[1].fields.count("insurance.group_number"), 0u);
+}
+
+TEST(FindInPacket, NothingIsTakenFromAnotherPatientsDocumentsOrFromWordsTooFarOff) {
+  std::vector<Document> docs = {
+      Doc(DocType::kReferral, 1, {{"patient.family_name", F("HARRIS", 0.9)}, {"patient.birth_date", F("1947-02-04", 0.9)}}),
+      Doc(DocType::kInsuranceCard, 2,
+          {{"patient.family_name", F("LOPEZ", 0.9)}, {"patient.birth_date", F("1956-03-04", 0.9)},
+           {"insurance.member_id", F("W762392564", 0.8)}}),
+      Doc(DocType::kReferral, 3, {{"patient.family_name", F("LOPEZ", 0.9)}}),
+  };
+  const std::vector<PageResult> pages = {
+      PageOf(1, {{"W762392564", Box{400, 400, 150, 20}}}),  // printed, but another patient's card
+      PageOf(2, {{"W762392564", Box{300, 300, 150, 20}}}),
+      PageOf(3, {{"W7623", Box{400, 400, 70, 20}}, {"W168302511", Box{600, 400, 150, 20}}}),  // too far off
+  };
+  EXPECT_EQ(FindInPacket(docs, pages, 0.6), 0);
+  EXPECT_EQ(docs[0].fields.count("insurance.member_id"), 0u);
+  EXPECT_EQ(docs[2].fields.count("insurance.member_id"), 0u);
 }
 
 TEST(ReconcilePacket, AnAuthorizationNumberMisreadOnTheReferralIsCorrectedFromTheLetter) {
