@@ -8,6 +8,25 @@
 
 namespace faxintake::ocr {
 
+namespace {
+
+// Whether another word of `w`'s line lies within `w`'s box and is narrower: the engine gave
+// `w` a box over its neighbours' ink too ("PA-1365" boxed over "PA-1365-202206"), and a cut
+// of that box would read them into it.
+bool BoxHoldsANeighbour(const PageText& text, size_t i) {
+  const Box& b = text.words[i].box;
+  for (size_t j = 0; j < text.words.size(); ++j) {
+    const Box& o = text.words[j].box;
+    if (j == i || text.words[j].line != text.words[i].line || o.w <= 0 || o.w >= b.w * 0.8) continue;
+    const int w = std::min(b.right(), o.right()) - std::max(b.x, o.x);
+    const int h = std::min(b.bottom(), o.bottom()) - std::max(b.y, o.y);
+    if (w > 0 && h > 0 && static_cast<double>(w) * h >= 0.8 * static_cast<double>(o.w) * o.h) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<int> WordsToReread(const PageText& text, const RereadOptions& options) {
   std::vector<int> out;
   for (size_t i = 0; i < text.words.size(); ++i) {
@@ -18,7 +37,8 @@ std::vector<int> WordsToReread(const PageText& text, const RereadOptions& option
       digits += std::isdigit(c) ? 1 : 0;
       alnum += std::isalnum(c) ? 1 : 0;
     }
-    if (digits >= options.min_digits && alnum >= options.min_alnum) out.push_back(static_cast<int>(i));
+    if (digits >= options.min_digits && alnum >= options.min_alnum && !BoxHoldsANeighbour(text, i))
+      out.push_back(static_cast<int>(i));
   }
   std::stable_sort(out.begin(), out.end(), [&](int a, int b) {
     return text.words[static_cast<size_t>(a)].confidence < text.words[static_cast<size_t>(b)].confidence;

@@ -31,8 +31,9 @@ struct RereadOptions {
 };
 
 // The indexes of the words of `text` to read again: at least `min_alnum` letters and
-// digits of which `min_digits` digits, confidence below `below`; least confident first, at
-// most `max_words`.
+// digits of which `min_digits` digits, confidence below `below`, and a box holding no
+// narrower word of its line (a box the engine stretched over its neighbours); least
+// confident first, at most `max_words`.
 std::vector<int> WordsToReread(const PageText& text, const RereadOptions& options = {});
 
 // The region to cut for reading `word` again, in the pixel grid the page was read at

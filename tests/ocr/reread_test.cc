@@ -39,6 +39,18 @@ TEST(Reread, OnlyUnsureIdentifiersAndDatesAreReadAgainLeastSureFirst) {
   EXPECT_EQ(WordsToReread(page, few), (std::vector<int>{0, 5}));
 }
 
+TEST(Reread, AWordWhoseBoxTheEngineStretchedOverItsNeighboursIsNotReadAgain) {
+  // Seed 21: "PA-1365" boxed over the whole "PA-1365-202206"; read alone, its cut gave
+  // "PA-1365-202206", and the authorization number came out "PA1365202206202206".
+  const PageText page = Page({
+      W("PA-1365", 0.82f, Box{604, 669, 232, 19}),
+      W("-", 0.31f, Box{725, 664, 13, 35}),
+      W("202206", 0.31f, Box{742, 669, 94, 19}),
+      W("12:04PM", 0.60f, Box{900, 669, 100, 19}, 1),
+  });
+  EXPECT_EQ(WordsToReread(page), (std::vector<int>{2, 3}));
+}
+
 TEST(Reread, TheRegionHasAMarginAndStaysInsideTheImage) {
   const Box r = RereadRegion(Box{100, 200, 120, 18}, 1.0, 1728, 2200);
   EXPECT_EQ(r.x, 100 - 9);   // half the height to the sides
