@@ -93,12 +93,6 @@ int Compare(const Document& a, const Document& b, const std::string& key) {
   return -1;
 }
 
-// A member id long enough to name one person (a subscriber's, not a short plan code).
-bool MemberIdIsLong(const Document& d) {
-  const std::string* id = StringField(d, "insurance.member_id");
-  return id != nullptr && id->size() >= 8;
-}
-
 bool HasIdentity(const Document& d) {
   for (const char* key : {"patient.family_name", "patient.birth_date", "insurance.member_id"})
     if (StringField(d, key) != nullptr) return true;
@@ -129,7 +123,8 @@ bool SamePatient(const Document& a, const Document& b, bool single_patient_fax) 
   const int dob = Compare(a, b, "patient.birth_date");
   const int member = Compare(a, b, "insurance.member_id");
   if (family < 0)
-    return member > 0 && dob >= 0 && Compare(a, b, "patient.given_name") > 0 && MemberIdIsLong(a);
+    return member > 0 && dob >= 0 && Compare(a, b, "patient.given_name") > 0 &&
+           MemberIdNamesOnePerson(*StringField(a, "insurance.member_id"));
   agree += family;
   if (family == 0 && (dob < 0 || member < 0)) return false;
   agree += std::max(dob, 0) + std::max(member, 0);

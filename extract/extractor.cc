@@ -1040,24 +1040,16 @@ class Rules {
     Words best;
     int best_height = 0;
     for (int ri = 0; ri < std::min<int>(3, static_cast<int>(page.rows().size())); ++ri) {
-      const LayoutRow& row = page.row(ri);
-      for (size_t k = 0; k < row.words.size();) {
-        Words seg{row.words[k]};
-        while (++k < row.words.size() && !page.StartsSegment(row.words[k])) seg.push_back(row.words[k]);
-        std::vector<int> heights;
-        for (int wi : seg) heights.push_back(page.word(wi).box.h);
-        std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
-        const int height = heights[heights.size() / 2];
+      for (const Words& seg : page.Segments(ri)) {
         if (Letters(Text(0, seg)) < 3) continue;
+        const int height = page.TextHeight(seg);
         if (best.empty() || height > best_height * 1.15) {
           best = seg;
           best_height = height;
         }
       }
     }
-    if (best.empty()) return;
-    const std::string text = UpperSingleSpaced(StripEdges(Text(0, best)));
-    if (Letters(text) >= 3) r_.Add("insurance.payer", r_.FromWords(0, best, text));
+    if (!best.empty()) AddPayerFromWords(0, best);
   }
 
   void PayerFromCard() {
@@ -1078,19 +1070,12 @@ class Rules {
       double conf = 0;
       for (int wi : row.words) conf += page.word(wi).confidence;
       if (conf / static_cast<double>(row.words.size()) < 0.4) continue;
-      AddPayerFromRow(0, ri);
+      AddPayerFromWords(0, page.Segments(ri).front());
       return;
     }
   }
 
-  void AddPayerFromRow(int pi, int ri) {
-    const PageLayout& page = r_.layout(pi);
-    const LayoutRow& row = page.row(ri);
-    Words seg;
-    for (int wi : row.words) {
-      if (!seg.empty() && page.StartsSegment(wi)) break;
-      seg.push_back(wi);
-    }
+  void AddPayerFromWords(int pi, const Words& seg) {
     const std::string text = UpperSingleSpaced(StripEdges(Text(pi, seg)));
     if (Letters(text) < 3) return;
     r_.Add("insurance.payer", r_.FromWords(pi, seg, text));

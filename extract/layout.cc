@@ -253,6 +253,21 @@ bool PageLayout::StartsSegment(int wi) const {
   return GapBefore(wi) > std::max(row.height, typical_height_) * factor;
 }
 
+std::vector<std::vector<int>> PageLayout::Segments(int row) const {
+  std::vector<std::vector<int>> out;
+  for (int wi : rows_[static_cast<size_t>(row)].words) {
+    if (out.empty() || StartsSegment(wi)) out.emplace_back();
+    out.back().push_back(wi);
+  }
+  return out;
+}
+
+int PageLayout::TextHeight(const std::vector<int>& words) const {
+  std::vector<int> hs;
+  for (int wi : words) hs.push_back(word(wi).box.h);
+  return Median(hs, typical_height_);
+}
+
 int PageLayout::GapBefore(int wi) const {
   const LayoutWord& w = word(wi);
   if (w.row < 0 || w.pos == 0) return 0;

@@ -52,6 +52,11 @@ class PageLayout {
   // True when the word opens a new column on its row: the row's first word, or one after a
   // gap wider than 1.2 times the row's text height (twice after a word ending in a comma).
   bool StartsSegment(int word) const;
+  // The words of `row` in its segments (StartsSegment), left to right; none for an empty row.
+  std::vector<std::vector<int>> Segments(int row) const;
+  // The median height of `words` (pixels), as a row's height is measured; the page's
+  // typical height for none.
+  int TextHeight(const std::vector<int>& words) const;
   // Horizontal gap between a word and the one before it on its row (0 for the first).
   int GapBefore(int word) const;
   // Words [from, to) of `row` joined by single spaces.

@@ -1115,6 +1115,8 @@ Checked NormalizeMemberId(std::string_view printed) {
   return m.valid && !whole ? m : c;
 }
 
+bool MemberIdNamesOnePerson(std::string_view id) { return id.size() >= 8; }
+
 // ------------------------------------------------------------------ addresses
 
 std::optional<std::string> NormalizeState(std::string_view printed) {

@@ -135,6 +135,9 @@ Checked NormalizeMbi(std::string_view printed);
 // MBI, unless the MBI comes from dropping a character of an id that is whole in a plainer
 // shape (a Blue Cross prefix and nine digits, "RSY926506659", is twelve characters too).
 Checked NormalizeMemberId(std::string_view printed);
+// True when a member id is long enough to name one person: eight characters or more (a
+// subscriber's id, not a short plan or group code). Used to tell patients apart.
+bool MemberIdNamesOnePerson(std::string_view id);
 
 // The canonical name of a medical specialty when `specialty` (upper case) is one or is one
 // through OCR slips ("GASTROCNICROLOGY", "RHEURNATOLOGY"): letters compared without spaces

@@ -4,17 +4,6 @@
 #include <cmath>
 
 namespace faxintake::ocr {
-namespace {
-
-int64_t Area(const Box& b) { return static_cast<int64_t>(std::max(0, b.w)) * std::max(0, b.h); }
-
-int64_t IntersectionArea(const Box& a, const Box& b) {
-  const int w = std::min(a.right(), b.right()) - std::max(a.x, b.x);
-  const int h = std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
-  return w > 0 && h > 0 ? static_cast<int64_t>(w) * h : 0;
-}
-
-}  // namespace
 
 std::vector<Box> ReadBoxes(const PageText& text, double scale) {
   const double k = scale > 0 ? scale : 1.0;

@@ -18,9 +18,8 @@ bool BoxHoldsANeighbour(const PageText& text, size_t i) {
   for (size_t j = 0; j < text.words.size(); ++j) {
     const Box& o = text.words[j].box;
     if (j == i || text.words[j].line != text.words[i].line || o.w <= 0 || o.w >= b.w * 0.8) continue;
-    const int w = std::min(b.right(), o.right()) - std::max(b.x, o.x);
-    const int h = std::min(b.bottom(), o.bottom()) - std::max(b.y, o.y);
-    if (w > 0 && h > 0 && static_cast<double>(w) * h >= 0.8 * static_cast<double>(o.w) * o.h) return true;
+    const int64_t shared = IntersectionArea(b, o);
+    if (shared > 0 && static_cast<double>(shared) >= 0.8 * static_cast<double>(Area(o))) return true;
   }
   return false;
 }

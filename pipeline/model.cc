@@ -13,6 +13,14 @@ Box Union(const Box& a, const Box& b) {
   return Box{x, y, std::max(a.right(), b.right()) - x, std::max(a.bottom(), b.bottom()) - y};
 }
 
+int64_t Area(const Box& b) { return static_cast<int64_t>(std::max(0, b.w)) * std::max(0, b.h); }
+
+int64_t IntersectionArea(const Box& a, const Box& b) {
+  const int w = std::min(a.right(), b.right()) - std::max(a.x, b.x);
+  const int h = std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
+  return w > 0 && h > 0 ? static_cast<int64_t>(w) * h : 0;
+}
+
 bool HasAlnum(const std::string& text) {
   return std::any_of(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
 }

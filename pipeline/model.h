@@ -24,6 +24,9 @@ struct Box {
 };
 // Smallest box holding both (an empty box is the identity).
 Box Union(const Box& a, const Box& b);
+// Pixels of `b` (0 for an empty box), and pixels the two boxes share.
+int64_t Area(const Box& b);
+int64_t IntersectionArea(const Box& a, const Box& b);
 
 // ---------------------------------------------------------------- images
 // An 8-bit grayscale page image, row-major, one byte per pixel, stride == width.

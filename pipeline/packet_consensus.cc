@@ -88,36 +88,43 @@ std::vector<std::vector<size_t>> PatientGroups(const std::vector<Document>& docs
   return groups;
 }
 
-// The word (or two words of one line, joined) on `page` that reads as `value` within one
-// edit per four characters, nearest first; none when two different words are as near.
+// The word (or two words of one line, joined) on the pages `numbers` (of the fax's `pages`)
+// that reads as `value` within one edit per four characters, nearest first; none (page 0)
+// when two different words are as near. Words whose box is `taken` are skipped.
 struct Found {
-  int distance = 1 << 20;
+  int page = 0;
+  int distance = 0;
   Box box;
   std::string read;
   bool tie = false;
 };
 
-Found FindWord(const PageResult& page, const std::string& value, const std::vector<Box>& taken) {
+Found FindWord(const std::vector<PageResult>& pages, const std::vector<int>& numbers, const std::string& value,
+               const std::vector<Box>& taken) {
   Found best;
   const int allowed = SlipEdits(value, value);
-  const auto& words = page.text.words;
-  const auto consider = [&](const std::string& text, const Box& box) {
+  const auto consider = [&](int page, const std::string& text, const Box& box) {
     const std::string read = extract::AlnumUpper(text);
     if (read.empty() || std::abs(static_cast<int>(read.size()) - static_cast<int>(value.size())) > allowed) return;
     if (std::find(taken.begin(), taken.end(), box) != taken.end()) return;
     const int d = extract::BoundedEditDistance(read, value, allowed + 1);
     if (d > allowed) return;
-    if (d < best.distance) {
-      best = Found{d, box, read, false};
+    if (best.page == 0 || d < best.distance) {
+      best = Found{page, d, box, read, false};
     } else if (d == best.distance && read != best.read) {
       best.tie = true;
     }
   };
-  for (size_t k = 0; k < words.size(); ++k) {
-    consider(words[k].text, words[k].box);
-    if (k + 1 < words.size() && words[k + 1].line == words[k].line)
-      consider(words[k].text + words[k + 1].text, Union(words[k].box, words[k + 1].box));
+  for (int n : numbers) {
+    if (n < 1 || static_cast<size_t>(n) > pages.size()) continue;
+    const auto& words = pages[static_cast<size_t>(n) - 1].text.words;
+    for (size_t k = 0; k < words.size(); ++k) {
+      consider(n, words[k].text, words[k].box);
+      if (k + 1 < words.size() && words[k + 1].line == words[k].line)
+        consider(n, words[k].text + words[k + 1].text, Union(words[k].box, words[k + 1].box));
+    }
   }
+  if (best.tie) best.page = 0;
   return best;
 }
 
@@ -151,7 +158,8 @@ int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pag
         int support = 0;
         for (size_t j : group) {
           auto other = docs[j].fields.find(key);
-          if (other != docs[j].fields.end() && TextOf(other->second) != nullptr && *TextOf(other->second) == *v) ++support;
+          const std::string* w = other != docs[j].fields.end() ? TextOf(other->second) : nullptr;
+          if (w != nullptr && *w == *v) ++support;
         }
         if (source == nullptr || support > source_support ||
             (support == source_support && it->second.confidence > source->confidence)) {
@@ -170,23 +178,12 @@ int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pag
           continue;
         std::vector<Box> taken;
         for (const auto& [k, f] : doc.fields) taken.push_back(f.box);
-        Found best;
-        int best_page = 0;
-        for (int n : doc.pages) {
-          if (n < 1 || static_cast<size_t>(n) > pages.size()) continue;
-          const Found f = FindWord(pages[static_cast<size_t>(n) - 1], value, taken);
-          if (f.distance < best.distance) {
-            best = f;
-            best_page = n;
-          } else if (f.distance == best.distance && f.distance <= (1 << 19) && f.read != best.read) {
-            best.tie = true;
-          }
-        }
-        if (best_page == 0 || best.tie) continue;
+        const Found best = FindWord(pages, doc.pages, value, taken);
+        if (best.page == 0) continue;
         Field field;
         field.value = value;
         field.valid = true;
-        field.page = best_page;
+        field.page = best.page;
         field.box = best.box;
         field.confidence = best.distance == 0 ? source->confidence : std::min(source->confidence, low_confidence - 0.01);
         if (field.confidence < low_confidence) doc.AddReason(std::string("low_confidence:") + key);

@@ -17,7 +17,7 @@ std::optional<std::string> ValidText(const Document& doc, const std::string& key
 PatientKey PatientOf(const Document& doc) {
   PatientKey key{ValidText(doc, "patient.family_name"), ValidText(doc, "patient.birth_date"),
                  ValidText(doc, "patient.given_name"), ValidText(doc, "insurance.member_id")};
-  if (key.member_id && key.member_id->size() < 8) key.member_id.reset();
+  if (key.member_id && !extract::MemberIdNamesOnePerson(*key.member_id)) key.member_id.reset();
   return key;
 }
 
