@@ -241,7 +241,10 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
   std::string joined;
   for (size_t k = 0; k < toks.size(); ++k) {
     joined += Canon(toks[k]);
-    if (word_end[k]) prefixes.push_back({joined, Faded(joined), word_of[k]});
+    // A one-letter word ends no loose match: it is a mark after the label more often than
+    // a word of it ("AUTEIORIZATLON i" is AUTHORIZATION # , not "authorization id").
+    const bool one_letter = page.word(row.words[static_cast<size_t>(word_of[k])]).text.size() == 1;
+    if (word_end[k] && !one_letter) prefixes.push_back({joined, Faded(joined), word_of[k]});
     if (prefixes.size() >= 4) break;
   }
   int best_d = 1 << 30;
@@ -303,6 +306,37 @@ bool EndsWithColon(const std::string& text) {
   return c == ':' || c == ';' || c == '#';
 }
 
+// The '#' of a label printed with one ("AUTHORIZATION #") that faint print gives as a
+// narrow letter: one of i, l, I, H or f, no taller than the label's letters and standing
+// within a letter's width after it, where the label has a '#' form.
+bool HashReadAsLetter(const PageLayout& page, const LayoutWord& label_word, int next_index, Label label) {
+  const LayoutWord& next = page.word(next_index);
+  if (next.text.size() != 1 || std::string_view("ilIHf").find(next.text[0]) == std::string_view::npos) return false;
+  const int height = label_word.box.h;
+  if (next.box.h > height + 2 || next.box.x - (label_word.box.x + label_word.box.w) > height) return false;
+  return std::any_of(Phrases().begin(), Phrases().end(),
+                     [&](const Phrase& ph) { return ph.label == label && ph.tokens.back() == "#"; });
+}
+
+// A label's colon read as a period ("Member. YESENIA M TURNER-HARRIS" at normal
+// resolution). Only for a label printed in capital and small letters, read as printed,
+// starting its column, with a value after it in the column that is no heading's word: a
+// heading in capitals with a speck after its first word ("INSURANCT. INCFORMA TON",
+// "INSURANCE. INFORMATION") is no label.
+bool ColonReadAsPeriod(const PageLayout& page, const LayoutRow& row, int first, int last) {
+  const auto word = [&](int pos) -> const LayoutWord& { return page.word(row.words[static_cast<size_t>(pos)]); };
+  const std::string& t = word(last).text;
+  if (t.size() < 3 || t.back() != '.' || !IsAlpha(t[t.size() - 2])) return false;
+  const std::string& head = word(first).text;
+  if (head.size() < 2 || !(head[0] >= 'A' && head[0] <= 'Z') || !(head[1] >= 'a' && head[1] <= 'z') ||
+      !page.StartsSegment(row.words[static_cast<size_t>(first)]))
+    return false;
+  if (last + 1 >= static_cast<int>(row.words.size()) || page.StartsSegment(row.words[static_cast<size_t>(last + 1)]))
+    return false;
+  const auto& next = word(last + 1).tokens;
+  return next.empty() || !IsHeadingWord(next.front());
+}
+
 // The end of the column holding the word at position `p` of `row`: the position of the
 // next word that starts a segment, or the row's length.
 int ColumnEnd(const PageLayout& page, const LayoutRow& row, int p) {
@@ -361,12 +395,13 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
       hit.first = p;
       hit.last = m->last;
       const LayoutWord& last_word = page.word(row.words[static_cast<size_t>(hit.last)]);
-      hit.colon = EndsWithColon(last_word.text);
+      hit.colon = EndsWithColon(last_word.text) || (m->fuzzy_edits == 0 && ColonReadAsPeriod(page, row, p, hit.last));
       // A colon read as a word of its own, and stray marks between label and value
       // ("Patient Name: : LOPEZ", "Gender: . Male"): they belong to the label.
       while (hit.last + 1 < n) {
         const std::string& next = page.word(row.words[static_cast<size_t>(hit.last + 1)]).text;
-        if (next == "#:" || next == "#") {
+        if (next == "#:" || next == "#" ||
+            (!hit.colon && HashReadAsLetter(page, last_word, row.words[static_cast<size_t>(hit.last + 1)], hit.label))) {
           hit.colon = true;
           ++hit.last;
           continue;

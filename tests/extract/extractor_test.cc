@@ -878,6 +878,37 @@ TEST(ExtractorLines, NpiLabelWhoseIWasReadAsEOrT) {
   EXPECT_FALSE(d.fields.count("referring.npi") && d.fields.at("referring.npi").valid);
 }
 
+TEST(ExtractorCard, MemberNameAfterAColonReadAsAPeriod) {
+  // Seed 28 s0087 at normal resolution: "Member:" read "Member." The card named no patient
+  // and its member id was lost to the referral it came with.
+  const PageResult page = MakePage({
+      {300, Sentence(414, "Molina Healthcare")},
+      {440, Sentence(413, "Member. YESENIA M TURNER-HARRIS")},
+      {490, Sentence(413, "ID; 152387139")},
+  });
+  const Document d = Extract(DocType::kInsuranceCard, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "TURNER-HARRIS");
+  EXPECT_EQ(Str(d, "patient.given_name"), "YESENIA");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "152387139");
+  // A heading in capitals with a speck after its first word is no label and value.
+  for (const char* heading : {"INSURANCE. INFORMATION", "INSURANCT. INCFORMA TON"}) {
+    SCOPED_TRACE(heading);
+    const Document form = Extract(DocType::kReferral, {MakePage({{430, Sentence(175, heading)}})});
+    EXPECT_EQ(Str(form, "insurance.payer"), "<none>");
+  }
+}
+
+TEST(ExtractorBoxed, AuthorizationLabelWhoseHashWasReadAsALetter) {
+  // Seed 28 s0089, faint small capitals: "AUTHORIZATION #" read "AUTEIORIZATLON i", its
+  // value in the cell below, on the row of the priority boxes.
+  const PageResult page = MakePage({
+      {1065, {{118, "PRIORIVY"}, {1044, "AUTEIORIZATLON"}, {1250, "i"}}, 16},
+      {1095, {{124, "[X]"}, {174, "Routine"}, {291, "[J"}, {327, "Urgent"}, {466, "STAT"}, {1051, "A373979164"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "authorization.number"), "A373979164");
+}
+
 TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
   struct Case {
     std::vector<Printed> lines;
