@@ -123,6 +123,40 @@ std::optional<std::string> AuthPrefixFromChoices(const Reading& reading) {
   return std::nullopt;
 }
 
+const std::vector<std::string>& KnownAuthPrefixes() {
+  static const std::vector<std::string> prefixes = {"UM", "PA", "PRA", "REF", "AUTH", "CERT"};
+  return prefixes;
+}
+
+std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std::vector<std::string>& prefixes) {
+  const std::string best = BestText(reading);
+  size_t letters = 0;
+  while (letters < best.size() && IsAlpha(best[letters])) ++letters;
+  if (letters < 2 || letters > 4 || best.size() - letters < 6) return std::nullopt;
+  for (size_t i = letters; i < best.size(); ++i)
+    if (!IsDigit(best[i])) return std::nullopt;
+  const std::string read = best.substr(0, letters);
+  if (std::find(prefixes.begin(), prefixes.end(), read) != prefixes.end()) return std::nullopt;
+  std::optional<std::string> found;
+  for (const std::string& prefix : prefixes) {
+    if (prefix.size() != letters) continue;
+    size_t at = letters, differ = 0;
+    for (size_t i = 0; i < letters; ++i)
+      if (prefix[i] != read[i]) {
+        ++differ;
+        at = i;
+      }
+    if (differ != 1) continue;
+    const auto& choices = reading[at].choices;
+    const bool weighed = std::any_of(choices.begin(), choices.end(),
+                                     [&](const CharChoice& c) { return c.c == prefix[at] && c.confidence >= kClose; });
+    if (!weighed) continue;
+    if (found) return std::nullopt;  // two known prefixes as near
+    found = prefix + best.substr(letters);
+  }
+  return found;
+}
+
 std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,
                                            const std::function<std::string(const std::string&)>& parse,
                                            int max_changes) {

@@ -91,6 +91,7 @@ void ReadAgainFromChoices(const std::string& key, Candidate& c) {
     if (c.reading.size() == value->size()) {
       fixed = UtnFromChoices(c.reading);
       if (!fixed) fixed = AuthPrefixFromChoices(c.reading);
+      if (!fixed) fixed = AuthPrefixFromKnown(c.reading);
     }
   }
   if (!fixed || *fixed == *value) return;

@@ -99,6 +99,25 @@ TEST(AuthPrefixFromChoices, ADigitReadForTheFirstLetterOfThePrefix) {
   EXPECT_FALSE(AuthPrefixFromChoices(Read("1M61172", {{0, {{'U', 0.6f}}}})).has_value());  // five digits
 }
 
+TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
+  // UM88107610 read TM88107610 at normal resolution, U second at 0.59 for the T.
+  EXPECT_EQ(AuthPrefixFromKnown(Read("TM88107610", {{0, {{'U', 0.59f}}}})).value_or("-"), "UM88107610");
+  // REF2799658 read RIF2799658, E weighed for the I.
+  EXPECT_EQ(AuthPrefixFromKnown(Read("RIF2799658", {{1, {{'E', 0.3f}}}})).value_or("-"), "REF2799658");
+  // Without the engine's weighing the prefix is the payer's own ("TM", "TF" are printed too).
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM88107610")).has_value());
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM88107610", {{0, {{'U', 0.1f}}}})).has_value());
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("TF42360658", {{0, {{'U', 0.5f}}}})).has_value());  // two letters off UM
+  // A known prefix read as printed stays, whatever else was weighed.
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("PA136520220", {{0, {{'U', 0.5f}}}})).has_value());
+  // Not an authorization number's shape: too few digits, letters after the digits, one letter.
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM88107", {{0, {{'U', 0.59f}}}})).has_value());
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM881076X0", {{0, {{'U', 0.59f}}}})).has_value());
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("M57888887", {{0, {{'U', 0.59f}}}})).has_value());
+  // Two known prefixes as near: none is chosen.
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("XA12345678", {{0, {{'U', 0.5f}, {'P', 0.4f}}}}), {"UA", "PA"}).has_value());
+}
+
 TEST(AppendReading, GlyphsGiveTheAlternativesAndOnlyLettersAndDigitsCount) {
   Word w;
   w.text = "12-a";
