@@ -62,6 +62,29 @@ TEST(ReconcilePacket, AFamilyNameTwoSlipsOffIsCorrectedWhenTheMemberIdAndGivenNa
   EXPECT_EQ(Value(pair[0], "patient.family_name"), "HARMS");
 }
 
+TEST(ReconcilePacket, AMemberIdThatFitsItsPayersShapeOutweighsASurerOneThatDoesNot) {
+  // Seed 27 s0094: the form read H40187375 as "1140187375" at 0.96 (and its payer as
+  // "TLUMANA"); the card read it right at 0.90 under HUMANA, whose ids are H and 8 digits.
+  const auto docs_with = [](const std::string& card_payer) {
+    return std::vector<Document>{
+        Doc(DocType::kReferral, 1,
+            {{"patient.family_name", F("LEE", 0.64)}, {"insurance.member_id", F("1140187375", 0.96)},
+             {"insurance.payer", F("TLUMANA", 0.75)}}),
+        Doc(DocType::kInsuranceCard, 2,
+            {{"patient.family_name", F("LEE", 0.96)}, {"insurance.member_id", F("H40187375", 0.90)},
+             {"insurance.payer", F(card_payer, 0.96)}}),
+    };
+  };
+  std::vector<Document> docs = docs_with("HUMANA");
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+  EXPECT_EQ(Value(docs[0], "insurance.member_id"), "H40187375");
+  EXPECT_EQ(Value(docs[1], "insurance.member_id"), "H40187375");
+  // A payer of no known shape: one reading against one, neither clearly surer, both stay.
+  std::vector<Document> unknown = docs_with("MOLINA HEALTHCARE");
+  EXPECT_EQ(ReconcilePacket(unknown, 0.6), 0);
+  EXPECT_EQ(Value(unknown[0], "insurance.member_id"), "1140187375");
+}
+
 TEST(PatientIdentity, TheSameMemberIdAndGivenNameAreNoOtherPatient) {
   const PatientKey harms{"HARMS", std::nullopt, "CHRISTOPHER", "W762392564"};
   const PatientKey harris{"HARRIS", "1947-02-04", "CHRISTOPHER", "W762392564"};
