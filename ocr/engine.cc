@@ -184,10 +184,15 @@ Result<OcrPage> OcrEngine::Recognize(const Raster& page) {
       }
     }
   }
+  bool ruled = false;
   if (options_.cleanup.fill_ruled_gaps && !page_read.timed_out) {
     PreparedPage bare = RulesErased(prepared, options_.cleanup);
-    if (bare.pix) FillRuledGaps(bare, page_read);
+    ruled = bare.pix != nullptr;
+    if (ruled) FillRuledGaps(bare, page_read);
   }
+  // Letters and notes: a ruled form's cells are the gap fill's (on seeds 27 and 28 this
+  // re-reading added a form's state cell to its city).
+  if (options_.junk_lines.enabled && !ruled && !page_read.timed_out) RereadJunkLines(prepared, page_read);
   if (options_.reread.enabled && !page_read.timed_out) RereadIdentifiers(prepared, page_read);
   return page_read;
 }
@@ -242,6 +247,24 @@ void OcrEngine::FillRuledGaps(const PreparedPage& bare, OcrPage& page_read) {
       api_.get(), bare, options_.gap_fill.page_segmentation_mode, options_.page_deadline_ms / 4, regions.size(),
       [&](size_t k) { return regions[k]; },
       [&](size_t, const PageText& found, bool) { page_read.gap_words += FillGaps(page_read.text, found, options_.gap_fill); });
+}
+
+void OcrEngine::RereadJunkLines(const PreparedPage& prepared, OcrPage& page_read) {
+  const std::vector<Box> lines = JunkLineRegions(page_read.text, options_.junk_lines);
+  if (lines.empty()) return;
+  const int width = pixGetWidth(prepared.pix.get()), height = pixGetHeight(prepared.pix.get());
+  const auto to_pix = [&](const Box& b) {
+    const double s = prepared.scale > 0 ? prepared.scale : 1.0;
+    const int x = std::clamp(static_cast<int>(b.x * s), 0, width), y = std::clamp(static_cast<int>(b.y * s), 0, height);
+    return Box{x, y, std::min(width - x, static_cast<int>(std::ceil(b.w * s))),
+               std::min(height - y, static_cast<int>(std::ceil(b.h * s)))};
+  };
+  // Each region as one block of text (PSM 6); one budget for the page, an eighth of its deadline.
+  ReadRegions(
+      api_.get(), prepared, 6, options_.page_deadline_ms / 8, lines.size(), [&](size_t k) { return to_pix(lines[k]); },
+      [&](size_t, const PageText& found, bool) {
+        page_read.gap_words += FillGaps(page_read.text, ClearLines(found, options_.junk_lines.keep_from), options_.gap_fill);
+      });
 }
 
 void OcrEngine::RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read) {

@@ -37,6 +37,7 @@ struct OcrOptions {
   CleanupOptions cleanup;
   GapFillOptions gap_fill;
   RereadOptions reread;
+  JunkLineOptions junk_lines;
   // A second model for the re-reading of identifiers (reread.h), in its own tessdata
   // directory (empty: the one the build writes, see ocr/CMakeLists.txt). Debian's
   // Latin-script model, trained apart from `language`'s, errs elsewhere: it read
@@ -51,7 +52,7 @@ struct OcrPage {
   int rotation = 0;                  // degrees applied to make the page upright
   int width = 0, height = 0;         // upright page size in pixels
   bool timed_out = false;
-  int gap_words = 0;                 // words added from the reading with rules erased
+  int gap_words = 0;                 // words added from the reading with rules erased and of junk lines
   int reread_words = 0;              // words replaced by a surer reading of the word alone
 };
 
@@ -82,6 +83,7 @@ class OcrEngine {
   // keeps a new reading two readings support (TakeRereading); each model's readings of a
   // page share an eighth of the page deadline.
   void RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read);
+  void RereadJunkLines(const PreparedPage& prepared, OcrPage& page_read);
   // Reads with `api` (api_ or second_) `count` rectangles of `page` (pix coordinates)
   // one by one in page segmentation mode `psm`, all sharing `budget_ms`: `region(k)` gives
   // the k-th (an empty box is skipped) and `take(k, text, complete)` receives what was

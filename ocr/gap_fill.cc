@@ -47,4 +47,46 @@ int FillGaps(PageText& first, const PageText& second, const GapFillOptions& opti
   return added;
 }
 
+std::vector<Box> JunkLineRegions(const PageText& text, const JunkLineOptions& options) {
+  std::vector<Box> out;
+  std::vector<int> heights;
+  for (const Word& w : text.words)
+    if (w.confidence >= 0.7f && HasAlnum(w.text)) heights.push_back(w.box.h);
+  if (heights.size() < 10) return out;
+  std::nth_element(heights.begin(), heights.begin() + static_cast<long>(heights.size() / 2), heights.end());
+  const int h = heights[heights.size() / 2];
+  for (const Line& line : text.lines) {
+    if (static_cast<int>(out.size()) >= options.max_lines) break;
+    if (line.word_count == 0 || line.box.w < 3 * h) continue;
+    bool junk = true;
+    for (int k = line.first_word; k < line.first_word + line.word_count && junk; ++k) {
+      const Word& w = text.words[static_cast<size_t>(k)];
+      junk = w.confidence < options.junk_below || !HasAlnum(w.text);
+    }
+    if (!junk) continue;
+    const int x = std::max(0, line.box.x - h), y = std::max(0, line.box.y - h);
+    out.push_back(Box{x, y, line.box.right() + 5 * h - x, line.box.bottom() + 2 * h - y});
+  }
+  return out;
+}
+
+PageText ClearLines(const PageText& found, double keep_from) {
+  PageText out;
+  for (const Line& line : found.lines) {
+    bool sure = line.word_count > 0;
+    for (int k = line.first_word; k < line.first_word + line.word_count; ++k)
+      sure &= found.words[static_cast<size_t>(k)].confidence >= keep_from;
+    if (!sure) continue;
+    Line copy = line;
+    copy.first_word = static_cast<int>(out.words.size());
+    for (int k = line.first_word; k < line.first_word + line.word_count; ++k) {
+      Word w = found.words[static_cast<size_t>(k)];
+      w.line = static_cast<int>(out.lines.size());
+      out.words.push_back(std::move(w));
+    }
+    out.lines.push_back(std::move(copy));
+  }
+  return out;
+}
+
 }  // namespace faxintake::ocr

@@ -33,4 +33,25 @@ std::vector<Box> ReadBoxes(const PageText& text, double scale);
 // the added words. Returns the number of words added.
 int FillGaps(PageText& first, const PageText& second, const GapFillOptions& options = {});
 
+// Lines the engine read as junk: every word below `junk_below` or without a letter or
+// digit, and as wide as three letters of the page's text at least (specks and rule debris
+// are narrower). Under a signature the engine may take a printed line for part of the
+// scribble and give it as a thin line of junk above the real one ("wr ters" for "NPI:
+// 2898741147"); read again as a block of its own, the line comes out clear.
+struct JunkLineOptions {
+  bool enabled = true;
+  double junk_below = 0.45;
+  double keep_from = 0.8;  // a line read again is added only when every word of it is this sure
+  int max_lines = 6;       // per page
+};
+
+// The regions to read again (page pixels): each junk line with a text height of room
+// above and to its left, two below and five to its right (the real line lies around the
+// junk the engine made of it). The text height is the median height of the words read
+// with 0.7 or more; a page with fewer than ten such words has none. At most max_lines.
+std::vector<Box> JunkLineRegions(const PageText& text, const JunkLineOptions& options = {});
+
+// The lines of `found` whose every word was read with at least `keep_from`.
+PageText ClearLines(const PageText& found, double keep_from);
+
 }  // namespace faxintake::ocr

@@ -145,5 +145,53 @@ TEST(UnreadInk, FindsTheCellsNoWordCoversAndIgnoresSpecks) {
   EXPECT_TRUE(UnreadInk(bare, all, InkRegionOptions{}).empty());
 }
 
+// A letter page: ten lines of clear text 20 px high, then what the engine made of a
+// signature block (seed 28 s0006): the name clear, the NPI line under it as a thin line of
+// junk, and a speck.
+PageText SignedLetter() {
+  PageText page;
+  for (int i = 0; i < 10; ++i)
+    AddLine(page, {MakeWord("referral", {100, 100 + 40 * i, 110, 20}, 0.93f, 0), MakeWord("text", {220, 100 + 40 * i, 60, 20}, 0.9f, 0)}, 0);
+  AddLine(page, {MakeWord("Wei", {132, 1235, 52, 15}, 0.72f, 0), MakeWord("Morgan,", {197, 1236, 104, 22}, 0.43f, 0)}, 1);
+  AddLine(page, {MakeWord("wr", {137, 1251, 47, 7}, 0.33f, 0), MakeWord("ters", {205, 1252, 70, 12}, 0.11f, 0)}, 2);
+  AddLine(page, {MakeWord("a", {900, 1600, 12, 10}, 0.05f, 0)}, 3);
+  return page;
+}
+
+TEST(JunkLineRegions, AWideLineOfJunkIsReadAgainWithRoomAroundItSpecksAndClearLinesAreNot) {
+  const PageText page = SignedLetter();
+  const std::vector<Box> regions = JunkLineRegions(page);
+  ASSERT_EQ(regions.size(), 1u);  // not the name (0.72 beside 0.43), not the speck (too narrow)
+  const Box& r = regions[0];
+  EXPECT_EQ(r.x, 137 - 20);
+  EXPECT_EQ(r.y, 1251 - 20);
+  EXPECT_EQ(r.right(), 275 + 5 * 20);
+  EXPECT_EQ(r.bottom(), 1264 + 2 * 20);
+  // A page with too little clear text has no text height to judge by.
+  PageText sparse;
+  AddLine(sparse, {MakeWord("wr", {137, 1251, 47, 7}, 0.33f, 0), MakeWord("ters", {205, 1252, 70, 12}, 0.11f, 0)}, 0);
+  EXPECT_TRUE(JunkLineRegions(sparse).empty());
+  JunkLineOptions none;
+  none.max_lines = 0;
+  EXPECT_TRUE(JunkLineRegions(page, none).empty());
+}
+
+TEST(ClearLines, KeepsOnlyLinesEveryWordOfWhichIsSure) {
+  PageText found;
+  AddLine(found, {MakeWord("Wei", {132, 1235, 52, 15}, 0.93f, 0), MakeWord("Morgan,", {197, 1236, 104, 22}, 0.95f, 0)}, 0);
+  AddLine(found, {MakeWord("NPI:", {134, 1277, 50, 20}, 0.86f, 0), MakeWord("2898741147", {205, 1277, 150, 20}, 0.94f, 0)}, 0);
+  AddLine(found, {MakeWord("mak", {220, 1320, 50, 20}, 0.72f, 0), MakeWord("OE", {317, 1320, 30, 20}, 0.9f, 0)}, 0);
+  const PageText clear = ClearLines(found, 0.8);
+  ASSERT_EQ(clear.lines.size(), 2u);
+  ASSERT_EQ(clear.words.size(), 4u);
+  EXPECT_EQ(clear.lines[1].first_word, 2);
+  EXPECT_EQ(clear.words[3].text, "2898741147");
+  EXPECT_EQ(clear.words[3].line, 1);
+  // Added to the first reading, only the NPI line is new: the name is read there already.
+  PageText first = SignedLetter();
+  EXPECT_EQ(FillGaps(first, clear), 2);
+  EXPECT_EQ(first.lines.back().text, "NPI: 2898741147");
+}
+
 }  // namespace
 }  // namespace faxintake::ocr
