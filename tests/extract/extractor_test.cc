@@ -717,13 +717,13 @@ TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
 }
 
 TEST(ExtractorLetter, MemberIdAfterAnIdReadAsDebris) {
-  for (const std::string& garbled : {"11D", "JI)", "lD", "I.D.", "!D"}) {
+  for (const char* garbled : {"11D", "JI)", "lD", "I.D.", "!D"}) {
     const PageResult page = MakePage({
         {150, Sentence(150, "Valley Family Medicine"), 30},
         {300, Sentence(150, "January 24, 2026")},
         {480, Sentence(150, "Dear Dr. Castillo,")},
         {540, Sentence(150, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
-        {580, Sentence(150, "She is covered by UnitedHealthcare, member " + garbled + " 228616507, group 873039. Prior")},
+        {580, Sentence(150, "She is covered by UnitedHealthcare, member " + std::string(garbled) + " 228616507, group 873039. Prior")},
         {620, Sentence(150, "authorization has been obtained.")},
     });
     const Document d = Extract(DocType::kReferral, {page});
