@@ -71,7 +71,8 @@ const std::vector<Phrase>& Phrases() {
          {"diagnosis icd 10", "diagnosis", "icd 10", "dx", "diagnosis code", "diagnosis codes", "icd 10 codes",
           "diagnoses", "icd 10 code", "diagnosis s", "icd 10 cm", "dx code", "dx codes", "icd10", "icd",
           "diagnosis icd 16", "icd 16", "diagnosis icd 1o",  // the 0 of ICD-10 read as 6 or o
-          "diagnosis icd 1"}},                                // or as a mark ("(ICD-1@)")
+          "diagnosis icd 1",                                  // or as a mark ("(ICD-1@)")
+          "diagnosis ic d 10", "ic d 10"}},                   // a break read as a space
         {Label::kIndication, {"indication", "clinical indication", "indications", "reason for exam"}},
         {Label::kReason, {"reason for referral", "reason", "reason for visit", "referral reason"}},
         {Label::kPriority, {"priority", "urgency"}},
@@ -193,6 +194,10 @@ bool GarbledIdAfterLabelWord(const std::string& printed) {
   return RE2::FullMatch(printed, garbled);
 }
 
+// A word of one or two characters no wider than it is tall: one glyph's width ("i", "ft"
+// for a '#').
+bool GlyphWide(const LayoutWord& w) { return !w.text.empty() && w.text.size() <= 2 && w.box.w <= w.box.h; }
+
 struct Match {
   Label label = Label::kIgnore;
   int last = -1;          // last word position (inclusive)
@@ -241,10 +246,10 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
   std::string joined;
   for (size_t k = 0; k < toks.size(); ++k) {
     joined += Canon(toks[k]);
-    // A one-letter word ends no loose match: it is a mark after the label more often than
-    // a word of it ("AUTEIORIZATLON i" is AUTHORIZATION # , not "authorization id").
-    const bool one_letter = page.word(row.words[static_cast<size_t>(word_of[k])]).text.size() == 1;
-    if (word_end[k] && !one_letter) prefixes.push_back({joined, Faded(joined), word_of[k]});
+    // A word of one glyph's width ends no loose match: it is a mark after the label more
+    // often than a word of it ("AUTEIORIZATLON i" is AUTHORIZATION #, not "authorization id").
+    if (word_end[k] && !GlyphWide(page.word(row.words[static_cast<size_t>(word_of[k])])))
+      prefixes.push_back({joined, Faded(joined), word_of[k]});
     if (prefixes.size() >= 4) break;
   }
   int best_d = 1 << 30;
@@ -306,14 +311,15 @@ bool EndsWithColon(const std::string& text) {
   return c == ':' || c == ';' || c == '#';
 }
 
-// The '#' of a label printed with one ("AUTHORIZATION #") that faint print gives as a
-// narrow letter: one of i, l, I, H or f, no taller than the label's letters and standing
-// within a letter's width after it, where the label has a '#' form.
+// The '#' of a label printed with one ("AUTHORIZATION #") that faint print gives as
+// letters: one glyph's width of i, l, I, H, f, t or 4 ("i", "ft"), no taller than the
+// label's letters, standing within one and a half letter heights after it, where the
+// label has a '#' form.
 bool HashReadAsLetter(const PageLayout& page, const LayoutWord& label_word, int next_index, Label label) {
   const LayoutWord& next = page.word(next_index);
-  if (next.text.size() != 1 || std::string_view("ilIHf").find(next.text[0]) == std::string_view::npos) return false;
+  if (!GlyphWide(next) || next.text.find_first_not_of("ilIHft4") != std::string::npos) return false;
   const int height = label_word.box.h;
-  if (next.box.h > height + 2 || next.box.x - (label_word.box.x + label_word.box.w) > height) return false;
+  if (next.box.h > height + 2 || next.box.x - label_word.box.right() > height * 3 / 2) return false;
   return std::any_of(Phrases().begin(), Phrases().end(),
                      [&](const Phrase& ph) { return ph.label == label && ph.tokens.back() == "#"; });
 }
