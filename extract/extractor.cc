@@ -540,6 +540,8 @@ class Rules {
       });
       if (printed) doc.AddReason("unreadable:" + key);
     }
+    if (!doc.fields.count("insurance.member_id") && MemberIdPrintedUnread(r_))
+      doc.AddReason("unreadable:insurance.member_id");
   }
 
   void PatientNames(const std::set<Label>& labels) {

@@ -138,20 +138,54 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 
 // "member ID W123456789" in running text or on a line whose label OCR garbled ("member
 // TO 2JK6UE9AE02", "Member TT): W377056119", "member 11) PCR308088750", "member ID) 163422898",
-// "Subscriber t(D: ZHW736357296").
+// "Subscriber t(D: ZHW736357296", "Subsc er ID: 38470988437").
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(
       R"((?i)\b(?:member|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
-  re2::StringPiece in(flow);
-  while (RE2::FindAndConsume(&in, member)) {
-    auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
-    if (!id) continue;
-    const Checked c = NormalizeIdentifier(std::string(id->data(), id->size()));
-    if (!c.valid) continue;
-    AddIdentifier(r, "insurance.member_id", *id, true);
-    return;
+  // The label's first word broken in two by lost strokes, before an ID read whole
+  // ("Subsc er ID: 38470988437").
+  static const RE2 broken(R"((?i)\b(?:subsc|memb)[a-z]{0,5}\s+[a-z]{1,5}\s+(?:ID|I\.D\.)\s*[:#]\s*)");
+  for (const RE2* pattern : {&member, &broken}) {
+    re2::StringPiece in(flow);
+    while (RE2::FindAndConsume(&in, *pattern)) {
+      auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
+      if (!id) continue;
+      const Checked c = NormalizeIdentifier(std::string(id->data(), id->size()));
+      if (!c.valid) continue;
+      AddIdentifier(r, "insurance.member_id", *id, true);
+      return;
+    }
   }
+}
+
+bool MemberIdPrintedUnread(const DocReader& r) {
+  static const RE2 lead(R"((?i)\b((?:member|subscriber))\s+(?:ID|I\.D\.|\S{1,3})\s*[:#]?\s+(\S+(?:\s+\S+)?))");
+  const std::string& flow = r.flow();
+  re2::StringPiece in(flow);
+  re2::StringPiece word, after;
+  while (RE2::FindAndConsume(&in, lead, &word, &after)) {
+    // On the label's own row, and no label of its own: an empty "Member ID:" cell is
+    // followed in the flow by the next row's "Group: 0527694".
+    if (after.find(':') != re2::StringPiece::npos) continue;
+    const size_t at = static_cast<size_t>(word.data() - flow.data());
+    const size_t begin = static_cast<size_t>(after.data() - flow.data());
+    const auto label = r.WordsIn(at, at + 1);
+    const auto value = r.WordsIn(begin, begin + after.size());
+    if (label.empty() || value.empty()) continue;
+    const int row = r.layout(label.front().page).word(label.front().word).row;
+    if (std::any_of(value.begin(), value.end(), [&](const WordRef& w) {
+          return w.page != label.front().page || r.layout(w.page).word(w.word).row != row;
+        }))
+      continue;
+    int alnum = 0, digits = 0;
+    for (char c : after) {
+      alnum += std::isalnum(static_cast<unsigned char>(c)) ? 1 : 0;
+      digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+    }
+    if (alnum >= 6 && digits >= 1) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -180,12 +214,13 @@ void ReadInsurance(DocReader& r) {
 }  // namespace
 
 // "authorization number is PA-2026-123456" in running text, also through the slips OCR
-// makes in its words ("atthorization number", "authorization munber is NH42096 347", a #
-// read as 4 before a colon: "Authorization 4: _ A904068925").
+// makes in its words ("atthorization number", "authorization munber is NH42096 347",
+// "authorization uuber REF1452138", a # read as 4 before a colon: "Authorization 4: _
+// A904068925").
 void ReadAuthorizationNumberNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 auth(
-      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|auth|reference|approval)\s*(?:[nm][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t]s\s+)?[:#]?[\s_]*)");
+      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|auth|reference|approval)\s*(?:[nmu][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t]s\s+)?[:#]?[\s_]*)");
   re2::StringPiece in(flow);
   while (RE2::FindAndConsume(&in, auth)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));

@@ -122,6 +122,11 @@ void ReadReferralLetter(DocReader& r);
 // "member ID W123456789" in running text, or after a garbled label; for documents whose
 // labeled member id was not read.
 void ReadMemberIdNarrative(DocReader& r);
+// Whether running text prints a member id that reads as none: "member" or "subscriber",
+// an ID lead-in (also garbled: "11>", "1D"), then, on the same row and without a colon,
+// print holding six letters and digits or more, digits among them, that gave no id
+// ("member 11> HOGdRIS 25,"). Such an item is unreadable, not missing.
+bool MemberIdPrintedUnread(const DocReader& r);
 // "authorization number is PA-2026-123456" in running text or after a label OCR garbled
 // ("atthorization number", "Authorization 4:"); for letters, and for documents whose
 // labeled authorization number was not read.
