@@ -132,11 +132,28 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
   const std::string best = BestText(reading);
   size_t letters = 0;
   while (letters < best.size() && IsAlpha(best[letters])) ++letters;
-  if (letters < 2 || letters > 4 || best.size() - letters < 6) return std::nullopt;
+  if (letters < 2 || letters > 6 || best.size() - letters < 4) return std::nullopt;
   for (size_t i = letters; i < best.size(); ++i)
     if (!IsDigit(best[i])) return std::nullopt;
   const std::string read = best.substr(0, letters);
   if (std::find(prefixes.begin(), prefixes.end(), read) != prefixes.end()) return std::nullopt;
+  // A known prefix followed by the first digits read as letters ("REFO584670"): an O, or
+  // a letter for which the engine weighed a digit closely.
+  for (const std::string& prefix : prefixes) {
+    if (prefix.size() >= letters || read.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string digits;
+    for (size_t i = prefix.size(); i < letters; ++i) {
+      const auto& choices = reading[i].choices;
+      auto d = std::find_if(choices.begin(), choices.end(),
+                            [](const CharChoice& c) { return IsDigit(c.c) && c.confidence >= kClose; });
+      if (d != choices.end()) digits += d->c;
+      else if (read[i] == 'O') digits += '0';
+      else break;
+    }
+    if (prefix.size() + digits.size() == letters && best.size() - prefix.size() >= 6)
+      return prefix + digits + best.substr(letters);
+  }
+  if (letters > 4 || best.size() - letters < 6) return std::nullopt;
   std::optional<std::string> found;
   for (const std::string& prefix : prefixes) {
     if (prefix.size() != letters) continue;

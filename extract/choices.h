@@ -64,7 +64,9 @@ const std::vector<std::string>& KnownAuthPrefixes();
 // digits) is no known prefix but one letter off exactly one (`prefixes`), where the engine
 // weighed that prefix's letter closely (0.2 or more): "TM88107610" with U second at 0.59
 // for the T is UM88107610. Not without the engine's weighing: payers also print prefixes
-// of their own ("TF42360658" is one), and a prefix read as printed stays.
+// of their own ("TF42360658" is one), and a prefix read as printed stays. A known prefix
+// followed by digits read as letters takes the digits: an O as 0, another letter where the
+// engine weighed a digit closely ("REFO584670" is REF0584670).
 std::optional<std::string> AuthPrefixFromKnown(const Reading& reading,
                                                const std::vector<std::string>& prefixes = KnownAuthPrefixes());
 

@@ -114,6 +114,13 @@ TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   EXPECT_FALSE(AuthPrefixFromKnown(Read("TM88107", {{0, {{'U', 0.59f}}}})).has_value());
   EXPECT_FALSE(AuthPrefixFromKnown(Read("TM881076X0", {{0, {{'U', 0.59f}}}})).has_value());
   EXPECT_FALSE(AuthPrefixFromKnown(Read("M57888887", {{0, {{'U', 0.59f}}}})).has_value());
+  // A known prefix with the first digit read as a letter after it.
+  EXPECT_EQ(AuthPrefixFromKnown(Read("REFO584670")).value_or("-"), "REF0584670");
+  EXPECT_EQ(AuthPrefixFromKnown(Read("REFOS84670", {{4, {{'5', 0.3f}}}})).value_or("-"), "REF0584670");
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("REFOS84670")).has_value());
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("REFO5846")).has_value());  // five digits: no number
+  EXPECT_EQ(AuthPrefixFromKnown(Read("UMS1097398", {{2, {{'5', 0.4f}}}})).value_or("-"), "UM51097398");
+  EXPECT_FALSE(AuthPrefixFromKnown(Read("UMS1097398")).has_value());  // an S the engine did not doubt
   // Two known prefixes as near: none is chosen.
   EXPECT_FALSE(AuthPrefixFromKnown(Read("XA12345678", {{0, {{'U', 0.5f}, {'P', 0.4f}}}}), {"UA", "PA"}).has_value());
 }
