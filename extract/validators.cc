@@ -1491,6 +1491,18 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
     if (head == "11" || head == "I1" || head == "1I" || head == "II" || head == "LI" || head == "IL")
       read = std::string(1, shape.front()) + read.substr(2);
   }
+  // A stroke read as a letter of its own (a box rule or speck before the id, "IJXK201204638";
+  // a J read with an I beside it, "JJIX188472952"): one I, l or | whose removal makes the
+  // id fit, when exactly one such removal does.
+  if (read.size() == shape.size() + 1) {
+    std::set<std::string> fits;
+    for (size_t i = 0; i < read.size(); ++i) {
+      if (std::string_view("Il|").find(read[i]) == std::string_view::npos) continue;
+      std::string dropped = read.substr(0, i) + read.substr(i + 1);
+      if (FitsShape(dropped, shape)) fits.insert(std::move(dropped));
+    }
+    if (fits.size() == 1) return *fits.begin();
+  }
   // The fixed letter the payer's ids start with, lost at the cell's or word's edge
   // ("0885431102" for Cigna's U0885431102): the rest fits the shape as read.
   if (read.size() + 1 == shape.size() && IsAlpha(shape.front()) && shape.front() != 'L' && shape.front() != 'D' &&

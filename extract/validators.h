@@ -150,8 +150,9 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
 // UnitedHealthcare and Medicaid 9 digits, Kaiser Permanente 8 digits, Blue Cross Blue
 // Shield a three-letter prefix + 9 digits. When `id` (NormalizeIdentifier's form) does not
 // fit the shape but does after OCR look-alikes in the positions that hold digits or letters
-// (O/0, I/1, S/5, B/8, Z/2, G/6) or after an H or U read as two strokes ("11", "I1"), the
-// repaired id; nullopt when it fits already, the payer has no known shape, or no repair fits.
+// (O/0, I/1, S/5, B/8, Z/2, G/6), after an H or U read as two strokes ("11", "I1"), or
+// without one stroke read as a letter of its own ("IJXK201204638"), the repaired id;
+// nullopt when it fits already, the payer has no known shape, or no repair fits.
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer);
 // True when `payer` (a KnownPayer name) has a known member id shape and `id` fits it as read.
 bool FitsMemberIdShape(std::string_view id, std::string_view payer);

@@ -696,6 +696,12 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("0885431172", "CIGNA"), std::nullopt);  // the rest does not fit either
   EXPECT_EQ(RepairMemberId("12345678", "UNITEDHEALTHCARE"), std::nullopt);  // no letter to lose
   EXPECT_EQ(RepairMemberId("XG347609516", "BLUE CROSS BLUE SHIELD OF TEXAS"), std::nullopt);
+  // A stroke read as a letter of its own: a rule before the id, an I beside a J.
+  EXPECT_EQ(RepairMemberId("IJXK201204638", "BLUE CROSS BLUE SHIELD OF TEXAS"), "JXK201204638");
+  EXPECT_EQ(RepairMemberId("JJIX188472952", "BLUE CROSS BLUE SHIELD OF TEXAS"), "JJX188472952");
+  EXPECT_EQ(RepairMemberId("IIXK201204638", "BLUE CROSS BLUE SHIELD OF TEXAS"), "IXK201204638");  // one drop, one id
+  EXPECT_EQ(RepairMemberId("XIKI123456789", "BLUE CROSS BLUE SHIELD OF TEXAS"), std::nullopt);  // XKI or XIK
+  EXPECT_EQ(RepairMemberId("1123456789", "UNITEDHEALTHCARE"), std::nullopt);  // digits are no strokes
   // Nothing to go by, or no look-alike reading fits.
   EXPECT_EQ(RepairMemberId("H26743282", "HUMANA"), std::nullopt);
   EXPECT_EQ(RepairMemberId("166999879", "HUMANA"), std::nullopt);     // a digit missing
