@@ -237,7 +237,20 @@ const ChecklistRule* ChecklistSet::Select(const Document& referral,
       if (const std::string* v = StringField(*d, key)) return *v;
     return {};
   };
-  const std::string payer = first_string("insurance.payer");
+  // The payer: the surest reading among the referral and its patient's documents. A card
+  // prints the payer's name large and clear where a form's cell may read "FFUMANE" (seed 30
+  // s0019: Humana's checklist, which requires the authorization number, was not chosen).
+  std::string payer;
+  double payer_confidence = -1;
+  std::vector<const Document*> all = {&referral};
+  all.insert(all.end(), same_patient.begin(), same_patient.end());
+  for (const Document* d : all) {
+    auto it = d->fields.find("insurance.payer");
+    const std::string* v = StringField(*d, "insurance.payer");
+    if (v == nullptr || v->empty() || it->second.confidence <= payer_confidence) continue;
+    payer = *v;
+    payer_confidence = it->second.confidence;
+  }
   const std::string specialty = first_string("referral.specialty");
   const std::string priority = first_string("referral.priority");
   for (const ChecklistRule& rule : rules_) {

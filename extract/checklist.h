@@ -11,7 +11,9 @@
 //
 // Selection: the checklists are tried in file order and the first whose `when` matches the
 // referral applies (put the specific ones first, the default last). `extends: NAME` starts
-// from another checklist's items.
+// from another checklist's items. The payer matched is the surest reading among the
+// referral and its patient's documents (the card's, when the form's cell read poorly);
+// specialty and priority are the referral's own, else the first its documents carry.
 //
 // File format (config/checklists.yaml):
 //   checklists:

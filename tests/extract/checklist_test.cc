@@ -114,6 +114,35 @@ TEST(Checklist, AnItemPrintedButUnreadableIsNeitherMissingNorSatisfied) {
   EXPECT_TRUE(docs[0].needs_review);
 }
 
+TEST(Checklist, ThePayerIsTheSurestReadingOfThePatientsDocuments) {
+  // Seed 30 s0019: the form's payer cell read "FFUMANE" at 0.32, the card HUMANA at 0.96;
+  // the form lacks the authorization number Aetna's checklist requires.
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value()) << set.error().message;
+  const auto packet = [](double form_confidence) {
+    std::vector<Document> docs;
+    docs.push_back(Doc(DocType::kReferral, {1},
+                       {{"patient.family_name", std::string("LOPEZ")},
+                        {"patient.birth_date", std::string("1956-03-04")},
+                        {"insurance.payer", std::string("ARTNE")},
+                        {"insurance.member_id", std::string("W123456789")},
+                        {"referring.npi", std::string("1234567893")},
+                        {"referral.diagnosis_codes", std::vector<std::string>{"M17.11"}}}));
+    docs[0].fields.at("insurance.payer").confidence = form_confidence;
+    docs.push_back(Doc(DocType::kInsuranceCard, {2},
+                       {{"insurance.payer", std::string("AETNA")}, {"insurance.member_id", std::string("W123456789")}}));
+    return docs;
+  };
+  std::vector<Document> docs = packet(0.32);
+  set->Evaluate(docs);
+  EXPECT_EQ(docs[0].checklist.name, "prior_auth_payer");
+  EXPECT_TRUE(Has(docs[0].checklist.missing, "authorization.number"));
+  // The form's own reading when it is the surer one.
+  std::vector<Document> sure = packet(0.97);
+  set->Evaluate(sure);
+  EXPECT_EQ(sure[0].checklist.name, "standard");
+}
+
 TEST(Checklist, RejectsUnknownFieldKey) {
   auto set = ChecklistSet::LoadYaml("checklists:\n  - name: x\n    required_fields: [shoe.size]\n");
   EXPECT_FALSE(set.has_value());

@@ -485,6 +485,14 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {280, Sentence(100, "She is covered by Cigna, member ID U2804327703. The authorization munber is NH42096 347. This referral is")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {split}), "authorization.number"), "NH42096347");
+  // Seed 30 s0016: "number" read "uuber", the number on the next line.
+  const PageResult uuber = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {240, Sentence(100, "I am referring my patient Kimberly Young (DOB 1962-10-01) to your Cardiology clinic.")},
+      {280, Sentence(100, "She is covered by Aetua, member ID W001703207, Prior authorization bas been obtained, authorization uuber")},
+      {320, Sentence(100, "REF1452138.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {uuber}), "authorization.number"), "REF1452138");
   // Words after the lead-in that are no number: nothing.
   const PageResult none = MakePage({
       {200, Sentence(100, "Dear Colleague,")},
@@ -502,6 +510,16 @@ TEST(ExtractorBoxed, ADiagnosisLabelWhoseZeroWasReadAsAMark) {
       {963, {{98, "E11.65"}, {200, "-"}, {230, "Type"}, {300, "2"}, {330, "diabetes"}, {460, "mellitus"}}},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "E11.65");
+  // Seed 30 s0063: a break in "ICD" read as a space, the code under it unreadable. The
+  // label is found, so the item is printed but unreadable, not missing.
+  const PageResult broken = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {932, {{96, "DIAGNOSIS"}, {240, "(IC"}, {290, "D-10)"}}, 16},
+      {963, Sentence(98, "145,909 - Unspecified asta, iim oniplic")},
+  });
+  const Document d = Extract(DocType::kReferral, {broken});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "<none>");
+  EXPECT_TRUE(std::count(d.review_reasons.begin(), d.review_reasons.end(), "unreadable:referral.diagnosis_codes"));
 }
 
 TEST(ExtractorLetter, AMemberIdWhosePrefixWasReadWithAComma) {
@@ -511,6 +529,42 @@ TEST(ExtractorLetter, AMemberIdWhosePrefixWasReadWithAComma) {
       {280, Sentence(100, "She is covered by Blue Cross Blue Shield of Texas, member ID) EVZ, 376647550. This is routine.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "EVZ376647550");
+}
+
+TEST(ExtractorLines, AMemberIdLabelWhoseFirstWordBrokeInTwo) {
+  // Seed 29 s0053: "Subscriber ID:" read "Subsc er ID:" on a line the gap fill added.
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Patient Name: TORRES, ANGELA")},
+      {240, Sentence(100, "DOB: 2006-12-06")},
+      {280, Sentence(100, "Insurance: TRICARE")},
+      {800, {{197, "Subsc"}, {342, "er"}, {389, "ID:"}, {452, "38470988437"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "38470988437");
+}
+
+TEST(ExtractorLetter, AMemberIdPrintedButUnreadableIsNoMissingItem) {
+  // Seed 29 s0044 at normal resolution: "member ID H00483525" read "member 11> HOGdRIS 25,".
+  const auto letter = [](const std::string& insurance) {
+    return MakePage({
+        {200, Sentence(100, "Dear Dr. Smith,")},
+        {240, Sentence(100, "I am referring my patient Michael J. Sanchez (DOB 06 Mar 1991) for evaluation.")},
+        {280, Sentence(100, insurance)},
+    });
+  };
+  const Document d = Extract(DocType::kReferral, {letter("He is covered by Humana, member 11> HOGdRIS 25, The plan")});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "<none>");
+  EXPECT_TRUE(std::count(d.review_reasons.begin(), d.review_reasons.end(), "unreadable:insurance.member_id"));
+  // No member id printed: nothing unreadable (the checklist then finds it missing).
+  for (const char* text : {"He is covered by Humana.", "He is covered by Humana, member ID card attached."}) {
+    const Document none = Extract(DocType::kReferral, {letter(text)});
+    EXPECT_FALSE(std::count(none.review_reasons.begin(), none.review_reasons.end(), "unreadable:insurance.member_id"))
+        << text;
+  }
+  // Seed 30 s0051: an empty "Member ID:" line, the group number on the next.
+  const Document empty = Extract(DocType::kReferral, {MakePage({{200, Sentence(100, "Insurance: Aetna")},
+                                                                 {240, Sentence(100, "Member ID:")},
+                                                                 {280, Sentence(100, "Group 0527694")}})});
+  EXPECT_FALSE(std::count(empty.review_reasons.begin(), empty.review_reasons.end(), "unreadable:insurance.member_id"));
 }
 
 TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
@@ -907,6 +961,13 @@ TEST(ExtractorBoxed, AuthorizationLabelWhoseHashWasReadAsALetter) {
   });
   const Document d = Extract(DocType::kReferral, {page});
   EXPECT_EQ(Str(d, "authorization.number"), "A373979164");
+  // Seed 29 s0077: "PRTORTTY AUTHORTZATTON ft", the '#' read as two letters one glyph wide.
+  PageResult ft = MakePage({
+      {1150, {{135, "PRTORTTY"}, {1023, "AUTHORTZATTON"}, {1225, "ft"}}, 16},
+      {1180, {{208, "Routine"}, {380, "[X]"}, {443, "Urgent"}, {660, "STAT"}, {1029, "A596323204"}}},
+  });
+  ft.text.words[2].box.w = 11;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {ft}), "authorization.number"), "A596323204");
 }
 
 TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
