@@ -525,7 +525,12 @@ class Rules {
     for (const auto& [labels, key] : items) {
       if (doc.fields.count(key)) continue;
       bool printed = false;
-      ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+      ForEachValue(labels, [&](int page, const LabelHit& hit, const Words& v) {
+        // The row below a label left blank, when it starts with another label cut short
+        // ("Pract 2 Crossroads F amily Practice" under an omitted "NPI:", seed 31 s0070), is
+        // that item's row.
+        const PageLayout& layout = r_.layout(page);
+        if (!v.empty() && layout.word(v.front()).row != hit.row && CutLabelWord(layout.word(v.front()).text)) return;
         const std::string text = Text(page, v);
         const auto alnum = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c); });
         const auto digits = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });

@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <utility>
@@ -587,6 +588,19 @@ void LabelIndex::MatchLooseColumns() {
   for (size_t i = 0; i < hits_.size(); ++i)
     for (int q = hits_[i].first; q <= hits_[i].last; ++q)
       in_label_[static_cast<size_t>(page.WordAt(hits_[i].row, q))] = static_cast<int>(i);
+}
+
+bool CutLabelWord(const std::string& word) {
+  std::string lower;
+  for (char c : word) {
+    if (!IsAlpha(c)) return false;
+    lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (lower.size() < 4) return false;
+  return std::any_of(Phrases().begin(), Phrases().end(), [&](const Phrase& ph) {
+    const std::string& first = ph.tokens.front();
+    return first.size() > lower.size() && first.compare(0, lower.size(), lower) == 0;
+  });
 }
 
 int LabelIndex::HitStartingAt(int word) const {

@@ -74,4 +74,9 @@ class LabelIndex {
   std::vector<int> in_label_;  // per word: hit index or -1
 };
 
+// Whether `word` is a label's first word cut short by lost print ("Pract" of "Practice:"):
+// four letters or more, all of them the start of a printed label's first word, and not
+// that word whole.
+bool CutLabelWord(const std::string& word);
+
 }  // namespace faxintake::extract

@@ -567,6 +567,20 @@ TEST(ExtractorLetter, AMemberIdPrintedButUnreadableIsNoMissingItem) {
   EXPECT_FALSE(std::count(empty.review_reasons.begin(), empty.review_reasons.end(), "unreadable:insurance.member_id"));
 }
 
+TEST(ExtractorLines, ABlankNpiIsMissingNotUnreadableWhenTheNextLabelWasCutShort) {
+  // Seed 31 s0070: the NPI left blank, "Practice:" under it read "Pract 2".
+  const auto page = [](const std::string& below) {
+    return MakePage({{200, Sentence(100, "Referring Provider: PRIYA SCHMIDT, MD")},
+                     {240, Sentence(100, "NPL:")},
+                     {270, Sentence(100, below)},
+                     {310, Sentence(100, "Phone: (512) 555-0149")}});
+  };
+  const auto unreadable = [](const Document& d) {
+    return std::count(d.review_reasons.begin(), d.review_reasons.end(), "unreadable:referring.npi") > 0;
+  };
+  EXPECT_FALSE(unreadable(Extract(DocType::kReferral, {page("Pract 2 Crossroads F amily Practice")})));
+}
+
 TEST(ExtractorBoxed, LabelsWhoseBarsFadedAtNormalResolution) {
   // Small capitals at 204x98 dpi lose the bars of E and T: "PATIENT NAME" reads "PALILNI NAML".
   const PageResult page = MakePage({
