@@ -246,8 +246,9 @@ const ChecklistRule* ChecklistSet::Select(const Document& referral,
   all.insert(all.end(), same_patient.begin(), same_patient.end());
   for (const Document* d : all) {
     auto it = d->fields.find("insurance.payer");
-    const std::string* v = StringField(*d, "insurance.payer");
-    if (v == nullptr || v->empty() || it->second.confidence <= payer_confidence) continue;
+    if (it == d->fields.end() || it->second.confidence <= payer_confidence) continue;
+    const std::string* v = std::get_if<std::string>(&it->second.value);
+    if (v == nullptr || v->empty()) continue;
     payer = *v;
     payer_confidence = it->second.confidence;
   }

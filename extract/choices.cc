@@ -128,38 +128,40 @@ const std::vector<std::string>& KnownAuthPrefixes() {
   return prefixes;
 }
 
-std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std::vector<std::string>& prefixes) {
-  const std::string best = BestText(reading);
-  size_t letters = 0;
-  while (letters < best.size() && IsAlpha(best[letters])) ++letters;
-  if (letters < 2 || letters > 6 || best.size() - letters < 4) return std::nullopt;
-  for (size_t i = letters; i < best.size(); ++i)
-    if (!IsDigit(best[i])) return std::nullopt;
-  const std::string read = best.substr(0, letters);
-  if (std::find(prefixes.begin(), prefixes.end(), read) != prefixes.end()) return std::nullopt;
-  // A known prefix followed by the first digits read as letters ("REFO584670"): an O, or
-  // a letter for which the engine weighed a digit closely.
+namespace {
+
+// `read` (the letters of `reading` before its digits) begins with a known prefix and the
+// rest of its letters are the first digits: an O, or a letter for which the engine weighed
+// a digit closely ("REFO584670"). At least six digits after the prefix.
+std::optional<std::string> KnownPrefixThenDigits(const Reading& reading, const std::string& best, size_t letters,
+                                                 const std::vector<std::string>& prefixes) {
   for (const std::string& prefix : prefixes) {
-    if (prefix.size() >= letters || read.compare(0, prefix.size(), prefix) != 0) continue;
+    if (prefix.size() >= letters || best.compare(0, prefix.size(), prefix) != 0) continue;
+    if (best.size() - prefix.size() < 6) continue;
     std::string digits;
     for (size_t i = prefix.size(); i < letters; ++i) {
       const auto& choices = reading[i].choices;
       auto d = std::find_if(choices.begin(), choices.end(),
                             [](const CharChoice& c) { return IsDigit(c.c) && c.confidence >= kClose; });
       if (d != choices.end()) digits += d->c;
-      else if (read[i] == 'O') digits += '0';
+      else if (best[i] == 'O') digits += '0';
       else break;
     }
-    if (prefix.size() + digits.size() == letters && best.size() - prefix.size() >= 6)
-      return prefix + digits + best.substr(letters);
+    if (prefix.size() + digits.size() == letters) return prefix + digits + best.substr(letters);
   }
-  if (letters > 4 || best.size() - letters < 6) return std::nullopt;
+  return std::nullopt;
+}
+
+// The one known prefix of as many letters that differs from the letters read in one
+// place, where the engine weighed that prefix's letter closely.
+std::optional<std::string> KnownPrefixOneLetterOff(const Reading& reading, const std::string& best, size_t letters,
+                                                   const std::vector<std::string>& prefixes) {
   std::optional<std::string> found;
   for (const std::string& prefix : prefixes) {
     if (prefix.size() != letters) continue;
     size_t at = letters, differ = 0;
     for (size_t i = 0; i < letters; ++i)
-      if (prefix[i] != read[i]) {
+      if (prefix[i] != best[i]) {
         ++differ;
         at = i;
       }
@@ -172,6 +174,22 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
     found = prefix + best.substr(letters);
   }
   return found;
+}
+
+}  // namespace
+
+std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std::vector<std::string>& prefixes) {
+  const std::string best = BestText(reading);
+  size_t letters = 0;
+  while (letters < best.size() && IsAlpha(best[letters])) ++letters;
+  if (letters < 2 || letters == best.size()) return std::nullopt;
+  for (size_t i = letters; i < best.size(); ++i)
+    if (!IsDigit(best[i])) return std::nullopt;
+  if (std::find(prefixes.begin(), prefixes.end(), best.substr(0, letters)) != prefixes.end()) return std::nullopt;
+  if (letters <= 6 && best.size() - letters >= 4)
+    if (auto fixed = KnownPrefixThenDigits(reading, best, letters, prefixes)) return fixed;
+  if (letters <= 4 && best.size() - letters >= 6) return KnownPrefixOneLetterOff(reading, best, letters, prefixes);
+  return std::nullopt;
 }
 
 std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,

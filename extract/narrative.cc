@@ -160,7 +160,7 @@ void ReadMemberIdNarrative(DocReader& r) {
 }
 
 bool MemberIdPrintedUnread(const DocReader& r) {
-  static const RE2 lead(R"((?i)\b((?:member|subscriber))\s+(?:ID|I\.D\.|\S{1,3})\s*[:#]?\s+(\S+(?:\s+\S+)?))");
+  static const RE2 lead(R"((?i)\b(member|subscriber)\s+(?:ID|I\.D\.|\S{1,3})\s*[:#]?\s+(\S+(?:\s+\S+)?))");
   const std::string& flow = r.flow();
   re2::StringPiece in(flow);
   re2::StringPiece word, after;

@@ -83,6 +83,8 @@ class OcrEngine {
   // keeps a new reading two readings support (TakeRereading); each model's readings of a
   // page share an eighth of the page deadline.
   void RereadIdentifiers(const PreparedPage& prepared, OcrPage& page_read);
+  // Reads again the regions of junk lines (gap_fill.h: JunkLineRegions) as blocks, sharing
+  // an eighth of the page deadline, and adds their clear lines where nothing was read.
   void RereadJunkLines(const PreparedPage& prepared, OcrPage& page_read);
   // Reads with `api` (api_ or second_) `count` rectangles of `page` (pix coordinates)
   // one by one in page segmentation mode `psm`, all sharing `budget_ms`: `region(k)` gives
