@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "pipeline/config_yaml.h"
@@ -186,8 +187,15 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
   // A complete ICD-10-CM code table (the CMS code file); without it the built-in table of
   // common referral codes checks diagnosis codes.
   std::string icd10;
-  if (const YAML::Node ex = root["extract"]; ex && ex.IsMap())
+  if (const YAML::Node ex = root["extract"]; ex && ex.IsMap()) {
     ASSIGN_OR_RETURN(icd10, Get<std::string>(ex["icd10_table"], path, "extract.icd10_table", icd10));
+    auto& prefixes = c.processor.extract.authorization_prefixes;
+    ASSIGN_OR_RETURN(prefixes, Get<std::vector<std::string>>(ex["authorization_prefixes"], path,
+                                                             "extract.authorization_prefixes", prefixes));
+    for (const std::string& p : prefixes)
+      if (p.size() < 2 || p.size() > 6 || !std::all_of(p.begin(), p.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+        return std::unexpected(Bad(path, "extract.authorization_prefixes", "holds \"" + p + "\"; each must be 2-6 capital letters"));
+  }
   if (!icd10.empty()) {
     c.processor.extract.icd10_table = relative(icd10);
     if (!fs::exists(c.processor.extract.icd10_table))

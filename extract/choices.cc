@@ -123,11 +123,6 @@ std::optional<std::string> AuthPrefixFromChoices(const Reading& reading) {
   return std::nullopt;
 }
 
-const std::vector<std::string>& KnownAuthPrefixes() {
-  static const std::vector<std::string> prefixes = {"UM", "PA", "PRA", "REF", "AUTH", "CERT"};
-  return prefixes;
-}
-
 namespace {
 
 // `read` (the letters of `reading` before its digits) begins with a known prefix and the

@@ -56,19 +56,15 @@ std::optional<std::string> UtnFromChoices(const Reading& reading);
 // tracking number starts with two digits and is not touched.
 std::optional<std::string> AuthPrefixFromChoices(const Reading& reading);
 
-// Letter prefixes of authorization numbers common among payers: UM (utilization
-// management), PA and PRA (prior authorization), REF (referral), AUTH, CERT.
-const std::vector<std::string>& KnownAuthPrefixes();
-
 // An authorization number whose letter prefix (two to four letters, then six or more
-// digits) is no known prefix but one letter off exactly one (`prefixes`), where the engine
+// digits) is no known prefix but one letter off exactly one of `prefixes` (the payers'
+// prefixes, ExtractorOptions::authorization_prefixes), where the engine
 // weighed that prefix's letter closely (0.2 or more): "TM88107610" with U second at 0.59
 // for the T is UM88107610. Not without the engine's weighing: payers also print prefixes
 // of their own ("TF42360658" is one), and a prefix read as printed stays. A known prefix
 // followed by digits read as letters takes the digits: an O as 0, another letter where the
 // engine weighed a digit closely ("REFO584670" is REF0584670).
-std::optional<std::string> AuthPrefixFromKnown(const Reading& reading,
-                                               const std::vector<std::string>& prefixes = KnownAuthPrefixes());
+std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std::vector<std::string>& prefixes);
 
 // A date read from the engine's alternatives when the words as read hold none (a DOB cell
 // read "TP25/ 1998" for 07/25/1998: the 7 second for the T, the slash second for the P;

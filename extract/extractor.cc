@@ -73,7 +73,7 @@ namespace {
 
 // The identifier of `c` read again from the engine's alternatives when it fails its rule
 // as read (NPI check digit, MBI and Medicare tracking number shapes).
-void ReadAgainFromChoices(const std::string& key, Candidate& c) {
+void ReadAgainFromChoices(const std::string& key, const std::vector<std::string>& auth_prefixes, Candidate& c) {
   const std::string* value = std::get_if<std::string>(&c.value);
   if (value == nullptr || c.reading.empty()) return;
   std::optional<std::string> fixed;
@@ -91,7 +91,7 @@ void ReadAgainFromChoices(const std::string& key, Candidate& c) {
     if (c.reading.size() == value->size()) {
       fixed = UtnFromChoices(c.reading);
       if (!fixed) fixed = AuthPrefixFromChoices(c.reading);
-      if (!fixed) fixed = AuthPrefixFromKnown(c.reading);
+      if (!fixed) fixed = AuthPrefixFromKnown(c.reading, auth_prefixes);
     }
   }
   if (!fixed || *fixed == *value) return;
@@ -103,7 +103,7 @@ void ReadAgainFromChoices(const std::string& key, Candidate& c) {
 }  // namespace
 
 void DocReader::Add(const std::string& key, Candidate candidate) {
-  ReadAgainFromChoices(key, candidate);
+  ReadAgainFromChoices(key, auth_prefixes(), candidate);
   candidates_[key].push_back(std::move(candidate));
 }
 
@@ -1262,6 +1262,11 @@ Result<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& opt
     return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "today must be a YYYY-MM-DD day");
   if (options.two_digit_years_ahead < 0 || options.two_digit_years_ahead > 99)
     return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "two_digit_years_ahead must be 0..99");
+  for (const std::string& prefix : options.authorization_prefixes)
+    if (prefix.size() < 2 || prefix.size() > 6 ||
+        !std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+      return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options",
+                       "each authorization prefix must be 2-6 capital letters");
   std::unique_ptr<Extractor> e(new Extractor(options));
   if (options.icd10_table.empty()) {
     e->icd10_ = Icd10Table::Common();
@@ -1280,6 +1285,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   dates.two_digit_years_ahead = options_.two_digit_years_ahead;
   DocReader r(pages, dates);
   r.set_icd10(icd10_.get());
+  r.set_auth_prefixes(&options_.authorization_prefixes);
 
   switch (doc.type) {
     case DocType::kFaxCover:

@@ -38,12 +38,19 @@ struct ExtractorOptions {
   // A complete ICD-10-CM code table (the CMS code file, see extract/icd10.h). Empty: the
   // built-in table of common codes.
   std::string icd10_table;
+  // Letter prefixes payers print before authorization numbers ("UM88107610"): by default
+  // those common among payers, UM (utilization management), PA and PRA (prior
+  // authorization), REF (referral), AUTH, CERT. A number read
+  // with a prefix one letter off one of these, where the engine weighed that letter, or with
+  // a known prefix followed by digits read as letters ("REFO584670"), is corrected to it.
+  // Each is 2-6 capital letters. Empty: no prefix repair.
+  std::vector<std::string> authorization_prefixes = {"UM", "PA", "PRA", "REF", "AUTH", "CERT"};
 };
 
 class Extractor {
  public:
   // Errors: kInvalidArgument when an option is out of range (low_confidence outside
-  // [0, 1], `today` not a YYYY-MM-DD day).
+  // [0, 1], `today` not a YYYY-MM-DD day, an authorization prefix not 2-6 capital letters).
   static Result<std::unique_ptr<Extractor>> Create(const ExtractorOptions& options);
   ~Extractor();
   Extractor(const Extractor&) = delete;

@@ -50,6 +50,9 @@ class DocReader {
   // The code table diagnosis codes are checked against (never null once set by the extractor).
   const Icd10Table& icd10() const { return icd10_ ? *icd10_ : *Icd10Table::Common(); }
   void set_icd10(const Icd10Table* table) { icd10_ = table; }
+  // The payers' authorization-number prefixes repairs may correct to (ExtractorOptions).
+  const std::vector<std::string>& auth_prefixes() const { return auth_prefixes_ ? *auth_prefixes_ : no_prefixes_; }
+  void set_auth_prefixes(const std::vector<std::string>* prefixes) { auth_prefixes_ = prefixes; }
 
   // Every accepted hit of `label`, in reading order over the pages.
   struct Hit {
@@ -64,8 +67,8 @@ class DocReader {
 
   // Records a candidate; candidates added first are preferred among the valid ones. An
   // NPI, MBI or Medicare tracking number that fails its rule as read, or an authorization
-  // number whose letter prefix begins with a digit, is first read again from the engine's
-  // alternatives (choices.h).
+  // number whose letter prefix begins with a digit or is one letter off a payer's prefix
+  // (auth_prefixes), is first read again from the engine's alternatives (choices.h).
   void Add(const std::string& key, Candidate candidate);
   bool Has(const std::string& key) const;
   bool HasValid(const std::string& key) const;
@@ -85,6 +88,8 @@ class DocReader {
   std::vector<int> numbers_;  // fax page numbers
   DateOptions dates_;
   const Icd10Table* icd10_ = nullptr;
+  const std::vector<std::string>* auth_prefixes_ = nullptr;
+  const std::vector<std::string> no_prefixes_;
   std::map<std::string, std::vector<Candidate>> candidates_;
   std::string flow_;
   struct Span {

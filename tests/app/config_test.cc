@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "tests/support/test_support.h"
 
@@ -143,6 +145,31 @@ TEST(Config, AFullIcd10TableIsReadBesideTheFileAndMustExist) {
   auto missing = LoadConfig(WriteConfig(other.path(), {{"icd10_table: \"\"", "icd10_table: nope.txt"}}));
   ASSERT_FALSE(missing.has_value());
   EXPECT_NE(missing.error().message.find("extract.icd10_table"), std::string::npos);
+}
+
+TEST(Config, AuthorizationPrefixesAreReadAndChecked) {
+  TempDir dir;
+  auto shipped = LoadConfig(WriteConfig(dir.path(), {}));
+  ASSERT_TRUE(shipped.has_value()) << shipped.error().message;
+  EXPECT_EQ(shipped->processor.extract.authorization_prefixes,
+            (std::vector<std::string>{"UM", "PA", "PRA", "REF", "AUTH", "CERT"}));
+  TempDir own_dir;
+  auto own = LoadConfig(WriteConfig(own_dir.path(), {{"authorization_prefixes: [UM, PA, PRA, REF, AUTH, CERT]",
+                                                  "authorization_prefixes: [XG, UM]"}}));
+  ASSERT_TRUE(own.has_value()) << own.error().message;
+  EXPECT_EQ(own->processor.extract.authorization_prefixes, (std::vector<std::string>{"XG", "UM"}));
+  TempDir none_dir;
+  auto none = LoadConfig(WriteConfig(none_dir.path(), {{"authorization_prefixes: [UM, PA, PRA, REF, AUTH, CERT]",
+                                                   "authorization_prefixes: []"}}));
+  ASSERT_TRUE(none.has_value()) << none.error().message;
+  EXPECT_TRUE(none->processor.extract.authorization_prefixes.empty());
+  for (const char* bad : {"[um]", "[U]", "[ABCDEFG]", "[U1]"}) {
+    TempDir bad_dir;
+    auto c = LoadConfig(WriteConfig(bad_dir.path(), {{"authorization_prefixes: [UM, PA, PRA, REF, AUTH, CERT]",
+                                                  std::string("authorization_prefixes: ") + bad}}));
+    ASSERT_FALSE(c.has_value()) << bad;
+    EXPECT_NE(c.error().message.find("extract.authorization_prefixes"), std::string::npos) << c.error().message;
+  }
 }
 
 }  // namespace

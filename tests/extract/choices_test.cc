@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "extract/extractor.h"
 #include "extract/validators.h"
 
 namespace faxintake::extract {
@@ -99,30 +101,45 @@ TEST(AuthPrefixFromChoices, ADigitReadForTheFirstLetterOfThePrefix) {
   EXPECT_FALSE(AuthPrefixFromChoices(Read("1M61172", {{0, {{'U', 0.6f}}}})).has_value());  // five digits
 }
 
+// The repair with the payers' prefixes a default configuration holds.
+std::optional<std::string> Known(const Reading& reading,
+                                 const std::vector<std::string>& prefixes = ExtractorOptions{}.authorization_prefixes) {
+  return AuthPrefixFromKnown(reading, prefixes);
+}
+
 TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   // UM88107610 read TM88107610 at normal resolution, U second at 0.59 for the T.
-  EXPECT_EQ(AuthPrefixFromKnown(Read("TM88107610", {{0, {{'U', 0.59f}}}})).value_or("-"), "UM88107610");
+  EXPECT_EQ(Known(Read("TM88107610", {{0, {{'U', 0.59f}}}})).value_or("-"), "UM88107610");
   // REF2799658 read RIF2799658, E weighed for the I.
-  EXPECT_EQ(AuthPrefixFromKnown(Read("RIF2799658", {{1, {{'E', 0.3f}}}})).value_or("-"), "REF2799658");
+  EXPECT_EQ(Known(Read("RIF2799658", {{1, {{'E', 0.3f}}}})).value_or("-"), "REF2799658");
   // Without the engine's weighing the prefix is the payer's own ("TM", "TF" are printed too).
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM88107610")).has_value());
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM88107610", {{0, {{'U', 0.1f}}}})).has_value());
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("TF42360658", {{0, {{'U', 0.5f}}}})).has_value());  // two letters off UM
+  EXPECT_FALSE(Known(Read("TM88107610")).has_value());
+  EXPECT_FALSE(Known(Read("TM88107610", {{0, {{'U', 0.1f}}}})).has_value());
+  EXPECT_FALSE(Known(Read("TF42360658", {{0, {{'U', 0.5f}}}})).has_value());  // two letters off UM
   // A known prefix read as printed stays, whatever else was weighed.
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("PA136520220", {{0, {{'U', 0.5f}}}})).has_value());
+  EXPECT_FALSE(Known(Read("PA136520220", {{0, {{'U', 0.5f}}}})).has_value());
   // Not an authorization number's shape: too few digits, letters after the digits, one letter.
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM88107", {{0, {{'U', 0.59f}}}})).has_value());
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("TM881076X0", {{0, {{'U', 0.59f}}}})).has_value());
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("M57888887", {{0, {{'U', 0.59f}}}})).has_value());
+  EXPECT_FALSE(Known(Read("TM88107", {{0, {{'U', 0.59f}}}})).has_value());
+  EXPECT_FALSE(Known(Read("TM881076X0", {{0, {{'U', 0.59f}}}})).has_value());
+  EXPECT_FALSE(Known(Read("M57888887", {{0, {{'U', 0.59f}}}})).has_value());
   // A known prefix with the first digit read as a letter after it.
-  EXPECT_EQ(AuthPrefixFromKnown(Read("REFO584670")).value_or("-"), "REF0584670");
-  EXPECT_EQ(AuthPrefixFromKnown(Read("REFOS84670", {{4, {{'5', 0.3f}}}})).value_or("-"), "REF0584670");
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("REFOS84670")).has_value());
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("REFO5846")).has_value());  // five digits: no number
-  EXPECT_EQ(AuthPrefixFromKnown(Read("UMS1097398", {{2, {{'5', 0.4f}}}})).value_or("-"), "UM51097398");
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("UMS1097398")).has_value());  // an S the engine did not doubt
+  EXPECT_EQ(Known(Read("REFO584670")).value_or("-"), "REF0584670");
+  EXPECT_EQ(Known(Read("REFOS84670", {{4, {{'5', 0.3f}}}})).value_or("-"), "REF0584670");
+  EXPECT_FALSE(Known(Read("REFOS84670")).has_value());
+  EXPECT_FALSE(Known(Read("REFO5846")).has_value());  // five digits: no number
+  EXPECT_EQ(Known(Read("UMS1097398", {{2, {{'5', 0.4f}}}})).value_or("-"), "UM51097398");
+  EXPECT_FALSE(Known(Read("UMS1097398")).has_value());  // an S the engine did not doubt
   // Two known prefixes as near: none is chosen.
-  EXPECT_FALSE(AuthPrefixFromKnown(Read("XA12345678", {{0, {{'U', 0.5f}, {'P', 0.4f}}}}), {"UA", "PA"}).has_value());
+  EXPECT_FALSE(Known(Read("XA12345678", {{0, {{'U', 0.5f}, {'P', 0.4f}}}}), {"UA", "PA"}).has_value());
+}
+
+TEST(AuthPrefixFromKnown, OnlyThePrefixesConfigured) {
+  // A practice whose payer prints XG numbers configures XG: a lost X weighed back is found.
+  EXPECT_EQ(Known(Read("KG97165640", {{0, {{'X', 0.4f}}}}), {"XG"}).value_or("-"), "XG97165640");
+  EXPECT_FALSE(Known(Read("KG97165640", {{0, {{'X', 0.4f}}}})).has_value());
+  // With no prefixes configured nothing is corrected.
+  EXPECT_FALSE(Known(Read("TM88107610", {{0, {{'U', 0.59f}}}}), {}).has_value());
+  EXPECT_FALSE(Known(Read("REFO584670"), {}).has_value());
 }
 
 TEST(AppendReading, GlyphsGiveTheAlternativesAndOnlyLettersAndDigitsCount) {

@@ -61,8 +61,7 @@ std::vector<std::pair<int, std::string>> Sentence(int x, const std::string& text
   return out;
 }
 
-Document Extract(DocType type, const std::vector<PageResult>& pages) {
-  ExtractorOptions o;
+Document Extract(DocType type, const std::vector<PageResult>& pages, ExtractorOptions o = {}) {
   o.today = "2026-03-16";
   auto ex = Extractor::Create(o);
   EXPECT_TRUE(ex.has_value());
@@ -458,6 +457,38 @@ TEST(ExtractorPriorAuth, ThePayerIsTheLetterheadsLargestPrintNotTheDepartmentBes
   logo.box.y = 92;
   logo.box.h = 40;
   EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.payer"), "AETNA");
+}
+
+// A payer prefix a practice configures is what a lost letter is corrected to; the
+// default list does not hold it, so the number stays as read there.
+TEST(ExtractorPriorAuth, AnAuthorizationPrefixOneLetterOffAConfiguredOne) {
+  PageResult page = MakePage({
+      {200, {{300, "PRIOR"}, {420, "AUTHORIZATION"}, {640, "DETERMINATION"}}, 40},
+      {340, {{150, "Authorization"}, {330, "Number:"}, {470, "KG97165640"}}},
+      {380, {{150, "Status:"}, {280, "APPROVED"}}},
+  });
+  GiveGlyphs(WordWithText(page, "KG97165640"), 0, {{'X', 0.45f}});
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "authorization.number"), "KG97165640");
+  ExtractorOptions xg;
+  xg.authorization_prefixes = {"XG"};
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}, xg), "authorization.number"), "XG97165640");
+}
+
+TEST(ExtractorOptions, OutOfRangeOptionsAreRefused) {
+  ExtractorOptions low;
+  low.low_confidence = 1.5;
+  EXPECT_FALSE(Extractor::Create(low).has_value());
+  ExtractorOptions day;
+  day.today = "03/16/2026";
+  EXPECT_FALSE(Extractor::Create(day).has_value());
+  for (const char* bad : {"um", "U", "ABCDEFG", "U1"}) {
+    ExtractorOptions o;
+    o.authorization_prefixes = {"UM", bad};
+    EXPECT_FALSE(Extractor::Create(o).has_value()) << bad;
+  }
+  ExtractorOptions none;
+  none.authorization_prefixes.clear();
+  EXPECT_TRUE(Extractor::Create(none).has_value());
 }
 
 // Seeds 22 and 24: an authorization number printed but unread, flagged missing.
