@@ -508,6 +508,16 @@ class Rules {
 
   std::string Text(int page, const Words& w) const { return r_.labels(page).Text(w); }
 
+  // The row below a line label left blank holding no digit: the next line of the page (a
+  // heading, "Pertinent History" read "PENTHORY" under an empty "Auth #:", seed 33 s0026),
+  // not an identifier printed there. Identifiers hold digits, and a cell label's value is
+  // always below it, so cells are not judged so.
+  bool NoDigitsBelowLine(int page, const LabelHit& hit, const Words& v) const {
+    if (hit.cell || v.empty() || r_.layout(page).word(v.front()).row == hit.row) return false;
+    const std::string text = Text(page, v);
+    return std::none_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+  }
+
   // Core items printed on the page that could not be read: the label is there with a value
   // beside it (not blank, underscores, "N/A" or "Pending"), yet no value was taken. They get
   // `unreadable:<key>` rather than being missing: a person reads the page instead of asking
@@ -531,6 +541,7 @@ class Rules {
         // that item's row.
         const PageLayout& layout = r_.layout(page);
         if (!v.empty() && layout.word(v.front()).row != hit.row && CutLabelWord(layout.word(v.front()).text)) return;
+        if (NoDigitsBelowLine(page, hit, v)) return;
         const std::string text = Text(page, v);
         const auto alnum = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isalnum(c); });
         const auto digits = std::count_if(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -670,7 +681,8 @@ class Rules {
   }
 
   void Identifier(const std::string& key, std::initializer_list<Label> labels, bool mbi_aware = false) {
-    ForEachValue(labels, [&](int page, const LabelHit&, const Words& v) {
+    ForEachValue(labels, [&](int page, const LabelHit& hit, const Words& v) {
+      if (NoDigitsBelowLine(page, hit, v)) return;
       const std::string text = Text(page, v);
       Checked c = mbi_aware ? NormalizeMemberId(text) : NormalizeIdentifier(text);
       if (c.empty()) return;
@@ -894,7 +906,8 @@ class Rules {
   }
 
   void AuthNumber() {
-    ForEachValue({Label::kAuthNumber}, [&](int page, const LabelHit&, const Words& v) {
+    ForEachValue({Label::kAuthNumber}, [&](int page, const LabelHit& hit, const Words& v) {
+      if (NoDigitsBelowLine(page, hit, v)) return;
       const std::string text = Text(page, v);
       const Checked c = NormalizeAuthorizationNumber(text);
       if (c.empty()) return;

@@ -35,7 +35,7 @@ void ReadPatient(DocReader& r) {
   // DOB mark inside the parentheses may be misread too ("(PGB 1996-07-12)"): the date
   // itself is validated.
   static const RE2 patient(
-      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pa[tl][il1]ent,?\s+([A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
+      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pa[tl][il1]ent,?\s+((?:[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{1,40}?,\s*)?[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
   re2::StringPiece name, dob;
   DateOptions o = r.dates();
   o.kind = DateKind::kBirth;
@@ -50,7 +50,11 @@ void ReadPatient(DocReader& r) {
     }
   }
   // "RE: Maria Lopez, DOB 03/04/1956" above the greeting.
-  static const RE2 re_line(R"((?i)^\s*RE\s*[:;.]?\s+([A-Za-z][A-Za-z.'\- ]{2,60}?)\s*(?:,?\s*(?:DOB|D\.O\.B\.?)\s*[:.]?\s*(.+?))?\s*$)");
+  // The name may be printed "LAST, FIRST" in either ("RE: GONZALEZ RIVERA, MATTHEW, DOB
+  // 11/20/1940", seed 34 s0026): a name before a comma joins the words after it, unless
+  // those are the DOB mark.
+  static const RE2 re_line(
+      R"((?i)^\s*RE\s*[:;.]?\s+((?:[A-Za-z][A-Za-z.'\- ]{1,40}?,\s*)?[A-Za-z][A-Za-z.'\- ]{2,60}?)\s*(?:,?\s*(?:DOB|D\.O\.B\.?)\s*[:.]?\s*(.+?))?\s*$)");
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
     for (int ri = 0; ri < static_cast<int>(page.rows().size()); ++ri) {
@@ -245,9 +249,11 @@ void ReadPriority(DocReader& r) {
   else if (RE2::PartialMatch(r.flow(), routine, &m)) r.Add("referral.priority", FromMatch(r, m, std::string("routine")));
 }
 
+// "to your Pulmonology clinic"; a speck after the specialty may read as a period or comma
+// ("Pulmonology. clinic", seed 34 s0026).
 void ReadSpecialty(DocReader& r) {
   static const RE2 spec(
-      R"((?i)to\s+(?:your|the)\s+([A-Za-z][A-Za-z &/\-]{2,40}?)\s+(?:clinic|practice|office|department|service|team)\b)");
+      R"((?i)to\s+(?:your|the)\s+([A-Za-z][A-Za-z &/\-]{2,40}?)[.,]?\s+(?:clinic|practice|office|department|service|team)\b)");
   re2::StringPiece m;
   if (!RE2::PartialMatch(r.flow(), spec, &m)) return;
   const std::string s = UpperSingleSpaced(std::string(m.data(), m.size()));
@@ -285,7 +291,14 @@ void ReadDateAndAddressee(DocReader& r) {
   static const RE2 stop(R"((?i)^\s*(RE\b|Dear\b|To whom))");
   for (int ri = 0; ri < n; ++ri) {
     const LayoutRow& row = page.row(ri);
-    const Checked d = NormalizeDate(row.text, r.dates());
+    Checked d = NormalizeDate(row.text, r.dates());
+    // A numeric date line with a gap read inside it ("02/1 1/2026", seed 34 s0026).
+    static const RE2 numeric(R"(^\s*[0-9]{1,4}(?:\s?[/.\-]\s?[0-9 ]{1,5}){2}\s*$)");
+    if (d.empty() && RE2::FullMatch(row.text, numeric)) {
+      std::string joined = row.text;
+      joined.erase(std::remove(joined.begin(), joined.end(), ' '), joined.end());
+      d = NormalizeDate(joined, r.dates());
+    }
     if (d.empty()) continue;
     r.Add("referral.date", r.FromWords(0, row.words, d.value, &d));
     if (ri + 1 >= static_cast<int>(page.rows().size())) return;

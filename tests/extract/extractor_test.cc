@@ -226,6 +226,26 @@ Word& WordWithText(PageResult& page, const std::string& text) {
   return page.text.words.front();
 }
 
+// Seed 33 s0026: "Auth #:" left blank; the heading under it, "Pertinent History" read as
+// one word, is no authorization number, printed or unreadable: the number is missing.
+TEST(ExtractorLines, AWordWithoutDigitsUnderABlankIdentifierLabelIsNotItsValue) {
+  const PageResult page = MakePage({
+      {300, {{150, "Referral"}, {300, "Request"}}, 40},
+      {400, {{150, "Patient"}, {270, "Name:"}, {420, "CASTILLO,"}, {560, "DONALD"}}},
+      {1300, {{150, "Priority:"}, {290, "Routine"}}},
+      {1340, {{150, "Auth"}, {230, "#:"}}},
+      {1392, {{144, "PENTHORY"}}},
+      {1440, Sentence(144, "53-year-old male with left lower abdominal discomfort")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(d.fields.count("authorization.number"), 0u) << Str(d, "authorization.number");
+  EXPECT_FALSE(HasReason(d, "unreadable:authorization.number"));
+  // The same row holding digits is the number, printed below its label.
+  PageResult below = page;
+  WordWithText(below, "PENTHORY").text = "PA17170669";
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {below}), "authorization.number"), "PA17170669");
+}
+
 TEST(ExtractorLines, AnNpiFailingItsCheckDigitIsReadAgainFromTheEnginesAlternatives) {
   PageResult page = MakePage({
       {200, {{100, "Referring"}, {240, "Provider:"}, {380, "Dr."}, {430, "Ann"}, {490, "King"}}},
@@ -813,6 +833,38 @@ TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
   EXPECT_EQ(Str(d, "referring.name"), "JOHN SMITH");
   EXPECT_EQ(Str(d, "referring.npi"), "1234567893");
   EXPECT_EQ(Str(d, "referred_to.name"), "GREGORY CASTILLO");
+}
+
+// Seed 34 s0026: a letter naming its patient "LAST, FIRST", in the RE: line and in the
+// referring sentence. Before, neither was read, the letter had no patient, and the card
+// after it (the member id) was not tied to it: a false missing member id.
+TEST(ExtractorLetter, APatientNamedLastCommaFirst) {
+  for (const bool re_line : {true, false}) {
+    std::vector<Printed> lines = {
+        {150, Sentence(150, "BROOKHAVEN INTERNAL MEDICINE"), 30},
+        {300, Sentence(150, "02/1 1/2026")},  // a gap read inside the date
+        {360, Sentence(150, "Thomas Kowalski, DO")},
+        {480, Sentence(150, "Dear Dr. Kowalski,")},
+        {540, Sentence(150, "{am referring my patient GONZALEZ RIVERA, MATTHEW (DOB 11/20/1940) to your Pulmonology. clinic")},
+    };
+    if (re_line) lines.push_back({420, Sentence(150, "RE: GONZALEZ RIVERA, MATTHEW, DOB 11/20/1940")});
+    else lines[4] = {540, Sentence(150, "I am referring my patient GONZALEZ RIVERA, MATTHEW to your Pulmonology clinic.")};
+    const Document d = Extract(DocType::kReferral, {MakePage(lines)});
+    EXPECT_EQ(Str(d, "patient.family_name"), "GONZALEZ RIVERA") << re_line;
+    EXPECT_EQ(Str(d, "patient.given_name"), "MATTHEW") << re_line;
+    if (re_line) EXPECT_EQ(Str(d, "patient.birth_date"), "1940-11-20");
+    EXPECT_EQ(Str(d, "referral.date"), "2026-02-11");
+    EXPECT_EQ(Str(d, "referred_to.name"), "THOMAS KOWALSKI");
+    EXPECT_EQ(Str(d, "referral.specialty"), "PULMONOLOGY");  // "Pulmonology. clinic" too
+  }
+  // A name and the DOB after a comma stay apart.
+  const PageResult page = MakePage({
+      {420, Sentence(150, "RE: Maria Lopez, DOB 03/04/1956")},
+      {480, Sentence(150, "Dear Dr. Kowalski,")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "LOPEZ");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1956-03-04");
 }
 
 TEST(ExtractorLetter, MemberIdAfterAnIdReadAsDebris) {
