@@ -207,16 +207,31 @@ struct Match {
   size_t fuzzy_length = 0;
 };
 
+bool EndsWithColon(const std::string& text) {
+  if (text.empty()) return false;
+  const char c = text.back();
+  return c == ':' || c == ';' || c == '#';
+}
+
 // The longest phrase starting at row position `pos`, ending at a word boundary and never
-// crossing into the next column. Tokens must match (OCR-tolerant, see TokenMatches); at the
+// crossing into the next column (but see the gap crossed below). Tokens must match (OCR-tolerant, see TokenMatches); at the
 // start of a column a phrase of six letters or more may also match its words as a whole
 // within one edit per five letters ("DALE OF BIRTH", "PALIEN'T NAME").
 std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int pos) {
   std::vector<std::string> toks;
   std::vector<int> word_of;
   std::vector<bool> word_end;
+  // A label's words may stand further apart than a column gap ("Authorization" and
+  // "Number;" 32 px apart in 22 px print, seed 31 s0016): one such gap, up to twice the
+  // text height, is crossed, but only by an exact phrase that ends in a colon.
+  size_t segment_toks = 0;  // tokens before the crossed gap; all when none was crossed
+  const int height = std::max(row.height, page.typical_height());
   for (int p = pos; p < static_cast<int>(row.words.size()) && toks.size() < 12; ++p) {
-    if (p > pos && page.StartsSegment(row.words[static_cast<size_t>(p)])) break;
+    const int wi = row.words[static_cast<size_t>(p)];
+    if (p > pos && page.StartsSegment(wi)) {
+      if (segment_toks > 0 || page.GapBefore(wi) > 2 * height) break;
+      segment_toks = toks.size();
+    }
     const auto& t = page.word(row.words[static_cast<size_t>(p)]).tokens;
     for (size_t k = 0; k < t.size(); ++k) {
       toks.push_back(t[k]);
@@ -225,6 +240,7 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
     }
   }
   if (toks.empty()) return std::nullopt;
+  if (segment_toks == 0) segment_toks = toks.size();
   std::optional<Match> best;
   for (const Phrase& ph : Phrases()) {
     const size_t n = ph.tokens.size();
@@ -233,8 +249,10 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
     for (size_t k = 0; k < n && ok; ++k)
       ok = TokenMatches(toks[k], ph.tokens[k]) || (k > 0 && ph.tokens[k] == "id" && GarbledIdAfterLabelWord(toks[k]));
     if (!ok || !word_end[n - 1]) continue;
+    if (n > segment_toks && !EndsWithColon(page.word(row.words[static_cast<size_t>(word_of[n - 1])]).text)) continue;
     best = Match{ph.label, word_of[n - 1], n};
   }
+  toks.resize(segment_toks);
   if (best || !page.StartsSegment(row.words[static_cast<size_t>(pos)])) return best;
 
   // Whole-word fuzzy match: the joined tokens of the first 1..4 words.
@@ -304,12 +322,6 @@ bool IsStrayMark(const std::string& text) {
   for (char c : text)
     if (std::string(":;.,'`\"").find(c) == std::string::npos) return false;
   return true;
-}
-
-bool EndsWithColon(const std::string& text) {
-  if (text.empty()) return false;
-  const char c = text.back();
-  return c == ':' || c == ';' || c == '#';
 }
 
 // The '#' of a label printed with one ("AUTHORIZATION #") that faint print gives as
@@ -660,9 +672,17 @@ std::vector<int> LabelIndex::BelowWords(const LabelHit& hit) const {
       if (b.x >= left && b.x < right) in_column.push_back(wi);
     }
     if (in_column.empty()) continue;
-    // A label there means this cell is empty (the next row of labels).
+    // Words that start well right of the label's end are another column's, whose label went
+    // unread (the group cell's "0214725" 350 px right of "MEMBER ID", a row of its own just
+    // above the member id, seed 34 s0014).
+    if (page_->word(in_column.front()).box.x > hit.box.right() + 2 * h) continue;
+    // A label there means this cell is empty (the next row of labels). A gap of four text
+    // heights ends the value: beyond it is the next cell, whose label went unread ("MEMBER
+    // ID" over "W909760468" and, 290 px on, the group cell's "0214725", seed 34 s0014).
+    const int text_h = std::max(1, std::min(row.height, page_->typical_height()));
     for (int wi : in_column) {
       if (InLabel(wi)) break;
+      if (!out.empty() && page_->word(wi).box.x - page_->word(out.back()).box.right() > 4 * text_h) break;
       out.push_back(wi);
     }
     if (hit.colon && IsSectionHeading(*page_, out)) return {};

@@ -107,6 +107,29 @@ TEST(ExtractorLines, StrayMarksBetweenLabelAndValueBelongToTheLabel) {
   EXPECT_EQ(Str(d, "authorization.number"), "REF0717174");
 }
 
+// Seed 34 s0014: the group cell's label went unread; its value, far right of the member
+// id in the same row, is not part of the member id.
+TEST(ExtractorBoxed, ACellValueEndsAtAWideGap) {
+  const PageResult page = MakePage({
+      {150, Sentence(500, "OUTPATIENT REFERRAL"), 36},
+      {430, {{114, "PATIENT"}, {240, "NAME"}, {320, "(LAST,"}, {410, "FIRST)"}}, 18},
+      {462, {{114, "WASHINGTON,"}, {300, "LISA"}}, 22},
+      {552, {{114, "INSURANCE"}, {733, "MEMBER"}, {842, "ID"}}, 18},
+      {584, {{133, "AETNA"}, {739, "W909760468"}, {1215, "0214725"}}, 22},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "W909760468");
+  EXPECT_EQ(Str(d, "insurance.payer"), "AETNA");
+  // As read there: the group cell's value a row of its own, a few pixels higher.
+  const PageResult apart = MakePage({
+      {150, Sentence(500, "OUTPATIENT REFERRAL"), 36},
+      {552, {{114, "INSURANCE"}, {733, "MEMBER"}, {842, "ID"}}, 18},
+      {580, {{1215, "0214725"}}, 22},
+      {604, {{133, "AETNA"}, {739, "W909760468"}}, 22},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {apart}), "insurance.member_id"), "W909760468");
+}
+
 TEST(ExtractorBoxed, ANameCellPrintedWideAfterItsCommaIsOneValue) {
   const PageResult page = MakePage({
       {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
@@ -509,6 +532,21 @@ TEST(ExtractorOptions, OutOfRangeOptionsAreRefused) {
   ExtractorOptions none;
   none.authorization_prefixes.clear();
   EXPECT_TRUE(Extractor::Create(none).has_value());
+}
+
+// Seed 31 s0016: "Authorization" and "Number;" 32 px apart in 22 px print, a gap wider
+// than a column's; the label is both words, so "Number;" is no value.
+TEST(ExtractorPriorAuth, ALabelWhoseWordsStandAColumnGapApart) {
+  const PageResult page = MakePage({
+      {300, Sentence(150, "PRIOR AUTHORIZATION DETERMINATION"), 30},
+      {580, Sentence(150, "Member: Dennis Lee"), 22},
+      {640, Sentence(150, "Date of Birth: 1949-11-15"), 22},
+      {670, {{161, "Authorization"}, {375, "Number;"}, {613, "PA-4651-271421"}}, 22},
+      {700, Sentence(150, "Status; APPROVED"), 22},
+  });
+  const Document d = Extract(DocType::kPriorAuthorization, {page});
+  EXPECT_EQ(Str(d, "authorization.number"), "PA4651271421");
+  EXPECT_FALSE(HasReason(d, "invalid:authorization.number"));
 }
 
 // Seeds 22 and 24: an authorization number printed but unread, flagged missing.
@@ -1098,6 +1136,7 @@ TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
     EXPECT_EQ(Str(d, "fax_cover.page_count"), c.want);
   }
 }
+
 
 }  // namespace
 }  // namespace faxintake::extract
