@@ -134,12 +134,21 @@ namespace {
 bool IsDash(const std::string& t) { return t == "-" || t == "\xE2\x80\x93" || t == "\xE2\x80\x94"; }
 
 // The title printed after the code at words[k] and its dash ("1509 - Heart failure,
-// unspecified"), up to the next code with its dash ("...; F41.1 - Generalized ...") or
-// twelve words; nullopt when no dash and title follow the code.
-std::optional<std::string> TitleAfterDash(const PageLayout& layout, const std::vector<int>& words, size_t k) {
-  if (k + 2 >= words.size() || !IsDash(layout.word(words[k + 1]).text)) return std::nullopt;
+// unspecified"), or right after the code, up to the next code with its dash ("...; F41.1 -
+// Generalized ...") or twelve words; nullopt when no title follows the code. Without the
+// dash only when `dashless`.
+std::optional<std::string> TitleAfterCode(const PageLayout& layout, const std::vector<int>& words, size_t k,
+                                          bool dashless) {
+  if (k + 1 >= words.size()) return std::nullopt;
+  // Authorization letters print the title without a dash ("Diagnosis: M81.0 Age-related
+  // osteoporosis ...", read "1.03.9 Hypothyroidism, unspecitied" in seed 33 s0021): a
+  // capitalized word right after the code opens it.
+  const std::string& next = layout.word(words[k + 1]).text;
+  const bool titled = dashless && next.size() >= 4 && std::isupper(static_cast<unsigned char>(next[0])) &&
+                      std::islower(static_cast<unsigned char>(next[1]));
+  if (!titled && (k + 2 >= words.size() || !IsDash(next))) return std::nullopt;
   std::string title;
-  for (size_t j = k + 2; j < std::min(words.size(), k + 14); ++j) {
+  for (size_t j = k + (titled ? 1 : 2); j < std::min(words.size(), k + 14); ++j) {
     if (j + 1 < words.size() && IsDash(layout.word(words[j + 1]).text)) break;
     title += layout.word(words[j]).text + " ";
   }
@@ -194,7 +203,7 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
         return code.has_value();
       };
       if (!parenthesized) {
-        auto after = TitleAfterDash(layout, words, k);
+        auto after = TitleAfterCode(layout, words, k, true);
         return after && take(*after);
       }
       // Running text names the condition before its code: "hypothyroidism, unspecified
@@ -279,7 +288,7 @@ std::vector<CodeHit> CodesWithTitles(const DocReader& r) {
     for (const LayoutRow& row : layout.rows()) {
       const std::vector<int>& w = row.words;
       for (size_t k = 0; k < w.size(); ++k) {
-        const auto title = TitleAfterDash(layout, w, k);
+        const auto title = TitleAfterCode(layout, w, k, false);
         if (!title) continue;
         if (auto code = r.icd10().FromTitle(layout.word(w[k]).text, *title)) out.push_back({*code, WordRef{page, w[k]}, true});
       }

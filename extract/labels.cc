@@ -188,11 +188,13 @@ bool TokenMatches(const std::string& printed, const std::string& wanted) {
 }
 
 // The "ID" of a two-word label ("Member ID", "Subscriber ID") as small print is often
-// read: 11, 112, 1D, JD, TD, TO. Only after the label's first word: alone, such a word
-// is no label.
-bool GarbledIdAfterLabelWord(const std::string& printed) {
+// read: 11, 112, 1D, JD, TD, TO, and "(D:" with the I as a parenthesis (seed 33 s0069).
+// Only after the label's first word: alone, such a word is no label. `token` is the
+// word's token there, `word` the word as read.
+bool GarbledIdAfterLabelWord(const std::string& token, const std::string& word) {
   static const RE2 garbled(R"(^[1lijt][1ldo02t]{1,2}$)");
-  return RE2::FullMatch(printed, garbled);
+  static const RE2 bracket(R"(^[(\[{|!]D[:;.]?$)");
+  return RE2::FullMatch(token, garbled) || RE2::FullMatch(word, bracket);
 }
 
 // A word of one or two characters no wider than it is tall: one glyph's width ("i", "ft"
@@ -247,7 +249,8 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
     if (n > toks.size() || (best && n <= best->tokens)) continue;
     bool ok = true;
     for (size_t k = 0; k < n && ok; ++k)
-      ok = TokenMatches(toks[k], ph.tokens[k]) || (k > 0 && ph.tokens[k] == "id" && GarbledIdAfterLabelWord(toks[k]));
+      ok = TokenMatches(toks[k], ph.tokens[k]) || (k > 0 && ph.tokens[k] == "id" &&
+                GarbledIdAfterLabelWord(toks[k], page.word(row.words[static_cast<size_t>(word_of[k])]).text));
     if (!ok || !word_end[n - 1]) continue;
     if (n > segment_toks && !EndsWithColon(page.word(row.words[static_cast<size_t>(word_of[n - 1])]).text)) continue;
     best = Match{ph.label, word_of[n - 1], n};

@@ -406,6 +406,17 @@ TEST(ExtractorCard, MemberIdAfterAGarbledIdLabel) {
   EXPECT_EQ(Str(d, "insurance.group_number"), "3433202");
 }
 
+// Seed 33 s0069: "Subscriber ID:" read "Subscriber (D: ; 42977134".
+TEST(ExtractorLines, ASubscriberIdLabelWhoseIWasReadAsAParenthesis) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "GREEN,"}, {530, "ANN"}}},
+      {340, {{150, "Insurance:"}, {420, "AETNA"}}},
+      {380, {{150, "Subscriber"}, {320, "(D:"}, {370, ";"}, {420, "42977134"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "42977134");
+}
+
 TEST(ExtractorCard, MemberIdAfterAnIdLabelReadAsDigits) {
   // Small print: "ID#" read as 104 or ID4, "ID:" as 10; a letter prefix read as a word.
   const std::vector<std::pair<std::vector<std::pair<int, std::string>>, std::string>> cases = {
@@ -1137,6 +1148,20 @@ TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
   }
 }
 
+
+// Seed 33 s0021: an authorization letter prints the code's title without a dash; the code
+// read "1.03.9" is the E03.9 its title names.
+TEST(ExtractorPriorAuth, ACodeMisreadWithItsTitleAfterItWithoutADash) {
+  const PageResult page = MakePage({
+      {300, Sentence(150, "Notice of Authorization Determination"), 30},
+      {580, Sentence(150, "Member: Martinez, Eric b.")},
+      {640, Sentence(150, "Date of Birth: 07-27-1938")},
+      {700, Sentence(150, "Diagnosis: . 1.03.9 Hypothyroidism, unspecitied")},
+      {740, Sentence(150, "Requesting Provider: Barbara Morris, NP")},
+  });
+  const Document d = Extract(DocType::kPriorAuthorization, {page});
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "E03.9");
+}
 
 }  // namespace
 }  // namespace faxintake::extract
