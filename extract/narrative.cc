@@ -381,8 +381,10 @@ void ReadNpi(DocReader& r) {
 }  // namespace
 
 bool LooksLikeLetter(const DocReader& r) {
+  // The cues as noise leaves them: "Dea Dr Patel," and "Lani teferring my patient" (seed 36
+  // s0045); "referring" is read as the patient sentence reads it (ReadPatient).
   static const RE2 cue(
-      R"((?i)(\bdear\s+(?:dr|colleague|doctor|mr|mrs|ms|[a-z]+(?:\s+[a-z]+)?\s*,)|referring\s+(?:my|our|this)\s+pa[tl][il1]ent|\bsincerely\b|\bthank\s+you\s+for\s+seeing))");
+      R"((?i)(\bdear?\s+(?:dr|colleague|doctor|mr|mrs|ms|[a-z]+(?:\s+[a-z]+)?\s*,)|\w*rr?ing\s+(?:my|our|this)\s+pa[tl][il1]ent|\bsincerely\b|\bthank\s+you\s+for\s+seeing))");
   if (!RE2::PartialMatch(r.flow(), cue)) return false;
   // A form prints many field labels; a letter almost none.
   std::set<Label> form_labels;

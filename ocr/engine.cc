@@ -115,6 +115,10 @@ PageText CollectText(tesseract::TessBaseAPI* api, double scale, bool choices) {
   return compact;
 }
 
+// Below this mean word confidence a page the orientation test turned is read as it came
+// too. Pages read the right way up score 0.85-0.95; debris read sideways about 0.5.
+constexpr double kDoubtfulTurnConfidence = 0.7;
+
 // How much confidently read text a page yields: letters and digits of words read with
 // confidence 0.7 or more. Text read upside down comes out as low-confidence debris.
 double ReadingScore(const PageText& text) {
@@ -181,6 +185,21 @@ Result<OcrPage> OcrEngine::Recognize(const Raster& page) {
       if (ReadingScore(turned_read.text) > 1.5 * ReadingScore(page_read.text)) {
         page_read = std::move(turned_read);
         prepared = std::move(turned);
+      }
+    }
+  }
+  // Turned by the orientation test yet read poorly: Leptonica may take a boxed form's rules
+  // for text running the other way (an upright referral form turned by 270 degrees read as
+  // debris at 0.48, seed 35 s0099). The page as it came is read too; the better reading wins.
+  if (prepared.rotation != 0 && !page_read.timed_out && page_read.text.MeanConfidence() < kDoubtfulTurnConfidence) {
+    CleanupOptions as_is = options_.cleanup;
+    as_is.detect_orientation = false;
+    PreparedPage unturned = PreparePage(page, as_is);
+    if (unturned.pix) {
+      OcrPage unturned_read = RecognizePrepared(unturned);
+      if (ReadingScore(unturned_read.text) > 1.5 * ReadingScore(page_read.text)) {
+        page_read = std::move(unturned_read);
+        prepared = std::move(unturned);
       }
     }
   }

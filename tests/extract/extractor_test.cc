@@ -916,6 +916,27 @@ TEST(ExtractorLetter, APatientNamedLastCommaFirst) {
   EXPECT_EQ(Str(d, "patient.birth_date"), "1956-03-04");
 }
 
+// Seed 36 s0045, normal resolution with noise: every cue of a letter misread ("Dea Dr",
+// "teferring"). Read as a form before, the letter gave no patient and no code.
+TEST(ExtractorLetter, ALetterWhoseCuesNoiseGarbledIsStillALetter) {
+  const PageResult page = MakePage({
+      {150, Sentence(150, "Pine Ridge Internal Medicine"), 30},
+      {300, Sentence(150, "January 27, 2026")},
+      {340, Sentence(150, "Dr. Angela Patel")},
+      {480, Sentence(150, "Dea Dr Patel,")},
+      {540, Sentence(150, "Lani teferring my patient Frances Roberts-Gonzalez (DOB 17 Jun 1947) to veur Orthopedics")},
+      {580, Sentence(150, "clinic for evaluation of left knee pain. Her diagnosis is unilateral primary")},
+      {620, Sentence(150, "osteoarthritis, left knee (M17.12). This is STAT.")},
+      {760, Sentence(150, "Ashley White, NP")},
+      {800, Sentence(150, "NPI 2835872906")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.family_name"), "ROBERTS-GONZALEZ");
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1947-06-17");
+  EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "M17.12");
+  EXPECT_EQ(Str(d, "referral.date"), "2026-01-27");
+}
+
 TEST(ExtractorLetter, MemberIdAfterAnIdReadAsDebris) {
   for (const char* garbled : {"11D", "JI)", "lD", "I.D.", "!D"}) {
     const PageResult page = MakePage({
@@ -1161,6 +1182,26 @@ TEST(ExtractorPriorAuth, ACodeMisreadWithItsTitleAfterItWithoutADash) {
   });
   const Document d = Extract(DocType::kPriorAuthorization, {page});
   EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "E03.9");
+}
+
+// Seed 36 s0030, normal resolution: the boxed form's "AUTHORIZATION #" read "AU
+// LHOIRIZALION i", the '#' an i as tall as two of the label's letters with a speck.
+TEST(ExtractorBoxed, AnAuthorizationCellLabelWhoseHashWasReadTallAsAnI) {
+  PageResult page = MakePage({
+      {200, Sentence(500, "REFERRAL FORM"), 36},
+      {980, {{141, "DIAGNOSIS"}, {300, "(ICD-10)"}}, 14},
+      {1010, {{147, "R51.9"}, {240, "-"}, {260, "Headache,"}, {400, "unspecified;"}, {560, "110"}}, 20},
+      {1144, {{141, "PRIORY"}, {1073, "AU"}, {1096, "LHOIRIZALION"}, {1245, "i"}}, 12},
+      {1174, {{147, "[X]"}, {196, "Routine"}, {319, "[]"}, {356, "Urgent"}, {464, "[]"}, {500, "STAT"}, {1080, "UM98236682"}}, 20},
+      {1228, {{141, "DATE"}, {592, "PROVIDER"}, {707, "SIGNATURE"}}, 14},
+      {1260, {{148, "12/14/2025"}}, 20},
+  });
+  WordWithText(page, "AU").box = Box{1073, 1144, 18, 12};
+  WordWithText(page, "LHOIRIZALION").box = Box{1096, 1144, 162, 12};
+  WordWithText(page, "i").box = Box{1245, 1140, 16, 23};
+  WordWithText(page, "PRIORY").box = Box{141, 1144, 95, 12};
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "authorization.number"), "UM98236682");
 }
 
 }  // namespace

@@ -219,6 +219,25 @@ TEST(OcrEngine, TurnsSidewaysPagesUpright) {
   }
 }
 
+// An upright boxed referral form (samples/generate.py --seed 35, s0099 page 2) that
+// Leptonica's orientation test turns by 270 degrees, its rules taken for text running the
+// other way; read so, the page is debris. The engine reads it as it came too and keeps that.
+TEST(OcrEngine, APageTheOrientationTestTurnedWronglyIsReadAsItCame) {
+  const std::string path = (testing::SourceDir() / "tests/ocr/data/form-leptonica-turns.png").string();
+  PixPtr pix(pixRead(path.c_str()));
+  ASSERT_TRUE(pix) << path;
+  const Raster page = PixToRaster(pix.get(), 204, 196);
+  ASSERT_NE(PreparePage(page, CleanupOptions{}).rotation, 0);  // the test's mistake, as measured
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  auto lease = pool->Acquire();
+  auto result = lease->Recognize(page);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->rotation, 0);
+  EXPECT_GT(result->text.MeanConfidence(), 0.8);
+  EXPECT_TRUE(HasWord(result->text, "REFERRAL"));
+}
+
 // A bilevel page with a signature-like loop, a bold block as big as a title letter and
 // small marks the size of printed letters.
 Raster PageWithScribble() {
