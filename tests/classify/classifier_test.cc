@@ -77,6 +77,25 @@ TEST(Classifier, SplitsAPacketIntoDocuments) {
   EXPECT_EQ(docs[3].type, DocType::kClinicalNote);
 }
 
+// Seed 35 s0024, normal resolution: an untitled card after a referral form, its RxBIN and
+// RxPCN read "RxRIN" and "RaPCN". RxGRP, Copay and Deductible still make it a card of its
+// own, not the referral's continuation.
+TEST(Classifier, AnUntitledCardWhosePharmacyLinesNoiseGarbledIsADocumentOfItsOwn) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  std::vector<PageResult> pages = {
+      MakePage(1, {"REFERRAL FORM", "Reason for Referral: changing mole", "Referring Provider: A Bennett"}),
+      MakePage(2, {"UnitedHealthcare", "Navigate HMO", "Meinher Name: CHARLES YOUNG", "Member 12: 529490669",
+                   "Group: 598380", "TCR: AHMED RENNRTT.", "Deductible applies. Copay: Office $230", "RxRIN 052896",
+                   "RaPCN BCLX", "RxGRP RXG8S2"}),
+  };
+  std::vector<PageClass> classes;
+  for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
+  auto docs = c->Split(pages, classes);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[1].type, DocType::kInsuranceCard);
+}
+
 // A page whose first line is the header band at the top of the sheet.
 PageResult Header(int number, const std::vector<std::string>& lines) { return testing::PageOfLines(lines, number, 20); }
 
