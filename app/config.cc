@@ -193,8 +193,10 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
     ASSIGN_OR_RETURN(prefixes, Get<std::vector<std::string>>(ex["authorization_prefixes"], path,
                                                              "extract.authorization_prefixes", prefixes));
     for (const std::string& p : prefixes)
-      if (p.size() < 2 || p.size() > 6 || !std::all_of(p.begin(), p.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
-        return std::unexpected(Bad(path, "extract.authorization_prefixes", "holds \"" + p + "\"; each must be 2-6 capital letters"));
+      if (p.size() < 2 || p.size() > 6 ||
+          !std::all_of(p.begin(), p.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+        return std::unexpected(
+            Bad(path, "extract.authorization_prefixes", "holds \"" + p + "\"; each must be 2-6 capital letters"));
   }
   if (!icd10.empty()) {
     c.processor.extract.icd10_table = relative(icd10);

@@ -216,9 +216,10 @@ bool EndsWithColon(const std::string& text) {
 }
 
 // The longest phrase starting at row position `pos`, ending at a word boundary and never
-// crossing into the next column (but see the gap crossed below). Tokens must match (OCR-tolerant, see TokenMatches); at the
-// start of a column a phrase of six letters or more may also match its words as a whole
-// within one edit per five letters ("DALE OF BIRTH", "PALIEN'T NAME").
+// crossing into the next column (but for one gap, below). Tokens must match (OCR-tolerant,
+// see TokenMatches); at the start of a column a phrase of six letters or more may also
+// match its words as a whole within one edit per five letters ("DALE OF BIRTH", "PALIEN'T
+// NAME").
 std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int pos) {
   std::vector<std::string> toks;
   std::vector<int> word_of;
@@ -338,7 +339,8 @@ bool HashReadAsLetter(const PageLayout& page, const LayoutWord& label_word, int 
   // A '#' beside small capitals may be read with a speck below it, up to twice as tall, its
   // top level with theirs ("AU LHOIRIZALION i", the i 23 px in 12 px print, seed 36 s0030).
   const bool level = std::abs(next.box.y - label_word.box.y) <= height / 2;
-  if (next.box.h > (level ? 2 * height : height + 2) || next.box.x - label_word.box.right() > height * 3 / 2) return false;
+  if (next.box.h > (level ? 2 * height : height + 2)) return false;
+  if (next.box.x - label_word.box.right() > height * 3 / 2) return false;
   return std::any_of(Phrases().begin(), Phrases().end(),
                      [&](const Phrase& ph) { return ph.label == label && ph.tokens.back() == "#"; });
 }
