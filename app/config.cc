@@ -2,9 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <algorithm>
 #include <filesystem>
 
+#include "extract/extractor.h"
 #include "pipeline/config_yaml.h"
 
 namespace faxintake::app {
@@ -193,8 +193,7 @@ Result<ServiceConfig> LoadConfig(const std::string& path) {
     ASSIGN_OR_RETURN(prefixes, Get<std::vector<std::string>>(ex["authorization_prefixes"], path,
                                                              "extract.authorization_prefixes", prefixes));
     for (const std::string& p : prefixes)
-      if (p.size() < 2 || p.size() > 6 ||
-          !std::all_of(p.begin(), p.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+      if (!extract::IsAuthorizationPrefix(p))
         return std::unexpected(
             Bad(path, "extract.authorization_prefixes", "holds \"" + p + "\"; each must be 2-6 capital letters"));
   }

@@ -245,12 +245,12 @@ const ChecklistRule* ChecklistSet::Select(const Document& referral,
   std::vector<const Document*> all = {&referral};
   all.insert(all.end(), same_patient.begin(), same_patient.end());
   for (const Document* d : all) {
-    auto it = d->fields.find("insurance.payer");
-    if (it == d->fields.end() || it->second.confidence <= payer_confidence) continue;
-    const std::string* v = std::get_if<std::string>(&it->second.value);
+    const std::string* v = StringField(*d, "insurance.payer");
     if (v == nullptr || v->empty()) continue;
+    const double confidence = d->fields.at("insurance.payer").confidence;
+    if (confidence <= payer_confidence) continue;
     payer = *v;
-    payer_confidence = it->second.confidence;
+    payer_confidence = confidence;
   }
   const std::string specialty = first_string("referral.specialty");
   const std::string priority = first_string("referral.priority");

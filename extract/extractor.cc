@@ -1274,6 +1274,11 @@ Chosen Choose(const std::vector<Candidate>& cands) {
 
 // ------------------------------------------------------------------ Extractor
 
+bool IsAuthorizationPrefix(std::string_view prefix) {
+  return prefix.size() >= 2 && prefix.size() <= 6 &&
+         std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
 Extractor::Extractor(const ExtractorOptions& options) : options_(options) {}
 Extractor::~Extractor() = default;
 
@@ -1285,8 +1290,7 @@ Result<std::unique_ptr<Extractor>> Extractor::Create(const ExtractorOptions& opt
   if (options.two_digit_years_ahead < 0 || options.two_digit_years_ahead > 99)
     return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options", "two_digit_years_ahead must be 0..99");
   for (const std::string& prefix : options.authorization_prefixes)
-    if (prefix.size() < 2 || prefix.size() > 6 ||
-        !std::all_of(prefix.begin(), prefix.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))
+    if (!IsAuthorizationPrefix(prefix))
       return MakeError(ErrorCode::kInvalidArgument, "bad_extractor_options",
                        "each authorization prefix must be 2-6 capital letters");
   std::unique_ptr<Extractor> e(new Extractor(options));

@@ -20,6 +20,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline/model.h"
@@ -46,6 +47,9 @@ struct ExtractorOptions {
   // Each is 2-6 capital letters. Empty: no prefix repair.
   std::vector<std::string> authorization_prefixes = {"UM", "PA", "PRA", "REF", "AUTH", "CERT"};
 };
+
+// Whether `prefix` can be an authorization prefix of ExtractorOptions: 2-6 capital letters.
+bool IsAuthorizationPrefix(std::string_view prefix);
 
 class Extractor {
  public:

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
+#include <string_view>
 
 #include "extract/reader.h"
 
@@ -132,6 +134,24 @@ std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t 
   return re2::StringPiece(flow.data() + begin, end - begin);
 }
 
+// The first identifier after a match of `lead` in `flow` that `normalize` finds valid, as
+// printed and as normalized.
+struct FoundId {
+  re2::StringPiece printed;
+  Checked checked;
+};
+std::optional<FoundId> FirstValidIdAfter(const std::string& flow, const RE2& lead,
+                                         Checked (*normalize)(std::string_view)) {
+  re2::StringPiece in(flow);
+  while (RE2::FindAndConsume(&in, lead)) {
+    auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
+    if (!id) continue;
+    Checked c = normalize(std::string_view(id->data(), id->size()));
+    if (c.valid) return FoundId{*id, std::move(c)};
+  }
+  return std::nullopt;
+}
+
 void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece& m, bool mbi_aware) {
   const std::string text(m.data(), m.size());
   const Checked c = mbi_aware ? NormalizeMemberId(text) : NormalizeIdentifier(text);
@@ -151,13 +171,8 @@ void ReadMemberIdNarrative(DocReader& r) {
   // ("Subsc er ID: 38470988437").
   static const RE2 broken(R"((?i)\b(?:subsc|memb)[a-z]{0,5}\s+[a-z]{1,5}\s+(?:ID|I\.D\.)\s*[:#]\s*)");
   for (const RE2* pattern : {&member, &broken}) {
-    re2::StringPiece in(flow);
-    while (RE2::FindAndConsume(&in, *pattern)) {
-      auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
-      if (!id) continue;
-      const Checked c = NormalizeIdentifier(std::string(id->data(), id->size()));
-      if (!c.valid) continue;
-      AddIdentifier(r, "insurance.member_id", *id, true);
+    if (auto id = FirstValidIdAfter(flow, *pattern, NormalizeIdentifier)) {
+      AddIdentifier(r, "insurance.member_id", id->printed, true);
       return;
     }
   }
@@ -225,15 +240,8 @@ void ReadAuthorizationNumberNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 auth(
       R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|auth|reference|approval)\s*(?:[nmu][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t]s\s+)?[:#]?[\s_]*)");
-  re2::StringPiece in(flow);
-  while (RE2::FindAndConsume(&in, auth)) {
-    auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
-    if (!id) continue;
-    const Checked c = NormalizeAuthorizationNumber(std::string(id->data(), id->size()));
-    if (!c.valid) continue;
-    r.Add("authorization.number", FromMatch(r, *id, c.value, &c));
-    return;
-  }
+  if (auto id = FirstValidIdAfter(flow, auth, NormalizeAuthorizationNumber))
+    r.Add("authorization.number", FromMatch(r, id->printed, id->checked.value, &id->checked));
 }
 
 namespace {

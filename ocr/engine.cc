@@ -99,20 +99,7 @@ PageText CollectText(tesseract::TessBaseAPI* api, double scale, bool choices) {
     text.words.push_back(std::move(w));
   } while (it->Next(word_level));
   // Drop lines that ended up without words (renumber words' line indexes).
-  PageText compact;
-  for (const Line& line : text.lines) {
-    if (line.word_count == 0) continue;
-    Line copy = line;
-    copy.first_word = static_cast<int>(compact.words.size());
-    const int line_index = static_cast<int>(compact.lines.size());
-    for (int i = 0; i < line.word_count; ++i) {
-      Word w = text.words[line.first_word + i];
-      w.line = line_index;
-      compact.words.push_back(std::move(w));
-    }
-    compact.lines.push_back(std::move(copy));
-  }
-  return compact;
+  return KeepLines(text, [](const Line& line) { return line.word_count > 0; });
 }
 
 // Below this mean word confidence a page the orientation test turned is read as it came

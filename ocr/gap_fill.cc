@@ -71,16 +71,22 @@ std::vector<Box> JunkLineRegions(const PageText& text, const JunkLineOptions& op
 }
 
 PageText ClearLines(const PageText& found, double keep_from) {
-  PageText out;
-  for (const Line& line : found.lines) {
+  return KeepLines(found, [&](const Line& line) {
     bool sure = line.word_count > 0;
     for (int k = line.first_word; k < line.first_word + line.word_count; ++k)
       sure &= found.words[static_cast<size_t>(k)].confidence >= keep_from;
-    if (!sure) continue;
+    return sure;
+  });
+}
+
+PageText KeepLines(const PageText& text, const std::function<bool(const Line&)>& keep) {
+  PageText out;
+  for (const Line& line : text.lines) {
+    if (!keep(line)) continue;
     Line copy = line;
     copy.first_word = static_cast<int>(out.words.size());
     for (int k = line.first_word; k < line.first_word + line.word_count; ++k) {
-      Word w = found.words[static_cast<size_t>(k)];
+      Word w = text.words[static_cast<size_t>(k)];
       w.line = static_cast<int>(out.lines.size());
       out.words.push_back(std::move(w));
     }

@@ -6,6 +6,7 @@
 // Thread-safety: pure functions over values.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "ocr/cleanup.h"
@@ -53,5 +54,8 @@ std::vector<Box> JunkLineRegions(const PageText& text, const JunkLineOptions& op
 
 // The lines of `found` whose every word was read with at least `keep_from`.
 PageText ClearLines(const PageText& found, double keep_from);
+
+// The lines of `text` for which `keep` holds, with their words; line indexes renumbered.
+PageText KeepLines(const PageText& text, const std::function<bool(const Line&)>& keep);
 
 }  // namespace faxintake::ocr

@@ -901,7 +901,9 @@ TEST(ExtractorLetter, APatientNamedLastCommaFirst) {
     const Document d = Extract(DocType::kReferral, {MakePage(lines)});
     EXPECT_EQ(Str(d, "patient.family_name"), "GONZALEZ RIVERA") << re_line;
     EXPECT_EQ(Str(d, "patient.given_name"), "MATTHEW") << re_line;
-    if (re_line) EXPECT_EQ(Str(d, "patient.birth_date"), "1940-11-20");
+    if (re_line) {
+      EXPECT_EQ(Str(d, "patient.birth_date"), "1940-11-20");
+    }
     EXPECT_EQ(Str(d, "referral.date"), "2026-02-11");
     EXPECT_EQ(Str(d, "referred_to.name"), "THOMAS KOWALSKI");
     EXPECT_EQ(Str(d, "referral.specialty"), "PULMONOLOGY");  // "Pulmonology. clinic" too
