@@ -36,10 +36,65 @@ std::optional<std::string> FitByPosition(const Reading& reading, const std::func
 
 }  // namespace
 
+std::optional<char> DigitForMark(const Word& word, size_t i) {
+  const auto& glyphs = word.glyphs;
+  if (i >= glyphs.size() || i == 0 || glyphs[i].text.size() != 1) return std::nullopt;
+  const char mark = glyphs[i].text[0];
+  size_t digits = 0;
+  for (size_t k = 0; k < glyphs.size(); ++k) {
+    if (k == i) continue;
+    if (glyphs[k].text.size() != 1 || !IsAlnum(glyphs[k].text[0])) return std::nullopt;  // another mark
+    digits += IsDigit(glyphs[k].text[0]) ? 1 : 0;
+  }
+  const char before = glyphs[i - 1].text[0];
+  const bool last = i + 1 == glyphs.size();
+  const char after = last ? '\0' : glyphs[i + 1].text[0];
+  auto weighed = [&](std::string_view among) -> std::optional<char> {
+    for (const CharChoice& c : glyphs[i].choices)
+      if (IsDigit(c.c) && among.find(c.c) != std::string_view::npos && c.confidence >= kClose) return c.c;
+    return std::nullopt;
+  };
+  switch (mark) {
+    case ')': case '}': case ']': case '!': {
+      if (digits < 5) return std::nullopt;
+      if (!last) return weighed("0123456789");
+      // Closing a run of digits: the bracket that closes nothing is a 1, by its shape.
+      if (mark == ')' || digits + 1 != glyphs.size()) return std::nullopt;
+      return weighed("1").value_or('1');
+    }
+    case '/':
+      if (last || !IsAlpha(before) || !IsDigit(after) || digits < 5) return std::nullopt;
+      return weighed("17");
+    default:
+      return std::nullopt;
+  }
+}
+
+std::string TextWithMarksRead(const Word& word) {
+  std::string spelled, out;
+  for (size_t i = 0; i < word.glyphs.size(); ++i) {
+    spelled += word.glyphs[i].text;
+    const auto digit = DigitForMark(word, i);
+    out += digit ? std::string(1, *digit) : word.glyphs[i].text;
+  }
+  return spelled == word.text ? out : word.text;
+}
+
 void AppendReading(const Word* source, const std::string& text, Reading& out) {
   if (source != nullptr && !source->glyphs.empty()) {
-    for (const Glyph& g : source->glyphs) {
-      if (g.text.size() != 1 || !IsAlnum(g.text[0])) continue;
+    for (size_t i = 0; i < source->glyphs.size(); ++i) {
+      const Glyph& g = source->glyphs[i];
+      if (g.text.size() != 1) continue;
+      if (!IsAlnum(g.text[0])) {
+        const auto digit = DigitForMark(*source, i);
+        if (!digit) continue;
+        ReadChar rc;
+        rc.choices.push_back({*digit, g.choices.empty() ? 1.0f : g.choices.front().confidence});
+        for (const CharChoice& c : g.choices)
+          if (IsDigit(c.c) && c.c != *digit) rc.choices.push_back(c);
+        out.push_back(std::move(rc));
+        continue;
+      }
       ReadChar rc;
       rc.choices.push_back({Upper(g.text[0]), g.choices.empty() ? 1.0f : g.choices.front().confidence});
       for (const CharChoice& c : g.choices) {

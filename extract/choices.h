@@ -27,9 +27,19 @@ struct ReadChar {
 };
 using Reading = std::vector<ReadChar>;
 
+// The digit a mark stands for inside an identifier, where `word`'s glyph `i` is a mark
+// read for a digit: a closing bracket or bar between letters and digits ("59A05303888)32",
+// 1 weighed at 0.68), the same closing a run of digits ("293756871}"), a slash between a
+// letter and a digit with a digit weighed for it ("HB/1566462", 7 at 0.35). The word must
+// hold no other mark, so dates, ranges and bracketed codes keep theirs. nullopt otherwise.
+std::optional<char> DigitForMark(const Word& word, size_t i);
+// `word`'s text with each mark DigitForMark reads as a digit replaced by it; the text as
+// read when its glyphs do not spell it.
+std::string TextWithMarksRead(const Word& word);
+
 // The letters and digits of a word, with the glyph alternatives when the word has them
-// (a glyph that is no letter or digit, such as a dash, is left out, as are alternatives
-// that are none); from the text alone otherwise.
+// (a glyph that is no letter or digit, such as a dash, is left out unless DigitForMark
+// reads it, as are alternatives that are none); from the text alone otherwise.
 void AppendReading(const Word* source, const std::string& text, Reading& out);
 // The reading's best characters ("" when empty).
 std::string BestText(const Reading& reading);

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "extract/choices.h"
+
 namespace faxintake::extract {
 namespace {
 
@@ -50,6 +52,9 @@ struct Unit {
 }  // namespace
 
 std::vector<std::string> Tokenize(const std::string& text) {
+  // A label's "#:" read with a stray character between the marks ("Authorization #4:",
+  // seed 40 s0056) is the mark alone.
+  if (text.size() == 3 && text[0] == '#' && IsAsciiAlnum(text[1]) && (text[2] == ':' || text[2] == ';')) return {"#"};
   std::vector<std::string> out;
   std::string cur;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -82,7 +87,7 @@ PageLayout::PageLayout(const PageResult& page) : number_(page.number), width_(pa
 void PageLayout::CollectWords(const PageResult& page) {
   std::vector<int> heights;
   for (const Word& w : page.text.words) {
-    std::string text = StripRules(w.text);
+    std::string text = StripRules(w.glyphs.empty() ? w.text : TextWithMarksRead(w));
     if (!Meaningful(text) || w.box.empty()) continue;
     LayoutWord lw;
     lw.text = text;

@@ -176,6 +176,49 @@ Word GlyphWord(const std::vector<std::pair<char, std::vector<CharChoice>>>& glyp
   return w;
 }
 
+// The glyphs of `text`, each read with confidence 0.9 and the alternatives given at some
+// positions.
+Word MarkedWord(const std::string& text, const std::vector<std::pair<size_t, std::vector<CharChoice>>>& alts = {}) {
+  Word w;
+  w.text = text;
+  for (char c : text) w.glyphs.push_back({std::string(1, c), {{c, 0.9f}}});
+  for (const auto& [i, choices] : alts)
+    for (const CharChoice& c : choices) w.glyphs[i].choices.push_back(c);
+  return w;
+}
+
+TEST(DigitForMark, MarksReadForDigitsInsideIdentifiers) {
+  // The authorization numbers and the NPI of seeds 39 and 40, as Tesseract weighed them.
+  const Word slash = MarkedWord("HB/1566462", {{2, {{'7', 0.35f}, {'?', 0.04f}}}});
+  EXPECT_EQ(DigitForMark(slash, 2), '7');
+  EXPECT_EQ(TextWithMarksRead(slash), "HB71566462");
+  const Word bracket = MarkedWord("59A05303888)32", {{11, {{'1', 0.68f}, {'}', 0.62f}}}});
+  EXPECT_EQ(TextWithMarksRead(bracket), "59A05303888132");
+  // A brace closing a run of digits is a 1 by its shape.
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("293756871}", {{9, {{')', 0.7f}, {'3', 0.39f}}}})), "2937568711");
+  Reading r;
+  AppendReading(&bracket, bracket.text, r);
+  EXPECT_EQ(BestText(r), "59A05303888132");
+  EXPECT_EQ(r[11].choices.size(), 1u);  // only digits among a mark's alternatives
+}
+
+TEST(DigitForMark, DatesRangesAndBracketsKeepTheirMarks) {
+  // A slash between digits is a date's or a ratio's, even with a digit weighed for it.
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("03/041956", {{2, {{'7', 0.5f}}}})), "03/041956");
+  // No digit weighed for the slash: nothing to read it as.
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("HB/1566462")), "HB/1566462");
+  // A word holding other marks: the bracket is the word's own ("(N39.0)").
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("(12345)6", {{6, {{'1', 0.6f}}}})), "(12345)6");
+  // A closing parenthesis at the end may close a number printed in parentheses.
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("2937568711)", {{10, {{'1', 0.6f}}}})), "2937568711)");
+  // Too few digits to be an identifier.
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("AB)12", {{2, {{'1', 0.6f}}}})), "AB)12");
+  // Glyphs that do not spell the text: the text as read.
+  Word odd = MarkedWord("HB/1566462", {{2, {{'7', 0.35f}}}});
+  odd.text = "HB/156646";
+  EXPECT_EQ(TextWithMarksRead(odd), "HB/156646");
+}
+
 std::string ParseDate(const std::string& text) {
   DateOptions o;
   o.kind = DateKind::kBirth;
