@@ -38,6 +38,9 @@ void ReadPatient(DocReader& r) {
   // itself is validated.
   static const RE2 patient(
       R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pa[tl][il1]ent,?\s+((?:[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{1,40}?,\s*)?[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
+  // A DOB mark in parentheses anywhere in the letter, for a sentence noise broke before
+  // it ("my patient Sarah G,. Wilson (DOB 9728/2003)", seed 39 s0068).
+  static const RE2 dob_mark(R"((?i)[(\[{]\s*(?:DOB|D\.O\.B\.?)\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}])");
   re2::StringPiece name, dob;
   DateOptions o = r.dates();
   o.kind = DateKind::kBirth;
@@ -46,10 +49,14 @@ void ReadPatient(DocReader& r) {
       r.Add("patient.family_name", FromMatch(r, name, n->family));
       r.Add("patient.given_name", FromMatch(r, name, n->given));
     }
-    if (!dob.empty()) {
-      const Checked d = FindDate(std::string(dob.data(), dob.size()), o);
-      if (!d.empty()) r.Add("patient.birth_date", FromMatch(r, dob, d.value, &d));
-    }
+  }
+  if (dob.empty()) RE2::PartialMatch(r.flow(), dob_mark, &dob);
+  if (!dob.empty()) {
+    // The parentheses hold the date alone, so a date whose separators noise broke is read
+    // as a labeled one is.
+    Checked d = FindDate(std::string(dob.data(), dob.size()), o);
+    if (d.empty()) d = NormalizeDate(std::string(dob.data(), dob.size()), o);
+    if (!d.empty()) r.Add("patient.birth_date", FromMatch(r, dob, d.value, &d));
   }
   // "RE: Maria Lopez, DOB 03/04/1956" above the greeting.
   // The name may be printed "LAST, FIRST" in either ("RE: GONZALEZ RIVERA, MATTHEW, DOB
@@ -98,7 +105,9 @@ std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t 
       if (c >= '0' && c <= '9') digit = true;
       else if (c >= 'a' && c <= 'z') ++lower;  // OCR slips inside an id ("2WBOY", "l" for 1)
       // A stroke read as a mark of its own inside an id ("S\W73GRIGN49"): not the id's end.
-      else if ((c == '\\' || c == '|') && j > i && j + 1 < flow.size() && std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
+      // A backslash may open it, the first stroke of a W ("\WV472358645", seed 39 s0068).
+      else if ((c == '\\' || c == '|') && (j > i || c == '\\') && j + 1 < flow.size() &&
+               std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
       // A speck read as a dot between two characters of an id ("1.J1804385465").
       else if (c == '.' && j > i && j + 1 < flow.size() && std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
       else if (!((c >= 'A' && c <= 'Z') || c == '-')) break;

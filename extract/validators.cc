@@ -756,7 +756,7 @@ std::string DigitizeDate(std::string_view text, bool* changed) {
 }
 
 // A numeric date whose separators noise broke: read as a specks ("04°27°1938"), as a
-// digit ("0452751938") or lost ("045271938"). Only a value that is nothing but the date
+// digit ("0452751938", "9728/2003") or lost ("045271938"). Only a value that is nothing but the date
 // (a labeled date) is read this way, and only when exactly one reading is a valid date.
 Checked DateWithLostSeparators(std::string_view printed, const DateOptions& o) {
   std::string chars;
@@ -781,10 +781,24 @@ Checked DateWithLostSeparators(std::string_view printed, const DateOptions& o) {
     Checked out = FindDateIn(specks, o, true);
     if (!out.empty() && out.valid) return out;
   }
-  if (!std::all_of(chars.begin(), chars.end(), IsDigit)) return {};
   std::vector<std::string> readings;
-  if (chars.size() == 10) readings.push_back(chars.substr(0, 2) + "/" + chars.substr(3, 2) + "/" + chars.substr(6));
-  if (chars.size() == 9) {
+  // A month and day without leading zeros whose separator was read as a digit (a slash
+  // looks like 1 or 7) or lost, the year's separator read ("9728/2003" for 9/28/2003,
+  // seed 39 s0068).
+  static const RE2 head_broken(R"(^([0-9]{2,5})[/-]([0-9]{4})$)");
+  std::string head, year;
+  if (RE2::FullMatch(chars, head_broken, &head, &year)) {
+    for (size_t month = 1; month <= 2 && month < head.size(); ++month) {
+      const size_t day_read = head.size() - month - 1, day_lost = head.size() - month;
+      if ((head[month] == '1' || head[month] == '7') && day_read >= 1 && day_read <= 2)
+        readings.push_back(head.substr(0, month) + "/" + head.substr(month + 1) + "/" + year);
+      if (day_lost <= 2) readings.push_back(head.substr(0, month) + "/" + head.substr(month) + "/" + year);
+    }
+  } else if (!std::all_of(chars.begin(), chars.end(), IsDigit)) {
+    return {};
+  } else if (chars.size() == 10) {
+    readings.push_back(chars.substr(0, 2) + "/" + chars.substr(3, 2) + "/" + chars.substr(6));
+  } else if (chars.size() == 9) {
     readings.push_back(chars.substr(0, 2) + "/" + chars.substr(3, 2) + "/" + chars.substr(5));  // first read, second lost
     readings.push_back(chars.substr(0, 2) + "/" + chars.substr(2, 2) + "/" + chars.substr(5));  // first lost, second read
   }
@@ -1485,12 +1499,17 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
   const std::string_view shape = MemberIdShape(payer);
   if (shape.empty() || FitsShape(id, shape)) return std::nullopt;
   std::string read(id);
-  // An H or a U read as two strokes.
+  // An H or a U read as two strokes; a U also as "17", its right stroke bent (seed 39
+  // s0085: "1730353277 04" for U3035327704).
   if ((shape.front() == 'H' || shape.front() == 'U') && read.size() == shape.size() + 1) {
     const std::string head = read.substr(0, 2);
-    if (head == "11" || head == "I1" || head == "1I" || head == "II" || head == "LI" || head == "IL")
+    if (head == "11" || head == "I1" || head == "1I" || head == "II" || head == "LI" || head == "IL" ||
+        (shape.front() == 'U' && head == "17"))
       read = std::string(1, shape.front()) + read.substr(2);
   }
+  // A W read as two letters, W and V (seed 39 s0068: "\WV472358645" for W472358645).
+  if (shape.front() == 'W' && read.size() == shape.size() + 1 && (read.rfind("WV", 0) == 0 || read.rfind("VW", 0) == 0))
+    read = "W" + read.substr(2);
   // A stroke read as a letter of its own (a box rule or speck before the id, "IJXK201204638";
   // a J read with an I beside it, "JJIX188472952"): one I, l or | whose removal makes the
   // id fit, when exactly one such removal does.

@@ -417,6 +417,42 @@ TEST(ExtractorLines, ASubscriberIdLabelWhoseIWasReadAsAParenthesis) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "42977134");
 }
 
+// Seed 39 s0091: "Subscriber ID:" read "Subscriber §D: 22124796".
+TEST(ExtractorLines, ASubscriberIdLabelWhoseIWasReadAsASectionSign) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "AMY"}, {500, "JAMES"}}},
+      {340, {{150, "Payer:"}, {420, "KAISER"}, {520, "PERMANENTE"}}},
+      {380, {{150, "Subscriber"}, {320, "§D:"}, {420, "22124796"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "22124796");
+}
+
+// Seed 40 s0056: "Authorization #:" read "Authorization #4: UM91157300".
+TEST(ExtractorPriorAuth, AnAuthorizationLabelWhoseMarkWasReadWithADigit) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Authorization Approval Notice"), 36},
+      {300, {{150, "Member:"}, {310, "AMY"}, {380, "LEWIS"}}},
+      {340, {{150, "Authorization"}, {330, "#4:"}, {420, "UM91157300"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "authorization.number"), "UM91157300");
+}
+
+// Seed 39 s0022: "HB71566462" read "HB/1566462", the engine weighing 7 for the slash.
+TEST(ExtractorLines, AnAuthorizationNumberWithADigitReadAsASlash) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "AMY"}, {500, "JAMES"}}},
+      {340, {{150, "Authorization"}, {330, "#:"}, {420, "HB/1566462"}}},
+  });
+  const Document as_read = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(as_read, "authorization.number"), "HB1566462");  // no alternatives: the slash is dropped
+  Word& id = WordWithText(page, "HB/1566462");
+  for (char c : id.text) id.glyphs.push_back(Glyph{std::string(1, c), {{c, 0.9f}}});
+  id.glyphs[2].choices.push_back({'7', 0.35f});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "HB71566462");
+}
+
 TEST(ExtractorCard, MemberIdAfterAnIdLabelReadAsDigits) {
   // Small print: "ID#" read as 104 or ID4, "ID:" as 10; a letter prefix read as a word.
   const std::vector<std::pair<std::vector<std::pair<int, std::string>>, std::string>> cases = {
@@ -788,6 +824,20 @@ TEST(ExtractorLetter, AMemberIdAfterIdReadWithAClosingBracket) {
   });
   const Document d = Extract(DocType::kReferral, {page});
   EXPECT_EQ(Str(d, "insurance.member_id"), "163422898");
+}
+
+// Seed 39 s0068: the patient's name broken by noise ("Sarah G,. Wilson") so the referring
+// sentence does not parse; the DOB mark in parentheses is read on its own, its date with
+// the first slash read as 7. The member id opens with a backslash and reads its W twice.
+TEST(ExtractorLetter, ADobMarkOutsideTheReferringSentenceAndAWReadAsWV) {
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Adams,")},
+      {240, Sentence(100, "Lat referring my patient Sarah G,. Wilson (DOB 9728/2003) to your Urology clinie.")},
+      {280, Sentence(100, "She is covered by Aetna, member 1D \\WV472358645. This is a routine referral.")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "2003-09-28");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "W472358645");
 }
 
 TEST(ExtractorLetter, ABlueCrossMemberIdInRunningTextIsNotTurnedIntoAnMbi) {

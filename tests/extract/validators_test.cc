@@ -206,6 +206,11 @@ TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
       {"042751938", "1938-04-27"},   // one lost, one read as a digit
       {"011211938", ""},             // 01/21/1938 or 01/12/1938: no way to choose
       {"1234567890", ""},            // 12/45/...: no day 45
+      // A month and day printed without leading zeros, their slash read as a digit or
+      // lost, the year's slash read (seed 39 s0068, s0031).
+      {"9728/2003", "2003-09-28"},   // 9/28/2003, the slash read as 7
+      {"0630-1937", "1937-06-30"},   // 06-30-1937, the first dash lost
+      {"1128/2003", ""},             // 1/28 (slash read as 1) or 11/28 (lost): no way to choose
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.printed);
@@ -684,6 +689,10 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("1126743282", "HUMANA"), "H26743282");
   EXPECT_EQ(RepairMemberId("I131502345", "HUMANA"), "H31502345");
   EXPECT_EQ(RepairMemberId("110885431102", "CIGNA"), "U0885431102");  // Cigna's U as two strokes
+  EXPECT_EQ(RepairMemberId("173035327704", "CIGNA"), "U3035327704");  // its right stroke bent
+  EXPECT_EQ(RepairMemberId("173035327704", "HUMANA"), std::nullopt);  // an H is never 17
+  EXPECT_EQ(RepairMemberId("WV472358645", "AETNA"), "W472358645");    // a W read as W and V
+  EXPECT_EQ(RepairMemberId("WV47235864", "AETNA"), std::nullopt);     // then one digit short
   EXPECT_EQ(RepairMemberId("W12345678O", "AETNA"), "W123456780");
   EXPECT_EQ(RepairMemberId("9163O9IS8", "UNITEDHEALTHCARE"), "916309158");
   EXPECT_EQ(RepairMemberId("U1234567801", "CIGNA"), std::nullopt);  // fits already
