@@ -40,6 +40,10 @@ struct Classifier::Rules {
 
 namespace {
 
+// At most this many words on a compact page (PageClass::compact): a card's front and back
+// hold some forty.
+constexpr int kCompactWords = 80;
+
 const RE2& PageOfPattern() {
   static const RE2 re(R"((?i)\bpage\s*(\d{1,2})\s*(?:of|/)\s*(\d{1,2})\b)");
   return re;
@@ -187,8 +191,15 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
   const int height = std::max(1, page.height);
   std::string body, title_zone;
   bool continued = false;
+  Box extent;
+  int words = 0;
   for (const Line& line : page.text.lines) {
     if (IsTtiLine(line, height)) continue;
+    if (std::any_of(line.text.begin(), line.text.end(), [](unsigned char c) { return std::isalnum(c); })) {
+      extent = Union(extent, line.box);
+      std::istringstream split(line.text);
+      for (std::string w; split >> w;) ++words;
+    }
     const std::string norm = NormalizeForMatch(line.text);
     body += norm + " ";
     if (line.box.y < height * options_.title_zone) {
@@ -206,6 +217,7 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     }
   }
   out.continued = continued;
+  out.compact = words > 0 && words <= kCompactWords && extent.h * 2 <= height;
 
   double best = 0, second = 0;
   RuleScores rule_scores;  // per type, for the model blend
@@ -266,7 +278,10 @@ std::vector<Document> Classifier::Split(const std::vector<PageResult>& pages,
     Document* current = docs.empty() ? nullptr : &docs.back();
     bool start_new = current == nullptr;
     if (!start_new) {
-      const bool weak = !c.has_title && c.score < options_.min_score * 2.5;
+      // A card's copy is a page of its own however few of its cues were read (an untitled
+      // Medicaid card after a referral, seed 39 s0028).
+      const bool card = c.type == DocType::kInsuranceCard && c.compact;
+      const bool weak = !c.has_title && !card && c.score < options_.min_score * 2.5;
       const bool footer_continues = c.page_of > 1;
       const bool footer_starts = c.page_of == 1;
       if (footer_starts) {

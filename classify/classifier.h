@@ -43,6 +43,9 @@ struct PageClass {
   bool has_title = false;      // a title of `type` in the title zone
   bool continued = false;      // "continued" near the top
   int page_of = 0, page_total = 0;  // "Page i of n" when printed, else 0
+  // The page's text (the fax machine's header line aside) is a few dozen words filling no
+  // more than half the page's height: a card's copy, not a page of a form or letter.
+  bool compact = false;
 };
 
 class Classifier {

@@ -399,14 +399,17 @@ void CardIdAfterGarbledLabel(DocReader& r) {
 // A card whose member id label OCR lost entirely ("ipDt"): the one identifier on the card
 // that has the shape its payer prints (Blue Cross "EZK 289195523", Humana H + 8 digits),
 // as read or through the look-alike repairs of RepairMemberId. Several such values, or a
-// payer without a known shape, read nothing.
-void CardIdByPayerShape(DocReader& r) {
+// payer without a known shape, read nothing. On a referral form (`form`), whose other
+// identifiers (NPI, phones, group and authorization numbers) may share a shape of digits,
+// only a shape opening with its payer's fixed letter, as read ("MEMBER ID" read "ME MiSF
+// He Ha" over "Aetna W068836971 0833368", seed 37 s0091).
+void IdByPayerShape(DocReader& r, bool form) {
   auto payers = r.candidates().find("insurance.payer");
   if (payers == r.candidates().end()) return;
   std::optional<std::string> payer;
   for (const Candidate& c : payers->second)
     if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
-  if (!payer) return;
+  if (!payer || (form && !MemberIdShapeOpensWithLetter(*payer))) return;
   std::optional<Candidate> found;
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
@@ -417,6 +420,7 @@ void CardIdByPayerShape(DocReader& r) {
         if (!c.valid) continue;
         std::string id = c.value;
         if (!FitsMemberIdShape(id, *payer)) {
+          if (form) continue;
           auto fixed = RepairMemberId(id, *payer);
           if (!fixed) continue;
           id = *fixed;
@@ -1345,7 +1349,8 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     case DocType::kPriorAuthorization:
       if (!r.HasValid("insurance.member_id")) ReadMemberIdNarrative(r);
       if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdAfterGarbledLabel(r);
-      if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) CardIdByPayerShape(r);
+      if (doc.type == DocType::kInsuranceCard && !r.HasValid("insurance.member_id")) IdByPayerShape(r, false);
+      if (doc.type == DocType::kReferral && !r.Has("insurance.member_id")) IdByPayerShape(r, true);
       if (doc.type == DocType::kReferral && !r.Has("referring.npi")) NpiByCheckDigit(r);
       if (doc.type != DocType::kInsuranceCard && !r.HasValid("authorization.number")) ReadAuthorizationNumberNarrative(r);
       break;

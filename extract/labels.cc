@@ -18,9 +18,10 @@ struct Phrase {
   std::vector<std::string> tokens;
   std::string joined;  // canonical tokens without separators, for fuzzy matching
   std::string faded;   // `joined` as faded small print reads it (see Faded)
+  std::string spelled; // `joined` with each "rn" kept ("mrn", which `joined` holds as "mm")
 };
 
-std::string Canon(const std::string& t);
+std::string Canon(const std::string& t, bool merge_rn = true);
 std::string Faded(const std::string& canon);
 
 // Printed label phrases; matching compares Tokenize() output of the page words.
@@ -118,7 +119,10 @@ const std::vector<Phrase>& Phrases() {
     for (const auto& [label, texts] : table)
       for (const char* t : texts) {
         Phrase p{label, Tokenize(t), "", ""};
-        for (const std::string& tok : p.tokens) p.joined += Canon(tok);
+        for (const std::string& tok : p.tokens) {
+          p.joined += Canon(tok);
+          p.spelled += Canon(tok, false);
+        }
         p.faded = Faded(p.joined);
         out.push_back(std::move(p));
       }
@@ -151,11 +155,11 @@ bool IsHeadingWord(const std::string& token) {
 
 // OCR-tolerant token comparison: shapes Tesseract mixes up map to one form, and long
 // tokens may differ by one edit.
-std::string Canon(const std::string& t) {
+std::string Canon(const std::string& t, bool merge_rn) {
   std::string out;
   for (size_t i = 0; i < t.size(); ++i) {
     char c = t[i];
-    if (c == 'r' && i + 1 < t.size() && t[i + 1] == 'n') {
+    if (merge_rn && c == 'r' && i + 1 < t.size() && t[i + 1] == 'n') {
       out += 'm';
       ++i;
       continue;
@@ -305,10 +309,22 @@ std::optional<Label> LooseLabel(const std::string& text, double* score = nullptr
   if (text.size() < 3) return std::nullopt;
   std::optional<Label> best;
   double best_score = 0.4;
+  const bool marked = text.find('#') != std::string::npos;
   for (const Phrase& ph : Phrases()) {
     if (ph.label == Label::kIgnore) continue;
-    const double d = BoundedEditDistance(text, ph.joined, static_cast<int>(std::max(text.size(), ph.joined.size())));
-    const double score = d / static_cast<double>(std::max(text.size(), ph.joined.size()));
+    const size_t length = std::max(text.size(), ph.joined.size());
+    const int limit = static_cast<int>(length);
+    // A label's '#' that was not read is one edit, never a letter read for it: "[erty"
+    // (CITY) is no "cert #" (seed 37 s0091).
+    auto distance = [&](const std::string& target) {
+      if (marked || target.find('#') == std::string::npos) return BoundedEditDistance(text, target, limit);
+      std::string bare = target;
+      bare.erase(std::remove(bare.begin(), bare.end(), '#'), bare.end());
+      return BoundedEditDistance(text, bare, limit) + 1;
+    };
+    // "MRN" read "MRA" is one edit from the label as spelled, two from its canonical "mm".
+    const int d = std::min(distance(ph.joined), distance(ph.spelled));
+    const double score = d / static_cast<double>(length);
     if (score <= best_score && (!best || score < best_score)) {
       best = ph.label;
       best_score = score;
@@ -582,6 +598,15 @@ void LabelIndex::MatchLooseColumns() {
               best = score;
             }
           }
+        }
+        // In a row of cell labels, a one-word column of capitals no phrase is near ("PAK"
+        // for FAX, seed 37 s0005) is a cell label still: it is no value of the label before
+        // it, and the value in its cell is no other label's.
+        if (!label && (small_print || (columns >= 2 && short_upper)) && e - p == 1) {
+          const std::string& word = page.word(row.words[static_cast<size_t>(p)]).text;
+          const bool capitals = word.size() >= 2 && word.size() <= 12 &&
+                                std::all_of(word.begin(), word.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+          if (capitals) label = Label::kIgnore;
         }
         if (label) {
           LabelHit hit;

@@ -1495,6 +1495,11 @@ bool FitsMemberIdShape(std::string_view id, std::string_view payer) {
   return !shape.empty() && FitsShape(id, shape);
 }
 
+bool MemberIdShapeOpensWithLetter(std::string_view payer) {
+  const std::string_view shape = MemberIdShape(payer);
+  return !shape.empty() && IsAlpha(shape.front()) && shape.front() != 'L' && shape.front() != 'D';
+}
+
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer) {
   const std::string_view shape = MemberIdShape(payer);
   if (shape.empty() || FitsShape(id, shape)) return std::nullopt;

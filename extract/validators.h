@@ -156,6 +156,9 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer);
 // True when `payer` (a KnownPayer name) has a known member id shape and `id` fits it as read.
 bool FitsMemberIdShape(std::string_view id, std::string_view payer);
+// True when `payer`'s member ids open with a fixed letter (Humana H, Aetna W, Cigna U): a
+// shape no NPI, phone, group or authorization number on a form also has.
+bool MemberIdShapeOpensWithLetter(std::string_view payer);
 
 // ---------------------------------------------------------------- addresses
 // Two-letter USPS code from a code or a full state name ("tx", "Texas" -> "TX").

@@ -96,6 +96,33 @@ TEST(Classifier, AnUntitledCardWhosePharmacyLinesNoiseGarbledIsADocumentOfItsOwn
   EXPECT_EQ(docs[1].type, DocType::kInsuranceCard);
 }
 
+// Seed 39 s0028: an untitled Medicaid card after a referral form, only Member ID, PCP,
+// Deductible and Copay among its cues (a weak score). Its text fills a card's corner of the
+// page, so it is a document of its own; the same lines spread down a whole page continue
+// the referral.
+TEST(Classifier, AWeaklyTypedCardCopyIsADocumentOfItsOwnWhenItsTextIsCompact) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  const std::vector<std::string> card = {"Medicaid", "STAR", "Member: WALTER MCDONALD", "Member ID: 941489119",
+                                         "PCP: RICHARD ROBERTS", "PCP Phone: (512) 555-0155",
+                                         "Deductible applies. Copay: Office $30"};
+  auto split = [&](const PageResult& second) {
+    std::vector<PageResult> pages = {
+        MakePage(1, {"REFERRAL FORM", "Reason for Referral: knee", "Referring Provider: J Smith"}), second};
+    std::vector<PageClass> classes;
+    for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
+    EXPECT_EQ(classes[1].type, DocType::kInsuranceCard);
+    EXPECT_LT(classes[1].score, ClassifierOptions{}.min_score * 2.5);  // weak: untitled, few cues
+    return c->Split(pages, classes);
+  };
+  const auto compact = split(MakePage(2, card));
+  ASSERT_EQ(compact.size(), 2u);
+  EXPECT_EQ(compact[1].type, DocType::kInsuranceCard);
+  PageResult spread = MakePage(2, card);
+  for (size_t i = 0; i < spread.text.lines.size(); ++i) spread.text.lines[i].box.y = 100 + static_cast<int>(i) * 300;
+  EXPECT_EQ(split(spread).size(), 1u);
+}
+
 // A page whose first line is the header band at the top of the sheet.
 PageResult Header(int number, const std::vector<std::string>& lines) { return testing::PageOfLines(lines, number, 20); }
 

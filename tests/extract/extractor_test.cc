@@ -1189,6 +1189,58 @@ TEST(ExtractorBoxed, AuthorizationLabelWhoseHashWasReadAsALetter) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {ft}), "authorization.number"), "A596323204");
 }
 
+// Seed 37 s0091: the CITY cell label read "[erty", two edits from "cert" (an authorization
+// label), took the city for an invalid authorization number, hiding the one left blank.
+TEST(ExtractorBoxed, ACellLabelIsNoHashLabelWhoseHashWasNotRead) {
+  const PageResult page = MakePage({
+      {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+      {409, {{149, "ADDRESS"}, {808, "[erty"}, {1152, "STATE."}, {1323, "zip"}}, 19},
+      {443, {{156, "6932"}, {237, "Meadowbrook"}, {446, "Blvd"}, {814, "Phoenix"}, {1157, "AZ"}, {1328, "85031"}}, 24},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "authorization.number"), "<none>");
+  EXPECT_EQ(Str(d, "patient.address.state"), "AZ");
+}
+
+// Seed 37 s0012: "MRN:" read "MRA:", one edit from MRN as spelled (canonical "mm", the "rn"
+// read as m, is two edits away). Seed 37 s0005: "FAX" read "PAK" beside "PHONE" in a row of
+// cell labels is a cell label still: neither PHONE's value nor an authorization label.
+TEST(ExtractorBoxed, LooseCellLabelsAsSpelledAndUnknownOnesStopValues) {
+  const PageResult lab = MakePage({
+      {133, Sentence(1344, "LAB. REPORT"), 39},
+      {235, {{196, "Patient:"}, {519, "CRUZ-SMITH,"}, {714, "NICHOLAS"}}, 21},
+      {305, {{195, "Sex:"}, {519, "M"}}, 20},
+      {339, {{195, "MRA:"}, {519, "M3112880"}}, 19},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kLabResult, {lab}), "patient.mrn"), "M3112880");
+  const PageResult form = MakePage({
+      {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+      {680, {{129, "REFERRING"}, {300, "PROVIDER"}}, 18},
+      {717, {{129, "PHONE"}, {857, "PAK"}}, 15},
+      {744, {{136, "(214)"}, {229, "555-0172"}, {864, "(214)"}, {957, "555-0141"}}, 26},
+  });
+  const Document d = Extract(DocType::kReferral, {form});
+  EXPECT_EQ(Str(d, "referring.phone"), "+12145550172");
+  EXPECT_EQ(Str(d, "authorization.number"), "<none>");
+}
+
+// Seed 37 s0091: a second referral's "MEMBER ID" cell label read "ME MiSF He Ha": the one
+// identifier on the form in its payer's shape opening with a fixed letter is the member id;
+// a payer whose ids are digits alone reads nothing so.
+TEST(ExtractorBoxed, AMemberIdUnderALostLabelInItsPayersLetterShape) {
+  auto form = [](const std::string& payer, const std::string& id) {
+    return MakePage({
+        {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+        {300, {{141, "INSURANCE"}, {315, "INFORMATION"}}, 21},
+        {340, {{141, "INSURANCE"}, {700, "ME"}, {760, "MiSF"}, {850, "He"}, {900, "Ha"}, {1300, "GROW"}, {1400, "a"}}, 16},
+        {370, {{146, payer}, {706, id}, {1306, "0833368"}}, 24},
+        {420, {{141, "NPI:"}, {300, "1234567893"}}, 22},
+    });
+  };
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {form("Aetna", "W068836971")}), "insurance.member_id"), "W068836971");
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {form("UnitedHealthcare", "068836971")}), "insurance.member_id"), "<none>");
+}
+
 TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {
   struct Case {
     std::vector<Printed> lines;
