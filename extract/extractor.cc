@@ -146,9 +146,14 @@ std::optional<std::string> TitleAfterCode(const PageLayout& layout, const std::v
   const std::string& next = layout.word(words[k + 1]).text;
   const bool titled = dashless && next.size() >= 4 && std::isupper(static_cast<unsigned char>(next[0])) &&
                       std::islower(static_cast<unsigned char>(next[1]));
-  if (!titled && (k + 2 >= words.size() || !IsDash(next))) return std::nullopt;
-  std::string title;
-  for (size_t j = k + (titled ? 1 : 2); j < std::min(words.size(), k + 14); ++j) {
+  // The dash glued to the title's first word, a speck between them ("19509 -.Iron
+  // deficiency anemia, unspecified", seed 39 s0071).
+  static const RE2 glued(R"(^-[.,:;]?([A-Za-z].*)$)");
+  std::string first;
+  const bool dash_glued = !titled && RE2::FullMatch(next, glued, &first);
+  if (!titled && !dash_glued && (k + 2 >= words.size() || !IsDash(next))) return std::nullopt;
+  std::string title = dash_glued ? first + " " : "";
+  for (size_t j = titled ? k + 1 : k + 2; j < std::min(words.size(), k + 14); ++j) {
     if (j + 1 < words.size() && IsDash(layout.word(words[j + 1]).text)) break;
     title += layout.word(words[j]).text + " ";
   }
@@ -375,11 +380,11 @@ std::pair<std::vector<int>, std::string> IdentifierAt(const PageLayout& page, co
   return {words, text};
 }
 
-// A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD, JD: a row that starts
+// A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD, JD, Ibt: a row that starts
 // with such a word and goes on with an identifier of five digits or more (a letter prefix
 // may be a word of its own: "104 APD 681005936") holds the member id.
 void CardIdAfterGarbledLabel(DocReader& r) {
-  static const RE2 garbled(R"((?i)^[1ilj|!\[][d0ob][#4h:.;]?$)");
+  static const RE2 garbled(R"((?i)^[1ilj|!\[][d0ob][#4ht:.;]?$)");
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
     for (const LayoutRow& row : page.rows()) {

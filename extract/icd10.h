@@ -57,7 +57,10 @@ class Icd10Table {
   // (`title`: the words after the dash, up to a semicolon): the table's code whose title
   // those words repeat best (at least `min_coverage` of its telling words, no other code as
   // well, and the title accounting for three quarters of the words printed), when the printed
-  // characters are that code's up to OCR look-alikes and one slip more. nullopt otherwise.
+  // characters are that code's up to OCR look-alikes and one slip more (a character read
+  // as two in a longer code, when the title is printed whole and nothing else: "19509 -
+  // Iron deficiency anemia, unspecified").
+  // nullopt otherwise.
   std::optional<std::string> FromTitle(std::string_view read, std::string_view title, double min_coverage = 0.75) const;
 
  private:

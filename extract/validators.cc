@@ -1477,7 +1477,9 @@ std::optional<char> MeantAt(char c, char s) {
   }
   if (s == 'L') {
     if (IsAlpha(c)) return c;
-    return c == '4' ? std::optional<char>('A') : LetterFor(c);
+    if (c == '4') return 'A';
+    if (c == '7') return 'Z';  // its bar and diagonal ("72B026016143" for ZZB026016143, seed 38 s0085)
+    return LetterFor(c);
   }
   if (c == s) return c;
   // A fixed digit or letter of the shape read as a look-alike of it.
@@ -1512,8 +1514,10 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
         (shape.front() == 'U' && head == "17"))
       read = std::string(1, shape.front()) + read.substr(2);
   }
-  // A W read as two letters, W and V (seed 39 s0068: "\WV472358645" for W472358645).
-  if (shape.front() == 'W' && read.size() == shape.size() + 1 && (read.rfind("WV", 0) == 0 || read.rfind("VW", 0) == 0))
+  // A W read as two letters, W and V or W twice (seed 39 s0068: "\WV472358645" for
+  // W472358645; seed 38 s0019: "WW888044158").
+  if (shape.front() == 'W' && read.size() == shape.size() + 1 &&
+      (read.rfind("WV", 0) == 0 || read.rfind("VW", 0) == 0 || read.rfind("WW", 0) == 0))
     read = "W" + read.substr(2);
   // A stroke read as a letter of its own (a box rule or speck before the id, "IJXK201204638";
   // a J read with an I beside it, "JJIX188472952"): one I, l or | whose removal makes the

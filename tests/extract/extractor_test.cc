@@ -460,6 +460,7 @@ TEST(ExtractorCard, MemberIdAfterAnIdLabelReadAsDigits) {
       {{{558, "ID4"}, {620, "270069079"}}, "270069079"},
       {{{257, "104"}, {320, "APD"}, {380, "681005936"}}, "APD681005936"},
       {{{470, "JD:"}, {525, "RXG347609516"}}, "RXG347609516"},
+      {{{470, "Ibt"}, {525, "TDU642302145"}}, "TDU642302145"},  // "ID#", seed 38 s0024
   };
   for (const auto& [row, expected] : cases) {
     const PageResult page = MakePage({
@@ -838,6 +839,16 @@ TEST(ExtractorLetter, ADobMarkOutsideTheReferringSentenceAndAWReadAsWV) {
   const Document d = Extract(DocType::kReferral, {page});
   EXPECT_EQ(Str(d, "patient.birth_date"), "2003-09-28");
   EXPECT_EQ(Str(d, "insurance.member_id"), "W472358645");
+}
+
+// Seed 38 s0085: "member" read "inember" (its m as "in"), the Blue Cross prefix ZZB as "72B".
+TEST(ExtractorLetter, AMemberLeadInWhoseMWasReadIn) {
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Adams,")},
+      {240, Sentence(100, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
+      {280, Sentence(100, "She is covered by Blue Cross Blue Shieid of Texas, inember ID 72B026016143, group 127814")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "ZZB026016143");
 }
 
 TEST(ExtractorLetter, ABlueCrossMemberIdInRunningTextIsNotTurnedIntoAnMbi) {
@@ -1239,6 +1250,20 @@ TEST(ExtractorBoxed, AMemberIdUnderALostLabelInItsPayersLetterShape) {
   };
   EXPECT_EQ(Str(Extract(DocType::kReferral, {form("Aetna", "W068836971")}), "insurance.member_id"), "W068836971");
   EXPECT_EQ(Str(Extract(DocType::kReferral, {form("UnitedHealthcare", "068836971")}), "insurance.member_id"), "<none>");
+}
+
+// Seed 39 s0071: "D50.9 - Iron deficiency anemia, unspecified" read "19509 -.Iron ...", the
+// dash glued to the title by a speck.
+TEST(ExtractorBoxed, ACodeWhoseDashIsGluedToItsTitle) {
+  const PageResult page = MakePage({
+      {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+      {900, Sentence(150, "DIAGNOSIS (1C.D-10)"), 16},
+      {930, Sentence(150, "19509 -.Iron deficiency anemia, unspecified"), 24},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  ASSERT_TRUE(d.fields.count("referral.diagnosis_codes"));
+  EXPECT_EQ(std::get<std::vector<std::string>>(d.fields.at("referral.diagnosis_codes").value),
+            std::vector<std::string>{"D50.9"});
 }
 
 TEST(ExtractorCover, PageCountAsRealCoverSheetsPrintIt) {

@@ -48,6 +48,10 @@ TEST(Icd10Table, TitleAfterAnUnreadableCodeNamesTheCodeItLooksLike) {
   EXPECT_EQ(t->FromTitle("1509", "Heart"), std::nullopt);  // one word of two is not enough
   EXPECT_EQ(t->FromTitle("K21.9", "Heart failure, unspecified"), std::nullopt);
   EXPECT_EQ(t->FromTitle("1509", ""), std::nullopt);
+  // Two slips (the D of D50.9 read as two glyphs, "19509") only under the whole title and
+  // nothing else.
+  EXPECT_EQ(t->FromTitle("19509", "Iron deficiency anemia, unspecified"), "D50.9");
+  EXPECT_EQ(t->FromTitle("19509", "Iron deficiency anemia, unspecified, severe"), std::nullopt);
   // A title shared by several look-alike readings names none of them; demanding every
   // word of the title keeps a near title from standing in for it.
   EXPECT_EQ(t->FromTitle("E11.69", "Type 2 diabetes mellitus with other specified complication", 1.0), std::nullopt);

@@ -693,6 +693,9 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("173035327704", "HUMANA"), std::nullopt);  // an H is never 17
   EXPECT_EQ(RepairMemberId("WV472358645", "AETNA"), "W472358645");    // a W read as W and V
   EXPECT_EQ(RepairMemberId("WV47235864", "AETNA"), std::nullopt);     // then one digit short
+  EXPECT_EQ(RepairMemberId("WW888044158", "AETNA"), "W888044158");    // or W twice
+  // A Z of a Blue Cross prefix read as 7, its bar and diagonal.
+  EXPECT_EQ(RepairMemberId("72B026016143", "BLUE CROSS BLUE SHIELD OF TEXAS"), "ZZB026016143");
   EXPECT_EQ(RepairMemberId("W12345678O", "AETNA"), "W123456780");
   EXPECT_EQ(RepairMemberId("9163O9IS8", "UNITEDHEALTHCARE"), "916309158");
   EXPECT_EQ(RepairMemberId("U1234567801", "CIGNA"), std::nullopt);  // fits already
