@@ -1327,8 +1327,12 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       Rules(r).PageCount();
       break;
     case DocType::kReferral:
-      if (LooksLikeLetter(r)) ReadReferralLetter(r);
-      else ReadReferralForm(r);
+      if (LooksLikeLetter(r)) {
+        ReadReferralLetter(r);
+      } else {
+        ReadReferralForm(r);
+        if (!r.Has("patient.sex")) SexFromAgeSentence(r);
+      }
       break;
     case DocType::kInsuranceCard:
       ReadCard(r);

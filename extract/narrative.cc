@@ -419,6 +419,15 @@ bool LooksLikeLetter(const DocReader& r) {
   return form_labels.size() < 4;
 }
 
+void SexFromAgeSentence(DocReader& r) {
+  // "55-year-old female with leg swelling ..." in a form's clinical summary.
+  static const RE2 age(R"((?i)\b[0-9]{1,3}\s?-?\s?(?:year|yr)s?\s?-?\s?old\s+(female|male|woman|man)\b)");
+  re2::StringPiece m;
+  if (!RE2::PartialMatch(r.flow(), age, &m)) return;
+  const auto sex = NormalizeSex(std::string(m.data(), m.size()));
+  if (sex) r.Add("patient.sex", FromMatch(r, m, *sex));
+}
+
 void ReadReferralLetter(DocReader& r) {
   ReadDateAndAddressee(r);
   ReadPatient(r);

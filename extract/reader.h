@@ -123,6 +123,9 @@ void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes);
 // The referral-letter rules (narrative.cc): patient, DOB, specialty, codes, insurance
 // sentence, authorization, priority words, date line, inside address, signature.
 bool LooksLikeLetter(const DocReader& r);
+// The patient's sex from the "55-year-old female" of a clinical summary, for a form whose
+// sex cell noise left unreadable.
+void SexFromAgeSentence(DocReader& r);
 void ReadReferralLetter(DocReader& r);
 // "member ID W123456789" in running text, or after a garbled label; for documents whose
 // labeled member id was not read.

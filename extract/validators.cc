@@ -1302,6 +1302,9 @@ std::optional<std::string> NormalizeSex(std::string_view printed) {
   if (w == "m" || w == "male" || w == "man") return "male";
   if (w == "o" || w == "other" || w == "x" || w == "nonbinary") return "other";
   if (w == "u" || w == "unknown" || w == "unk") return "unknown";
+  // The word as noise leaves it, within two slips ("Fenaie"; one for "Maie").
+  if (w.size() >= 5 && BoundedEditDistance(w, "female", 2) <= 2) return "female";
+  if (w.size() == 4 && BoundedEditDistance(w, "male", 1) <= 1) return "male";
   return std::nullopt;
 }
 

@@ -841,6 +841,24 @@ TEST(ExtractorLetter, ADobMarkOutsideTheReferringSentenceAndAWReadAsWV) {
   EXPECT_EQ(Str(d, "insurance.member_id"), "W472358645");
 }
 
+// Seed 40 s0035: the sex cell read "Sex: T"; the clinical summary's "55-year-old female"
+// says it. A letter is not read so (its own sentences are read as a letter's).
+TEST(ExtractorLines, TheSexFromTheClinicalSummaryWhenItsCellIsUnreadable) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "LOPEZ,"}, {520, "MARIA"}}},
+      {340, {{150, "Sex:"}, {420, "T"}}},
+      {900, Sentence(150, "55-year-old female with leg swelling and shortness of breath for 6 months.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.sex"), "female");
+  const PageResult labeled = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {340, {{150, "Sex:"}, {420, "M"}}},
+      {900, Sentence(150, "55-year-old female with leg swelling.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {labeled}), "patient.sex"), "male");  // the cell rules
+}
+
 // Seed 38 s0085: "member" read "inember" (its m as "in"), the Blue Cross prefix ZZB as "72B".
 TEST(ExtractorLetter, AMemberLeadInWhoseMWasReadIn) {
   const PageResult page = MakePage({

@@ -475,6 +475,13 @@ TEST(CodedWords, ReadsSexAndAuthorizationStatus) {
   EXPECT_EQ(NormalizeSex("Male").value_or(""), "male");
   EXPECT_EQ(NormalizeSex("Unknown").value_or(""), "unknown");
   EXPECT_FALSE(NormalizeSex("Q").has_value());
+  // As noise leaves the words, within two slips (one for "male"); no short word is one.
+  EXPECT_EQ(NormalizeSex("Fenaie").value_or(""), "female");
+  EXPECT_FALSE(NormalizeSex("Ponale").has_value());  // three slips
+  EXPECT_EQ(NormalizeSex("Maie").value_or(""), "male");
+  EXPECT_FALSE(NormalizeSex("Mail of").has_value());
+  EXPECT_FALSE(NormalizeSex("Mr").has_value());
+  EXPECT_FALSE(NormalizeSex("Single").has_value());
   EXPECT_EQ(NormalizeAuthStatus("APPROVED").value_or(""), "approved");
   EXPECT_EQ(NormalizeAuthStatus("has been denied").value_or(""), "denied");
   EXPECT_EQ(NormalizeAuthStatus("NOT APPROVED").value_or(""), "denied");
