@@ -129,6 +129,14 @@ TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   EXPECT_FALSE(Known(Read("REFO5846")).has_value());  // five digits: no number
   EXPECT_EQ(Known(Read("UMS1097398", {{2, {{'5', 0.4f}}}})).value_or("-"), "UM51097398");
   EXPECT_FALSE(Known(Read("UMS1097398")).has_value());  // an S the engine did not doubt
+  // A three-letter prefix whose later letter was read as a look-alike (seeds 41 and 42),
+  // and a U read as two strokes; a two-letter prefix is not read so ("TF" is printed too).
+  EXPECT_EQ(Known(Read("REP9486197")).value_or("-"), "REF9486197");
+  EXPECT_EQ(Known(Read("REL7244969")).value_or("-"), "REF7244969");
+  EXPECT_FALSE(Known(Read("RXF9486197")).has_value());  // X is no look-alike of E
+  EXPECT_FALSE(Known(Read("NM88107610")).has_value());
+  EXPECT_EQ(Known(Read("LJM03626608")).value_or("-"), "UM03626608");
+  EXPECT_FALSE(Known(Read("LJX03626608")).has_value());
   // Two known prefixes as near: none is chosen.
   EXPECT_FALSE(Known(Read("XA12345678", {{0, {{'U', 0.5f}, {'P', 0.4f}}}}), {"UA", "PA"}).has_value());
 }
