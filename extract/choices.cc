@@ -40,6 +40,9 @@ std::optional<char> DigitForMark(const Word& word, size_t i) {
   const auto& glyphs = word.glyphs;
   if (i >= glyphs.size() || i == 0 || glyphs[i].text.size() != 1) return std::nullopt;
   const char mark = glyphs[i].text[0];
+  // Every glyph of every word comes here (TextWithMarksRead): the word is looked over only
+  // for the marks read below.
+  if (std::string_view(")}]!/").find(mark) == std::string_view::npos) return std::nullopt;
   size_t digits = 0;
   for (size_t k = 0; k < glyphs.size(); ++k) {
     if (k == i) continue;

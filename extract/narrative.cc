@@ -170,8 +170,9 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 }  // namespace
 
 // "member ID W123456789" in running text or on a line whose label OCR garbled ("member
-// TO 2JK6UE9AE02", "inember ID 72B026016143" with the m read "in", "Member TT): W377056119", "member 11) PCR308088750", "member ID) 163422898",
-// "Subscriber t(D: ZHW736357296", "Subsc er ID: 38470988437").
+// TO 2JK6UE9AE02", "inember ID 72B026016143" with the m read "in", "Member TT): W377056119",
+// "member 11) PCR308088750", "member ID) 163422898", "Subscriber t(D: ZHW736357296", "Subsc
+// er ID: 38470988437").
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(

@@ -1462,6 +1462,12 @@ std::string_view MemberIdShape(std::string_view payer) {
   return "";
 }
 
+// A shape whose first character is one fixed letter (Humana's H, Aetna's W, Cigna's U), not
+// the 'L' or 'D' of any letter or digit.
+bool OpensWithFixedLetter(std::string_view shape) {
+  return !shape.empty() && IsAlpha(shape.front()) && shape.front() != 'L' && shape.front() != 'D';
+}
+
 bool FitsShape(std::string_view id, std::string_view shape) {
   if (id.size() != shape.size()) return false;
   for (size_t i = 0; i < id.size(); ++i) {
@@ -1501,8 +1507,7 @@ bool FitsMemberIdShape(std::string_view id, std::string_view payer) {
 }
 
 bool MemberIdShapeOpensWithLetter(std::string_view payer) {
-  const std::string_view shape = MemberIdShape(payer);
-  return !shape.empty() && IsAlpha(shape.front()) && shape.front() != 'L' && shape.front() != 'D';
+  return OpensWithFixedLetter(MemberIdShape(payer));
 }
 
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer) {
@@ -1536,7 +1541,7 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
   }
   // The fixed letter the payer's ids start with, lost at the cell's or word's edge
   // ("0885431102" for Cigna's U0885431102): the rest fits the shape as read.
-  if (read.size() + 1 == shape.size() && IsAlpha(shape.front()) && shape.front() != 'L' && shape.front() != 'D' &&
+  if (read.size() + 1 == shape.size() && OpensWithFixedLetter(shape) &&
       FitsShape(std::string(1, shape.front()) + read, shape))
     return std::string(1, shape.front()) + read;
   if (read.size() != shape.size()) return std::nullopt;
