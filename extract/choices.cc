@@ -275,19 +275,30 @@ std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words
   // Each position's options: what was read (when it can stand in a date) and the close
   // alternatives that can. A space between words is a position of its own, kept.
   struct Position {
-    std::vector<char> options;  // options[0] is kept without counting as a change
+    std::vector<char> options;  // options[0] is kept without counting as a change; '\0' is none
     bool must_change = false;
   };
   std::vector<Position> positions;
   for (const Word* w : words) {
-    if (w == nullptr || w->glyphs.empty()) return std::nullopt;
+    if (w == nullptr) return std::nullopt;
     if (!positions.empty()) positions.push_back({{' '}, false});
-    for (const Glyph& g : w->glyphs) {
+    // A month's name is kept as read ("91 Jun 1998" for 01 Jun 1998, seed 45 s0015).
+    if (IsMonthName(w->text)) {
+      for (char c : w->text) positions.push_back({{c}, false});
+      continue;
+    }
+    if (w->glyphs.empty()) return std::nullopt;
+    for (size_t gi = 0; gi < w->glyphs.size(); ++gi) {
+      const Glyph& g = w->glyphs[gi];
       if (g.text.size() != 1) return std::nullopt;
       Position p;
       const char read = g.text[0];
-      p.must_change = !date_char(read);
-      if (!p.must_change) p.options.push_back(read);
+      // A bracket or comma at either end of the words stands outside the date ("(DOB 91
+      // Jun 1998)" gives "1998)"): left out without counting as a change.
+      const bool edge = (w == words.front() && gi == 0) || (w == words.back() && gi + 1 == w->glyphs.size());
+      if (edge && std::string_view("()[]{},;:").find(read) != std::string_view::npos) p.options.push_back('\0');
+      else p.must_change = !date_char(read);
+      if (!p.must_change && p.options.empty()) p.options.push_back(read);
       for (const CharChoice& c : g.choices)
         if (date_char(c.c) && c.c != read && c.confidence >= kDateClose &&
             std::find(p.options.begin(), p.options.end(), c.c) == p.options.end())
@@ -304,7 +315,7 @@ std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words
       for (size_t k = 0; k < p.options.size(); ++k) {
         const int c = changes + ((k > 0 || p.must_change) ? 1 : 0);
         if (c > max_changes) continue;
-        next.emplace_back(text + p.options[k], c);
+        next.emplace_back(p.options[k] == '\0' ? text : text + p.options[k], c);
       }
     if (next.size() > kMaxTexts) return std::nullopt;
     texts = std::move(next);

@@ -80,7 +80,8 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
 // read "TP25/ 1998" for 07/25/1998: the 7 second for the T, the slash second for the P;
 // "7122/1970" with the slash second for the 1). Each character may take an alternative
 // digit or separator weighed at 0.4 or more, at most `max_changes` of them, and every
-// character read as a letter must take one. `parse` says whether a text is a date (its
+// character read as a letter must take one; a word naming a month ("Jun") is kept as read.
+// `parse` says whether a text is a date (its
 // normalized value, or "" when not). nullopt unless exactly one date results.
 std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,
                                            const std::function<std::string(const std::string&)>& parse,

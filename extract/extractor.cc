@@ -491,8 +491,6 @@ using Words = std::vector<int>;
 
 // Words read below this confidence from a blank cell are specks and rule debris, not print.
 constexpr double kSpeckConfidence = 0.35;
-// A value read from the engine's alternatives rather than as read (below the review threshold).
-constexpr double kUnsureConfidence = 0.5;
 
 class Rules {
  public:

@@ -32,6 +32,23 @@ Candidate FromMatch(const DocReader& r, const re2::StringPiece& m, FieldValue va
   return c;
 }
 
+// A birth date the engine's alternatives give for the words of `m` when they hold none as
+// read ("(NOB 91 Jun 1998)" with 0 weighed for the 9, seed 45 s0015).
+Checked BirthDateFromChoices(const DocReader& r, const re2::StringPiece& m, const DateOptions& o) {
+  auto [b, e] = Offsets(r.flow(), m);
+  std::vector<const Word*> sources;
+  for (const WordRef& w : r.WordsIn(b, e)) sources.push_back(r.layout(w.page).word(w.word).source);
+  auto parse = [&o](const std::string& text) {
+    const Checked d = NormalizeDate(text, o);
+    return d.valid ? d.value : std::string();
+  };
+  const auto value = DateFromChoices(sources, parse);
+  if (!value) return {};
+  Checked d = NormalizeDate(*value, o);
+  d.repaired = true;
+  return d;
+}
+
 void ReadPatient(DocReader& r) {
   // "referring" is often misread ("relerring"); "my patient" carries the sentence. The
   // DOB mark inside the parentheses may be misread too ("(PGB 1996-07-12)"): the date
@@ -56,7 +73,16 @@ void ReadPatient(DocReader& r) {
     // as a labeled one is.
     Checked d = FindDate(std::string(dob.data(), dob.size()), o);
     if (d.empty()) d = NormalizeDate(std::string(dob.data(), dob.size()), o);
-    if (!d.empty()) r.Add("patient.birth_date", FromMatch(r, dob, d.value, &d));
+    bool unsure = false;
+    if (d.empty()) {
+      d = BirthDateFromChoices(r, dob, o);
+      unsure = true;
+    }
+    if (!d.empty()) {
+      Candidate c = FromMatch(r, dob, d.value, &d);
+      if (unsure) c.confidence = std::min(c.confidence, kUnsureConfidence);
+      r.Add("patient.birth_date", c);
+    }
   }
   // "RE: Maria Lopez, DOB 03/04/1956" above the greeting.
   // The name may be printed "LAST, FIRST" in either ("RE: GONZALEZ RIVERA, MATTHEW, DOB

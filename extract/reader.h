@@ -20,6 +20,9 @@
 
 namespace faxintake::extract {
 
+// A value read from the engine's alternatives rather than as read (below the review threshold).
+constexpr double kUnsureConfidence = 0.5;
+
 // A value read for a field, before the best one is chosen.
 struct Candidate {
   FieldValue value;

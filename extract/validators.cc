@@ -292,6 +292,16 @@ std::optional<PersonName> NameFromParts(const std::vector<std::vector<std::strin
 
 }  // namespace
 
+bool IsMonthName(std::string_view word) {
+  static const std::array<const char*, 12> kNames = {"january", "february", "march",     "april",   "may",      "june",
+                                                     "july",    "august",   "september", "october", "november", "december"};
+  const std::string low = Lowered(word);
+  const int month = MonthFromName(low);
+  if (month == 0 || low.size() > 9) return false;
+  const std::string_view full = kNames[static_cast<size_t>(month - 1)];
+  return full.substr(0, low.size()) == low || low == "sept";
+}
+
 std::vector<std::string> SplitWords(std::string_view s, std::string_view also) {
   std::vector<std::string> out;
   std::string cur;
@@ -679,8 +689,9 @@ struct DatePattern {
 const std::vector<DatePattern>& DatePatterns() {
   static const RE2 iso(R"((?:^|[^0-9])([0-9]{4})\s?-\s?([0-9]{1,2})\s?-\s?([0-9]{1,2})(?:[^0-9]|$))");
   static const RE2 mdy(R"((?:^|[^0-9])([0-9]{1,2})\s?[/.-]\s?([0-9]{1,2})\s?[/.-]\s?([0-9]{4}|[0-9]{2})(?:[^0-9]|$))");
+  // The day and the year stand apart: "Jun 1998" is no June 19, '98 (seed 45 s0015).
   static const RE2 mon_d_y(
-      R"((?i)(?:^|[^a-z])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*([0-9]{1,2})(?:st|nd|rd|th)?\s?[,.]?\s*([0-9]{4}|'?[0-9]{2})(?:[^0-9]|$))");
+      R"((?i)(?:^|[^a-z])((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*([0-9]{1,2})(?:(?:st|nd|rd|th)\s?[,.]?\s*|\s?[,.]\s*|\s+)([0-9]{4}|'?[0-9]{2})(?:[^0-9]|$))");
   static const RE2 d_mon_y(
       R"((?i)(?:^|[^0-9])([0-9]{1,2})(?:st|nd|rd|th)?\s*[-]?\s*((?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\.?\s*[-,]?\s*([0-9]{4}|[0-9]{2})(?:[^0-9]|$))");
   static const std::vector<DatePattern> patterns = {

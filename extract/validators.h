@@ -101,6 +101,8 @@ struct DateOptions {
 Checked NormalizeDate(std::string_view printed, const DateOptions& options = {});
 // Same as NormalizeDate, but for a date anywhere inside `text` (the first one found).
 Checked FindDate(std::string_view text, const DateOptions& options = {});
+// Whether `word` is a month's name or its abbreviation ("Jun", "June", "Sept"; no period).
+bool IsMonthName(std::string_view word);
 
 // ---------------------------------------------------------------- names
 struct PersonName {

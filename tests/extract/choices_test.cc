@@ -254,6 +254,23 @@ TEST(DateFromChoices, ASlashReadAsADigit) {
   EXPECT_EQ(DateFromChoices({&w}, ParseDate).value_or("-"), "1970-07-22");
 }
 
+TEST(DateFromChoices, AMonthNameKeptAndABracketAroundLeftOut) {
+  // "(NOB 91 Jun 1998)" for 01 Jun 1998: 0 weighed 0.60 for the 9; the month read without
+  // alternatives and the closing bracket glued to the year (seed 45 s0015).
+  const Word day = GlyphWord({{'9', {{'O', 0.75f}, {'0', 0.60f}, {'@', 0.59f}}}, {'1', {{'l', 0.0f}}}});
+  Word month;
+  month.text = "Jun";
+  const Word year = GlyphWord({{'1', {}}, {'9', {}}, {'9', {{'8', 0.0f}}}, {'8', {}}, {')', {{']', 0.0f}}}});
+  EXPECT_EQ(DateFromChoices({&day, &month, &year}, ParseDate).value_or("-"), "1998-06-01");
+  // A word of letters that names no month is no part of a date.
+  Word junk;
+  junk.text = "Jxn";
+  EXPECT_FALSE(DateFromChoices({&day, &junk, &year}, ParseDate).has_value());
+  // A bracket inside the words is no edge: it must be read as part of the date.
+  const Word inner = GlyphWord({{'0', {}}, {')', {{']', 0.0f}}}, {'1', {}}});
+  EXPECT_FALSE(DateFromChoices({&inner, &month, &year}, ParseDate).has_value());
+}
+
 TEST(DateFromChoices, NothingWhenTheAlternativesAllowTwoDatesOrNone) {
   // 3/1?/1970: the second digit of the day weighed as 2 and as 7 alike.
   const Word two = GlyphWord({{'3', {}}, {'/', {}}, {'1', {}}, {'Q', {{'2', 0.6f}, {'7', 0.6f}}}, {'/', {}},

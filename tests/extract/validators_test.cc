@@ -276,6 +276,27 @@ TEST(Dates, FindsADateInsideText) {
   EXPECT_TRUE(FindDate("Number of Visits: 12", o).empty());
 }
 
+TEST(Dates, AMonthAndYearAreNoDayOfThatMonth) {
+  // "(NOB 91 Jun 1998)": the day 91 is none, and "Jun 1998" is no June 19, '98 (seed 45
+  // s0015 read 1998-06-19).
+  DateOptions o;
+  o.today = kToday;
+  o.kind = DateKind::kBirth;
+  EXPECT_TRUE(FindDate("91 Jun 1998", o).empty());
+  EXPECT_TRUE(FindDate("Jun 1998", o).empty());
+  EXPECT_EQ(FindDate("01 Jun 1998", o).value, "1998-06-01");
+  EXPECT_EQ(FindDate("Jun 19 98", o).value, "1998-06-19");
+  EXPECT_EQ(FindDate("June 3rd, 1998", o).value, "1998-06-03");
+  EXPECT_EQ(FindDate("June 3rd 1998", o).value, "1998-06-03");
+  EXPECT_EQ(FindDate("Mar. 4,1956", o).value, "1956-03-04");
+  EXPECT_TRUE(IsMonthName("Jun"));
+  EXPECT_TRUE(IsMonthName("SEPT"));
+  EXPECT_TRUE(IsMonthName("september"));
+  EXPECT_FALSE(IsMonthName("Junk"));
+  EXPECT_FALSE(IsMonthName("Ju"));
+  EXPECT_FALSE(IsMonthName("Mayor"));
+}
+
 TEST(Names, ParsesPatientNamesInEveryOrder) {
   struct Case {
     const char* printed;
