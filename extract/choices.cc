@@ -120,6 +120,17 @@ std::string BestText(const Reading& reading) {
   return out;
 }
 
+std::string DigitsWeighed(const Reading& reading, float at_least) {
+  std::string out(reading.size(), ' ');
+  for (size_t i = 0; i < reading.size(); ++i)
+    for (const CharChoice& c : reading[i].choices)
+      if (IsDigit(c.c) && c.confidence >= at_least) {
+        out[i] = c.c;
+        break;
+      }
+  return out;
+}
+
 std::optional<std::string> NpiFromChoices(const Reading& reading) {
   std::set<std::string> found;
   for (size_t start = 0; start + 10 <= reading.size(); ++start) {

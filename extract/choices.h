@@ -43,6 +43,9 @@ std::string TextWithMarksRead(const Word& word);
 void AppendReading(const Word* source, const std::string& text, Reading& out);
 // The reading's best characters ("" when empty).
 std::string BestText(const Reading& reading);
+// For each character of the reading, the digit the engine weighed first for it at
+// `at_least` or more (a T read with 1 second at 0.23), or a space when none.
+std::string DigitsWeighed(const Reading& reading, float at_least = 0.2f);
 
 // A ten-digit NPI passing the check digit, from a reading that does not pass as read: each
 // character its best digit reading (at most two positions may take a digit that was not

@@ -1219,9 +1219,24 @@ void ReadNote(DocReader& r, DocType type) {
   }
 }
 
+// Whether the word with box `b` on row `ri` of page `pi` is the value of a label naming
+// another day than the birth date ("Date:", "Effective:"): the label nearest before it on
+// its row, printed with its colon. Not a cell label above it: noise turns "DATE OF BIRTH"
+// into "LATE Ooh" over a birth date.
+bool OtherDateValue(const DocReader& r, int pi, int ri, const Box& b) {
+  const LabelHit* before = nullptr;
+  for (const LabelHit& h : r.labels(pi).hits())
+    if (!h.cell && h.row == ri && h.box.x + h.box.w <= b.x + 2) before = &h;
+  if (before == nullptr || !before->colon) return false;
+  const Label l = before->label;
+  return l == Label::kDate || l == Label::kApprovedFrom || l == Label::kThrough || l == Label::kEffective;
+}
+
 // A birth date whose label OCR lost: on these documents every other date is recent (the
 // referral, service, collection or approval day), so the first date in reading order lying
-// more than two years back is the patient's birth date. Kept with less confidence.
+// more than two years back is the patient's birth date. Kept with less confidence. A date
+// under a label naming another day is not taken, however old: a referral date read
+// "1/20/2020" for 1/20/2026 (seed 45 s0063).
 void BirthDateByAge(DocReader& r) {
   DateOptions o = r.dates();
   o.kind = DateKind::kBirth;
@@ -1246,6 +1261,7 @@ void BirthDateByAge(DocReader& r) {
           offset = we + 1;
         }
         if (words.empty()) words = row.words;
+        if (OtherDateValue(r, pi, ri, page.word(words.front()).box)) continue;
         Candidate c = r.FromWords(pi, words, d.value, &d);
         c.confidence *= 0.7;
         r.Add("patient.birth_date", c);
@@ -1381,9 +1397,11 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   }
 
   int invalid = 0, low = 0;
+  std::string member_weighed;  // the digits the engine weighed for the chosen member id
   for (const auto& [key, cands] : r.candidates()) {
     if (cands.empty()) continue;
     const Chosen chosen = Choose(cands);
+    if (key == "insurance.member_id") member_weighed = DigitsWeighed(chosen.c.reading);
     Field f;
     f.value = chosen.c.value;
     f.confidence = chosen.confidence;
@@ -1419,7 +1437,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     const std::string* p = std::get_if<std::string>(&payer->second.value);
     const std::string* m = std::get_if<std::string>(&member->second.value);
     if (p != nullptr && m != nullptr) {
-      if (auto fixed = RepairMemberId(*m, *p)) {
+      if (auto fixed = RepairMemberId(*m, *p, member_weighed)) {
         member->second.value = *fixed;
         member->second.confidence = std::min(member->second.confidence, 0.85);
       }

@@ -1521,7 +1521,7 @@ bool MemberIdShapeOpensWithLetter(std::string_view payer) {
   return OpensWithFixedLetter(MemberIdShape(payer));
 }
 
-std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer) {
+std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer, std::string_view weighed) {
   const std::string_view shape = MemberIdShape(payer);
   if (shape.empty() || FitsShape(id, shape)) return std::nullopt;
   std::string read(id);
@@ -1556,8 +1556,13 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
       FitsShape(std::string(1, shape.front()) + read, shape))
     return std::string(1, shape.front()) + read;
   if (read.size() != shape.size()) return std::nullopt;
+  const bool aligned = read == id && weighed.size() == id.size();
   std::string out;
   for (size_t i = 0; i < read.size(); ++i) {
+    if (aligned && shape[i] == 'D' && !IsDigit(read[i]) && IsDigit(weighed[i])) {
+      out += weighed[i];
+      continue;
+    }
     const std::optional<char> c = MeantAt(read[i], shape[i]);
     if (!c) return std::nullopt;
     out += *c;

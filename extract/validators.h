@@ -155,7 +155,12 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
 // (O/0, I/1, S/5, B/8, Z/2, G/6), after an H or U read as two strokes ("11", "I1"), or
 // without one stroke read as a letter of its own ("IJXK201204638"), the repaired id;
 // nullopt when it fits already, the payer has no known shape, or no repair fits.
-std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer);
+// `weighed`, when as long as `id`, holds at each position the digit the engine weighed for
+// the character read there (or a space; choices.h DigitsWeighed): a letter in a digit
+// position takes that digit before the look-alike table's ("XPCT89G02882" with 1 weighed
+// for the T is XPC189602882, not XPC789602882).
+std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer,
+                                          std::string_view weighed = {});
 // True when `payer` (a KnownPayer name) has a known member id shape and `id` fits it as read.
 bool FitsMemberIdShape(std::string_view id, std::string_view payer);
 // True when `payer`'s member ids open with a fixed letter (Humana H, Aetna W, Cigna U): a

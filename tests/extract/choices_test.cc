@@ -227,6 +227,21 @@ TEST(DigitForMark, DatesRangesAndBracketsKeepTheirMarks) {
   EXPECT_EQ(TextWithMarksRead(odd), "HB/156646");
 }
 
+TEST(DigitsWeighed, TheDigitTheEngineWeighedFirstForEachCharacter) {
+  Word w;
+  w.text = "T8G";
+  w.glyphs = {{"T", {{'T', 0.89f}, {'1', 0.23f}, {'P', 0.07f}}},
+              {"8", {{'8', 0.92f}, {'S', 0.58f}}},
+              {"G", {{'G', 0.93f}, {'6', 0.42f}, {'0', 0.10f}}}};
+  Reading r;
+  AppendReading(&w, w.text, r);
+  EXPECT_EQ(DigitsWeighed(r), "186");
+  EXPECT_EQ(DigitsWeighed(r, 0.3f), " 86");  // the 1 is weighed below 0.3
+  Reading plain;
+  AppendReading(nullptr, "TX", plain);
+  EXPECT_EQ(DigitsWeighed(plain), "  ");
+}
+
 std::string ParseDate(const std::string& text) {
   DateOptions o;
   o.kind = DateKind::kBirth;

@@ -1118,6 +1118,51 @@ TEST(ExtractorBoxed, ABirthDateUnderLabelsNoiseGarbledIsNoReferralDate) {
   }
 }
 
+// Seed 45 s0015: the DOB mark read "(NOB 91 Jun 1998)", 0 weighed 0.60 for the 9 ("Jun
+// 1998" had been read as June 19, '98); the authorization lead-in joined to its number by
+// dashes, its letters slipped, an underline speck after it.
+TEST(ExtractorLetter, ABirthDayFromTheAlternativesAndAnAuthorizationLeadInJoinedByDashes) {
+  PageResult page = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {240, Sentence(100, "I am referring my patient Kimberly Kelly (NOB 91 Jun 1998) to your")},
+      {280, Sentence(100, "Pulmonology clinic for evaluation of loud snoring.")},
+      {320, Sentence(100, "She is covered by Cigna, member ID U77090281 03, group 3065825. Prior")},
+      {360, Sentence(100, "authorization has been obtained, authortzation\xE2\x80\x94mmber-28A03446721894_ This")},
+  });
+  GiveGlyphs(WordWithText(page, "91"), 0, {{'O', 0.75f}, {'0', 0.60f}, {'@', 0.59f}});
+  GiveGlyphs(WordWithText(page, "1998)"), 4, {{']', 0.0f}});
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1998-06-01");
+  EXPECT_LE(d.fields.at("patient.birth_date").confidence, 0.5);  // read from the alternatives
+  EXPECT_EQ(Str(d, "authorization.number"), "28A03446721894");
+}
+
+// Seed 45 s0063: the DOB cell read "(20/2005", the referral date "1/20/2020" for 1/20/2026;
+// the member id's 1 read T with 1 weighed 0.23 for it.
+TEST(ExtractorLines, AnOldDateUnderADateLabelIsNoBirthDateAndAMemberIdDigitAsWeighed) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {280, {{150, "Date:"}, {260, "1/20/2020"}}},
+      {320, {{150, "Patient"}, {270, "Name:"}, {420, "SCOTT,"}, {520, "PRIYA"}}},
+      {360, {{150, "DOB:"}, {260, "(20/2005"}}},
+      {440, {{150, "Insurance:"}, {300, "BLUE"}, {380, "CROSS"}, {470, "BLUE"}, {550, "SHIELD"}, {650, "OF"},
+             {700, "TEXAS"}}},
+      {480, {{150, "Member"}, {260, "1D:"}, {330, "XPCT89G02882"}}},
+  });
+  GiveGlyphs(WordWithText(page, "XPCT89G02882"), 3, {{'1', 0.23f}, {'P', 0.07f}});
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "<none>");
+  EXPECT_EQ(Str(d, "referral.date"), "2020-01-20");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "XPC189602882");
+  // An old date beside no date label is still taken for the birth date.
+  PageResult unlabeled = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {320, {{150, "Patient"}, {270, "Name:"}, {420, "SCOTT,"}, {520, "PRIYA"}}},
+      {360, {{150, "D0R"}, {260, "6/26/2005"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {unlabeled}), "patient.birth_date"), "2005-06-26");
+}
+
 TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {
   const PageResult page = MakePage({
       {200, Sentence(150, "PROGRESS NOTE"), 36},

@@ -734,6 +734,12 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("0885431102", "CIGNA"), "U0885431102");
   EXPECT_EQ(RepairMemberId("658505714", "AETNA"), "W658505714");
   EXPECT_EQ(RepairMemberId("0885431172", "CIGNA"), std::nullopt);  // the rest does not fit either
+  // A letter in a digit position takes the digit the engine weighed for it before the
+  // table's look-alike: "XPCT89G02882" with 1 weighed for the T (seed 45 s0063).
+  const std::string bcbs = "BLUE CROSS BLUE SHIELD OF TEXAS";
+  EXPECT_EQ(RepairMemberId("XPCT89G02882", bcbs, "   1  6     "), "XPC189602882");
+  EXPECT_EQ(RepairMemberId("XPCT89G02882", bcbs), "XPC789602882");  // nothing weighed: the table
+  EXPECT_EQ(RepairMemberId("XPCT89G02882", bcbs, "   1"), "XPC789602882");  // not aligned
   EXPECT_EQ(RepairMemberId("12345678", "UNITEDHEALTHCARE"), std::nullopt);  // no letter to lose
   EXPECT_EQ(RepairMemberId("XG347609516", "BLUE CROSS BLUE SHIELD OF TEXAS"), std::nullopt);
   // A stroke read as a letter of its own: a rule before the id, an I beside a J.
