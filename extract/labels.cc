@@ -193,12 +193,12 @@ bool TokenMatches(const std::string& printed, const std::string& wanted) {
 
 // The "ID" of a two-word label ("Member ID", "Subscriber ID") as small print is often
 // read: 11, 112, 1D, JD, TD, TO, and "(D:" or "§D:" with the I as a parenthesis or a
-// section sign (seed 33 s0069, seed 39 s0091).
+// section sign (seed 33 s0069, seed 39 s0091), "I}:" with the D as a brace (seed 43 s0093).
 // Only after the label's first word: alone, such a word is no label. `token` is the
 // word's token there, `word` the word as read.
 bool GarbledIdAfterLabelWord(const std::string& token, const std::string& word) {
   static const RE2 garbled(R"(^[1lijt][1ldo02t]{1,2}$)");
-  static const RE2 bracket(R"(^(?:[(\[{|!]|§)D[:;.]?$)");
+  static const RE2 bracket(R"(^(?:(?:[(\[{|!]|§)D|[1lI|!][)\]}])[:;.]?$)");
   return RE2::FullMatch(token, garbled) || RE2::FullMatch(word, bracket);
 }
 

@@ -428,6 +428,24 @@ TEST(ExtractorLines, ASubscriberIdLabelWhoseIWasReadAsASectionSign) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "22124796");
 }
 
+// Seed 43 s0093: "Member ID:" read "Member I}: 378412614", the D as a brace. A brace alone
+// after the label's word is no ID.
+TEST(ExtractorLines, AMemberIdLabelWhoseDWasReadAsABrace) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name;"}, {420, "Nelson,"}, {530, "Nancy"}}},
+      {340, {{150, "Insurance:"}, {300, "United!"}, {400, "lealthcare"}}},
+      {380, {{150, "Member"}, {260, "I}:"}, {320, "378412614"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "378412614");
+  const PageResult brace = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name;"}, {420, "Nelson,"}, {530, "Nancy"}}},
+      {380, {{150, "Member"}, {260, "}:"}, {320, "378412614"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {brace}), "insurance.member_id"), "<none>");
+}
+
 // Seed 40 s0056: "Authorization #:" read "Authorization #4: UM91157300".
 TEST(ExtractorPriorAuth, AnAuthorizationLabelWhoseMarkWasReadWithADigit) {
   const PageResult page = MakePage({
