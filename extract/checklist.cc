@@ -74,6 +74,14 @@ bool WordsWithin(const std::string& part, const std::string& whole) {
   return std::all_of(p.begin(), p.end(), [&](const std::string& t) { return std::find(w.begin(), w.end(), t) != w.end(); });
 }
 
+// Two family names read apart by OCR slips, one per six letters ("GONZALE RIVERA" and
+// "GONZALEZ RIVERA").
+bool FamilyNameSlipped(const std::string& x, const std::string& y) {
+  const size_t shorter = std::min(x.size(), y.size());
+  const int slips = static_cast<int>(shorter / 6);
+  return shorter >= 5 && BoundedEditDistance(x, y, slips) <= slips;
+}
+
 // Identity evidence of a document: -1 conflict, 0 nothing comparable, +1 agreement.
 // Family names agree through one OCR slip per six letters ("GONZALE RIVERA" and
 // "GONZALEZ RIVERA"); other keys must be equal.
@@ -83,9 +91,7 @@ int Compare(const Document& a, const Document& b, const std::string& key) {
   if (x == nullptr || y == nullptr || x->empty() || y->empty()) return 0;
   if (*x == *y) return 1;
   if (key == "patient.family_name") {
-    const size_t shorter = std::min(x->size(), y->size());
-    const int slips = static_cast<int>(shorter / 6);
-    if (shorter >= 5 && BoundedEditDistance(*x, *y, slips) <= slips) return 1;
+    if (FamilyNameSlipped(*x, *y)) return 1;
     // A compound surname read in part on one document ("DEL TORO", "TORO"): no conflict.
     if (WordsWithin(*x, *y) || WordsWithin(*y, *x)) return 0;
   }
@@ -265,10 +271,17 @@ const ChecklistRule* ChecklistSet::Select(const Document& referral,
 
 void ChecklistSet::Evaluate(std::vector<Document>& docs) const {
   // How many distinct patients the fax names (by family name): documents without identity
-  // belong to the only patient of a one-patient fax.
-  std::set<std::string> families;
-  for (const Document& d : docs)
-    if (const std::string* f = StringField(d, "patient.family_name")) families.insert(*f);
+  // belong to the only patient of a one-patient fax. A name read with a slip or in part is
+  // the same family ("ROSA" on the card for the referral's "DE LA ROSA", seed 46 s0027).
+  std::vector<std::string> families;
+  for (const Document& d : docs) {
+    const std::string* f = StringField(d, "patient.family_name");
+    if (f == nullptr || f->empty()) continue;
+    const bool known = std::any_of(families.begin(), families.end(), [&](const std::string& g) {
+      return g == *f || FamilyNameSlipped(g, *f) || WordsWithin(g, *f) || WordsWithin(*f, g);
+    });
+    if (!known) families.push_back(*f);
+  }
   const bool single_patient = families.size() <= 1;
 
   for (Document& doc : docs) {

@@ -203,6 +203,30 @@ TEST(Checklist, ACompoundSurnameReadInPartIsNoConflict) {
   EXPECT_FALSE(SamePatient(referral, letter, false));
 }
 
+// Seed 46 s0027: the letter prints no member id; the card of the same fax does, its
+// "DELA ROSA" read for the family name "ROSA". One family, so one patient.
+TEST(Checklist, AFaxWhoseFamilyNamesAreOneReadInPartHasOnePatient) {
+  Document referral = Doc(DocType::kReferral, {2},
+                          {{"patient.family_name", std::string("DE LA ROSA")},
+                           {"patient.birth_date", std::string("1948-05-13")},
+                           {"insurance.payer", std::string("MEDICARE")},
+                           {"referring.npi", std::string("1281901813")},
+                           {"referral.diagnosis_codes", std::vector<std::string>{"E05.90"}}});
+  Document card = Doc(DocType::kInsuranceCard, {4},
+                      {{"patient.family_name", std::string("ROSA")},
+                       {"insurance.member_id", std::string("5CJ4FJ1MA70")}});
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {referral, card};
+  set->Evaluate(docs);
+  EXPECT_TRUE(docs[0].checklist.missing.empty()) << docs[0].checklist.missing.front();
+  // A card naming another family is another patient's.
+  docs = {referral, card};
+  docs[1].fields["patient.family_name"].value = std::string("ROSALES");
+  set->Evaluate(docs);
+  EXPECT_EQ(docs[0].checklist.missing, std::vector<std::string>{"insurance.member_id"});
+}
+
 TEST(Checklist, AGarbledLowConfidenceIdIsNoEvidenceOfAnotherPatient) {
   // The referral's name was not read and its member id came out garbled at 0.05; the
   // authorization letter of the same one-patient fax carries the diagnosis code.
