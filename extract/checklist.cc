@@ -286,10 +286,14 @@ void ChecklistSet::Evaluate(std::vector<Document>& docs) const {
 
   for (Document& doc : docs) {
     if (doc.type != DocType::kReferral) continue;
+    // The documents that back the referral: its patient's card, letters and notes. Another
+    // referral is a referral of its own, and its items count for it alone: a fax of two
+    // referrals, one whose patient's name noise took, is no one-patient fax (seed 48 s0059,
+    // where the second referral's member id had hidden the first's missing one).
     std::vector<const Document*> same;
     for (const Document& other : docs)
       if (&other != &doc && other.type != DocType::kFaxCover && other.type != DocType::kOther &&
-          SamePatient(doc, other, single_patient))
+          other.type != DocType::kReferral && SamePatient(doc, other, single_patient))
         same.push_back(&other);
     const ChecklistRule* rule = Select(doc, same);
     doc.checklist = Checklist{};

@@ -227,6 +227,36 @@ TEST(Checklist, AFaxWhoseFamilyNamesAreOneReadInPartHasOnePatient) {
   EXPECT_EQ(docs[0].checklist.missing, std::vector<std::string>{"insurance.member_id"});
 }
 
+// Seed 48 s0059: two referrals of two patients in one fax; noise took the first one's
+// name, its birth date read below the conflict confidence. The second's member id is no
+// item of the first, whose own is missing.
+TEST(Checklist, AnotherReferralOfTheFaxSuppliesNothing) {
+  Document first = Doc(DocType::kReferral, {2},
+                       {{"patient.birth_date", std::string("1982-07-27")},
+                        {"insurance.payer", std::string("MEDICAID")},
+                        {"referring.npi", std::string("1268609454")},
+                        {"referral.diagnosis_codes", std::vector<std::string>{"M54.16"}}});
+  first.fields["patient.birth_date"].confidence = 0.3;
+  Document second = Doc(DocType::kReferral, {3},
+                        {{"patient.family_name", std::string("RICHARDSON")},
+                         {"patient.birth_date", std::string("1985-03-11")},
+                         {"insurance.payer", std::string("MEDICAID")},
+                         {"insurance.member_id", std::string("830762333")},
+                         {"referring.npi", std::string("1268609454")},
+                         {"referral.diagnosis_codes", std::vector<std::string>{"J45.909"}}});
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {first, second};
+  set->Evaluate(docs);
+  EXPECT_EQ(docs[0].checklist.missing, std::vector<std::string>{"insurance.member_id"});
+  EXPECT_TRUE(docs[1].checklist.missing.empty());
+  // A card of the one patient still backs the referral.
+  Document card = Doc(DocType::kInsuranceCard, {4}, {{"insurance.member_id", std::string("830762334")}});
+  docs = {first, card};
+  set->Evaluate(docs);
+  EXPECT_TRUE(docs[0].checklist.missing.empty());
+}
+
 TEST(Checklist, AGarbledLowConfidenceIdIsNoEvidenceOfAnotherPatient) {
   // The referral's name was not read and its member id came out garbled at 0.05; the
   // authorization letter of the same one-patient fax carries the diagnosis code.
