@@ -158,7 +158,8 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
 int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence) {
   int found = 0;
   for (const auto& group : PatientGroups(docs)) {
-    for (const char* key : {"insurance.member_id", "insurance.group_number", "authorization.number"}) {
+    for (const std::string key :
+         {"insurance.member_id", "insurance.group_number", "authorization.number", "referring.npi"}) {
       // The best supported valid reading among the group: read on most documents, then surest.
       const Field* source = nullptr;
       int source_support = 0;
@@ -188,6 +189,8 @@ int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pag
         if (doc.type != DocType::kReferral && doc.type != DocType::kInsuranceCard &&
             doc.type != DocType::kPriorAuthorization)
           continue;
+        // Cards print no provider.
+        if (key == "referring.npi" && doc.type == DocType::kInsuranceCard) continue;
         std::vector<Box> taken;
         for (const auto& [k, f] : doc.fields) taken.push_back(f.box);
         const Found best = FindWord(pages, doc.pages, value, taken);
@@ -198,7 +201,7 @@ int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pag
         field.page = best.page;
         field.box = best.box;
         field.confidence = best.distance == 0 ? source->confidence : std::min(source->confidence, low_confidence - 0.01);
-        if (field.confidence < low_confidence) doc.AddReason(std::string("low_confidence:") + key);
+        if (field.confidence < low_confidence) doc.AddReason("low_confidence:" + key);
         doc.fields[key] = std::move(field);
         ++found;
       }

@@ -137,6 +137,28 @@ TEST(FindInPacket, AMemberIdTheFormsLabelHidIsFoundAmongItsWordsFromTheCard) {
   EXPECT_EQ(docs[1].fields.count("insurance.group_number"), 0u);
 }
 
+// Seed 48 s0044: the boxed referral's NPI cell read "105576989", its last digit lost; the
+// authorization letter read 1055769891.
+TEST(FindInPacket, AnNpiWithADigitLostIsFoundFromTheAuthorizationLetter) {
+  std::vector<Document> docs = {
+      Doc(DocType::kReferral, 1, {{"patient.family_name", F("DE LA ROSA", 0.9)}}),
+      Doc(DocType::kPriorAuthorization, 2,
+          {{"patient.family_name", F("DE LA ROSA", 0.9)}, {"referring.npi", F("1055769891", 0.9)}}),
+      Doc(DocType::kInsuranceCard, 3, {{"patient.family_name", F("DE LA ROSA", 0.9)}}),
+  };
+  const std::vector<PageResult> pages = {
+      PageOf(1, {{"Parker", Box{100, 400, 90, 20}}, {"105576989", Box{400, 400, 150, 20}},
+                 {"5125550129", Box{700, 400, 150, 20}}}),
+      PageOf(2, {{"1055769891", Box{300, 300, 150, 20}}}),
+      PageOf(3, {{"1055769891", Box{300, 300, 150, 20}}}),
+  };
+  EXPECT_EQ(FindInPacket(docs, pages, 0.6), 1);
+  ASSERT_EQ(docs[0].fields.count("referring.npi"), 1u);
+  EXPECT_EQ(Value(docs[0], "referring.npi"), "1055769891");
+  EXPECT_EQ(docs[0].fields.at("referring.npi").box, (Box{400, 400, 150, 20}));
+  EXPECT_EQ(docs[2].fields.count("referring.npi"), 0u);  // a card prints no provider
+}
+
 TEST(FindInPacket, NothingIsTakenFromAnotherPatientsDocumentsOrFromWordsTooFarOff) {
   std::vector<Document> docs = {
       Doc(DocType::kReferral, 1, {{"patient.family_name", F("HARRIS", 0.9)}, {"patient.birth_date", F("1947-02-04", 0.9)}}),
