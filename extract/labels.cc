@@ -212,6 +212,7 @@ struct Match {
   size_t tokens = 0;      // tokens matched (longest wins)
   int fuzzy_edits = 0;    // > 0: matched as whole words within edits ("DALE OF BIRTH")
   size_t fuzzy_length = 0;
+  bool head_exact = false;  // fuzzy, over two words or more, the first read as printed
 };
 
 bool EndsWithColon(const std::string& text) {
@@ -295,7 +296,8 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
       if (d > allowed) continue;
       const bool better = !best || ph.tokens.size() > best->tokens || (ph.tokens.size() == best->tokens && d < best_d);
       if (better) {
-        best = Match{ph.label, last, ph.tokens.size(), std::max(1, d), ph.joined.size()};
+        const bool head_exact = last > pos && ph.tokens.size() >= 2 && Canon(toks[0]) == Canon(ph.tokens[0]);
+        best = Match{ph.label, last, ph.tokens.size(), std::max(1, d), ph.joined.size(), head_exact};
         best_d = d;
       }
     }
@@ -459,8 +461,10 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
         ++hit.last;
       }
       // A loosely matched phrase is a label only when it looks like one: a colon after it,
-      // or printed in capitals and close ("Medicaid" is a payer, not "Medicare ID").
-      if (m->fuzzy_edits > 0 && !hit.colon) {
+      // printed in capitals and close ("Medicaid" is a payer, not "Medicare ID"), or its
+      // first word read as printed and a later one slipped ("Medicare Nutiber" on a card,
+      // seed 47 s0052).
+      if (m->fuzzy_edits > 0 && !hit.colon && !m->head_exact) {
         bool upper = true;
         for (int q = hit.first; q <= hit.last; ++q)
           for (char c : page.word(row.words[static_cast<size_t>(q)]).text) upper &= !(c >= 'a' && c <= 'z');

@@ -383,6 +383,27 @@ TEST(ExtractorLetter, AnMbiInRunningTextWithAStrokeReadAsABackslash) {
   EXPECT_EQ(Str(d, "insurance.member_id"), "5W73GR9GN49");
 }
 
+// Seed 47 s0052: the card's "Medicare Number" read "Medicare Nutiber", no colon, the MBI
+// below it with the 9 read S (9 weighed 0.53). A lone payer name is still no label.
+TEST(ExtractorCard, AMedicareNumberLabelWithItsSecondWordSlipped) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "MEDICARE HEALTH INSURANCE"), 36},
+      {300, {{317, "Name"}}},
+      {340, Sentence(317, "HERNANDEZ MARTINEZ, ELIZABETH")},
+      {400, {{317, "Medicare"}, {410, "Nutiber"}}, 14},
+      {430, {{316, "7UNSC77VC59"}}},
+  });
+  GiveGlyphs(WordWithText(page, "7UNSC77VC59"), 3, {{'9', 0.53f}, {'3', 0.23f}});
+  EXPECT_EQ(Str(Extract(DocType::kInsuranceCard, {page}), "insurance.member_id"), "7UN9C77VC59");
+  const PageResult payer = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Payer:"}, {300, "Medicaid"}, {420, "Texas"}}},
+      {340, {{150, "Member"}, {270, "ID:"}, {320, "538519330"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {payer});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "538519330");
+}
+
 TEST(ExtractorCard, ABlueCrossIdIsNotReadAsAnMbiWithACharacterDropped) {
   // Twelve characters, one deletion from a valid MBI (S -> 5, 6 -> G): kept as printed.
   const PageResult page = MakePage({
