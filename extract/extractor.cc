@@ -1397,11 +1397,15 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   }
 
   int invalid = 0, low = 0;
-  std::string member_weighed;  // the digits the engine weighed for the chosen member id
+  // The chosen member id's characters as the engine read them, and the digits it weighed.
+  std::string member_read, member_weighed;
   for (const auto& [key, cands] : r.candidates()) {
     if (cands.empty()) continue;
     const Chosen chosen = Choose(cands);
-    if (key == "insurance.member_id") member_weighed = DigitsWeighed(chosen.c.reading);
+    if (key == "insurance.member_id") {
+      member_read = BestText(chosen.c.reading);
+      member_weighed = DigitsWeighed(chosen.c.reading);
+    }
     Field f;
     f.value = chosen.c.value;
     f.confidence = chosen.confidence;
@@ -1437,7 +1441,12 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     const std::string* p = std::get_if<std::string>(&payer->second.value);
     const std::string* m = std::get_if<std::string>(&member->second.value);
     if (p != nullptr && m != nullptr) {
-      if (auto fixed = RepairMemberId(*m, *p, member_weighed)) {
+      std::optional<std::string> fixed = RepairMemberId(*m, *p, member_weighed);
+      // The id as read, before the look-alikes NormalizeIdentifier took: a zero read twice,
+      // once as an O that became a 0 beside it ("XKCO082266006", seed 48 s0027).
+      if (!fixed && !member_read.empty() && member_read != *m && !FitsMemberIdShape(*m, *p))
+        fixed = RepairMemberId(member_read, *p);
+      if (fixed) {
         member->second.value = *fixed;
         member->second.confidence = std::min(member->second.confidence, 0.85);
       }

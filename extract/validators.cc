@@ -1539,12 +1539,13 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
       (read.rfind("WV", 0) == 0 || read.rfind("VW", 0) == 0 || read.rfind("WW", 0) == 0))
     read = "W" + read.substr(2);
   // A stroke read as a letter of its own (a box rule or speck before the id, "IJXK201204638";
-  // a J read with an I beside it, "JJIX188472952"): one I, l or | whose removal makes the
-  // id fit, when exactly one such removal does.
+  // a J read with an I beside it, "JJIX188472952"), or a zero read twice, once as a letter
+  // ("XKCO082266006", seed 48 s0027): one I, l, | or O whose removal makes the id fit, when
+  // exactly one such removal does.
   if (read.size() == shape.size() + 1) {
     std::set<std::string> fits;
     for (size_t i = 0; i < read.size(); ++i) {
-      if (std::string_view("Il|").find(read[i]) == std::string_view::npos) continue;
+      if (std::string_view("Il|O").find(read[i]) == std::string_view::npos) continue;
       std::string dropped = read.substr(0, i) + read.substr(i + 1);
       if (FitsShape(dropped, shape)) fits.insert(std::move(dropped));
     }

@@ -449,6 +449,19 @@ TEST(ExtractorLines, ASubscriberIdLabelWhoseIWasReadAsASectionSign) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "22124796");
 }
 
+// Seed 48 s0027: a Blue Cross id's first zero read twice, once as an O ("XKCO082266006");
+// the O beside the 0 became a 0 too, so the id as read decides.
+TEST(ExtractorLines, AMemberIdWithAZeroReadTwiceOnceAsAnO) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "LEE,"}, {500, "ANN"}}},
+      {340, {{150, "Insurance:"}, {300, "BLUE"}, {380, "CROSS"}, {470, "BLUE"}, {550, "SHIELD"}, {650, "OF"},
+             {700, "TEXAS"}}},
+      {380, {{150, "Member"}, {260, "ID:"}, {330, "XKCO082266006"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "XKC082266006");
+}
+
 // Seed 43 s0093: "Member ID:" read "Member I}: 378412614", the D as a brace. A brace alone
 // after the label's word is no ID.
 TEST(ExtractorLines, AMemberIdLabelWhoseDWasReadAsABrace) {

@@ -740,6 +740,10 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("XPCT89G02882", bcbs, "   1  6     "), "XPC189602882");
   EXPECT_EQ(RepairMemberId("XPCT89G02882", bcbs), "XPC789602882");  // nothing weighed: the table
   EXPECT_EQ(RepairMemberId("XPCT89G02882", bcbs, "   1"), "XPC789602882");  // not aligned
+  // A zero read twice, once as the letter O (seed 48 s0027); never a letter of the prefix
+  // dropped for it.
+  EXPECT_EQ(RepairMemberId("XKCO082266006", bcbs), "XKC082266006");
+  EXPECT_EQ(RepairMemberId("XOC0082266006", bcbs), std::nullopt);
   EXPECT_EQ(RepairMemberId("12345678", "UNITEDHEALTHCARE"), std::nullopt);  // no letter to lose
   EXPECT_EQ(RepairMemberId("XG347609516", "BLUE CROSS BLUE SHIELD OF TEXAS"), std::nullopt);
   // A stroke read as a letter of its own: a rule before the id, an I beside a J.
