@@ -155,58 +155,72 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
   return corrected;
 }
 
-int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence) {
-  int found = 0;
-  for (const auto& group : PatientGroups(docs)) {
-    for (const std::string key :
-         {"insurance.member_id", "insurance.group_number", "authorization.number", "referring.npi"}) {
-      // The best supported valid reading among the group: read on most documents, then surest.
-      const Field* source = nullptr;
-      int source_support = 0;
-      for (size_t i : group) {
-        auto it = docs[i].fields.find(key);
-        if (it == docs[i].fields.end() || !it->second.valid) continue;
-        const std::string* v = TextOf(it->second);
-        if (v == nullptr || v->size() < 6) continue;
-        int support = 0;
-        for (size_t j : group) {
-          auto other = docs[j].fields.find(key);
-          const std::string* w = other != docs[j].fields.end() ? TextOf(other->second) : nullptr;
-          if (w != nullptr && *w == *v) ++support;
-        }
-        if (source == nullptr || support > source_support ||
-            (support == source_support && it->second.confidence > source->confidence)) {
-          source = &it->second;
-          source_support = support;
-        }
-      }
-      if (source == nullptr) continue;
-      const std::string value = *TextOf(*source);
-      for (size_t i : group) {
-        Document& doc = docs[i];
-        if (doc.fields.count(key) > 0) continue;
-        // An id belongs on the documents that print ids: not on clinical notes or results.
-        if (doc.type != DocType::kReferral && doc.type != DocType::kInsuranceCard &&
-            doc.type != DocType::kPriorAuthorization)
-          continue;
-        // Cards print no provider.
-        if (key == "referring.npi" && doc.type == DocType::kInsuranceCard) continue;
-        std::vector<Box> taken;
-        for (const auto& [k, f] : doc.fields) taken.push_back(f.box);
-        const Found best = FindWord(pages, doc.pages, value, taken);
-        if (best.page == 0) continue;
-        Field field;
-        field.value = value;
-        field.valid = true;
-        field.page = best.page;
-        field.box = best.box;
-        field.confidence = best.distance == 0 ? source->confidence : std::min(source->confidence, low_confidence - 0.01);
-        if (field.confidence < low_confidence) doc.AddReason("low_confidence:" + key);
-        doc.fields[key] = std::move(field);
-        ++found;
-      }
+namespace {
+
+// FindInPacket for one key over the documents `group` (indexes into docs).
+int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& pages, const std::vector<size_t>& group,
+                const std::string& key, double low_confidence) {
+  // The best supported valid reading among the group: read on most documents, then surest.
+  const Field* source = nullptr;
+  int source_support = 0;
+  for (size_t i : group) {
+    auto it = docs[i].fields.find(key);
+    if (it == docs[i].fields.end() || !it->second.valid) continue;
+    const std::string* v = TextOf(it->second);
+    if (v == nullptr || v->size() < 6) continue;
+    int support = 0;
+    for (size_t j : group) {
+      auto other = docs[j].fields.find(key);
+      const std::string* w = other != docs[j].fields.end() ? TextOf(other->second) : nullptr;
+      if (w != nullptr && *w == *v) ++support;
+    }
+    if (source == nullptr || support > source_support ||
+        (support == source_support && it->second.confidence > source->confidence)) {
+      source = &it->second;
+      source_support = support;
     }
   }
+  if (source == nullptr) return 0;
+  const std::string value = *TextOf(*source);
+  int found = 0;
+  for (size_t i : group) {
+    Document& doc = docs[i];
+    if (doc.fields.count(key) > 0) continue;
+    // An id belongs on the documents that print ids: not on clinical notes or results.
+    if (doc.type != DocType::kReferral && doc.type != DocType::kInsuranceCard &&
+        doc.type != DocType::kPriorAuthorization)
+      continue;
+    // Cards print no provider.
+    if (key == "referring.npi" && doc.type == DocType::kInsuranceCard) continue;
+    std::vector<Box> taken;
+    for (const auto& [k, f] : doc.fields) taken.push_back(f.box);
+    const Found best = FindWord(pages, doc.pages, value, taken);
+    if (best.page == 0) continue;
+    Field field;
+    field.value = value;
+    field.valid = true;
+    field.page = best.page;
+    field.box = best.box;
+    field.confidence = best.distance == 0 ? source->confidence : std::min(source->confidence, low_confidence - 0.01);
+    if (field.confidence < low_confidence) doc.AddReason("low_confidence:" + key);
+    doc.fields[key] = std::move(field);
+    ++found;
+  }
+  return found;
+}
+
+}  // namespace
+
+int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence) {
+  int found = 0;
+  for (const auto& group : PatientGroups(docs))
+    for (const char* key : {"insurance.member_id", "insurance.group_number", "authorization.number"})
+      found += FindInGroup(docs, pages, group, key, low_confidence);
+  // The referring provider is the sender's, one for the fax whatever the patient (as
+  // ReconcilePacket reads it): seed 49 s0021's second referral read its NPI "238/190830".
+  std::vector<size_t> all(docs.size());
+  std::iota(all.begin(), all.end(), 0);
+  found += FindInGroup(docs, pages, all, "referring.npi", low_confidence);
   return found;
 }
 

@@ -35,8 +35,8 @@ namespace faxintake {
 // for the low_confidence:<key> reason.
 int ReconcilePacket(std::vector<Document>& docs, double low_confidence);
 
-// For the member id, group number, authorization number and referring provider's NPI of
-// documents of one patient (the NPI not on cards):
+// For the member id, group number and authorization number of documents of one patient,
+// and the referring provider's NPI of the fax's documents (not on cards):
 // a document without the field, whose pages (`pages`, the fax's pages by number - 1) hold
 // a word (or two on one line) within one edit per four characters of a value another
 // document read as valid, gets that value, at the word's place, with the confidence of

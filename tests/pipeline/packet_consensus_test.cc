@@ -159,6 +159,23 @@ TEST(FindInPacket, AnNpiWithADigitLostIsFoundFromTheAuthorizationLetter) {
   EXPECT_EQ(docs[2].fields.count("referring.npi"), 0u);  // a card prints no provider
 }
 
+// Seed 49 s0021: one sender's referrals for two patients; the second's NPI read
+// "238/190830". The referring provider is the fax's, whatever the patient.
+TEST(FindInPacket, TheReferringNpiIsTheFaxsWhateverThePatient) {
+  std::vector<Document> docs = {
+      Doc(DocType::kReferral, 1, {{"patient.family_name", F("RUIZ", 0.9)}, {"referring.npi", F("2387190830", 0.9)}}),
+      Doc(DocType::kReferral, 2, {{"patient.family_name", F("RIVERA", 0.9)}}),
+  };
+  const std::vector<PageResult> pages = {
+      PageOf(1, {{"2387190830", Box{300, 300, 150, 20}}}),
+      PageOf(2, {{"NPIL", Box{100, 400, 50, 20}}, {"238/190830", Box{240, 400, 150, 20}}}),
+  };
+  EXPECT_EQ(FindInPacket(docs, pages, 0.6), 1);
+  ASSERT_EQ(docs[1].fields.count("referring.npi"), 1u);
+  EXPECT_EQ(Value(docs[1], "referring.npi"), "2387190830");
+  EXPECT_LT(docs[1].fields.at("referring.npi").confidence, 0.6);
+}
+
 TEST(FindInPacket, NothingIsTakenFromAnotherPatientsDocumentsOrFromWordsTooFarOff) {
   std::vector<Document> docs = {
       Doc(DocType::kReferral, 1, {{"patient.family_name", F("HARRIS", 0.9)}, {"patient.birth_date", F("1947-02-04", 0.9)}}),
