@@ -202,7 +202,7 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(
-      R"((?i)\b(?:member|[il]nember|rnember|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|]s\s+)?)");
+      R"((?i)\b(?:member|[il]nember|rnember|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|!]s\s+)?)");
   // The label's first word broken in two by lost strokes, before an ID read whole
   // ("Subsc er ID: 38470988437").
   static const RE2 broken(R"((?i)\b(?:subsc|memb)[a-z]{0,5}\s+[a-z]{1,5}\s+(?:ID|I\.D\.)\s*[:#]\s*)");
@@ -254,7 +254,7 @@ void ReadInsurance(DocReader& r) {
     if (!p.empty()) r.Add("insurance.payer", FromMatch(r, payer, p));
   }
   ReadMemberIdNarrative(r);
-  static const RE2 group(R"((?i)\bgroup\s*(?:number|no\.?|#)?\s*(?:is\s+|[1l|]s\s+)?)");
+  static const RE2 group(R"((?i)\bgroup\s*(?:number|no\.?|#)?\s*(?:is\s+|[1l|!]s\s+)?)");
   re2::StringPiece in(flow);
   while (RE2::FindAndConsume(&in, group)) {
     auto id = IdentifierAfter(flow, static_cast<size_t>(in.data() - flow.data()));
@@ -275,9 +275,9 @@ void ReadInsurance(DocReader& r) {
 void ReadAuthorizationNumberNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   // Noise may join the words with dashes and misread a letter ("authortzation—mmber-
-  // 28A03446721894_", seed 45 s0015).
+  // 28A03446721894_", seed 45 s0015), and read the i of "is" as a mark ("!s", seed 49 s0100).
   static const RE2 auth(
-      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|author[a-z]{1,2}[sz]ation|auth|reference|approval)(?:\s|[-_\x{2013}\x{2014}])*(?:[nmu][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t]s\s+)?[:#]?(?:\s|[-_\x{2013}\x{2014}])*)");
+      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|author[a-z]{1,2}[sz]ation|auth|reference|approval)(?:\s|[-_\x{2013}\x{2014}])*(?:[nmu][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t!]s\s+)?[:#]?(?:\s|[-_\x{2013}\x{2014}])*)");
   if (auto id = FirstValidIdAfter(flow, auth, NormalizeAuthorizationNumber))
     r.Add("authorization.number", FromMatch(r, id->printed, id->checked.value, &id->checked));
 }

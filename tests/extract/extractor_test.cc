@@ -682,6 +682,14 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {320, Sentence(100, "REF1452138.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {uuber}), "authorization.number"), "REF1452138");
+  // Seed 49 s0100: "is" read "!s", the number on the next line.
+  const PageResult mark = MakePage({
+      {200, Sentence(100, "Dear Dr. Allen,")},
+      {240, Sentence(100, "I am referring my patient Mark L. Chavez (DOB 7/1/1963) to your Gastroenterology clinic.")},
+      {280, Sentence(100, "He is covered by UnitedHealthcare, member 1D 905998268. group 692469. The authorization number !s")},
+      {320, Sentence(100, "A216383405.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {mark}), "authorization.number"), "A216383405");
   // Words after the lead-in that are no number: nothing.
   const PageResult none = MakePage({
       {200, Sentence(100, "Dear Colleague,")},
