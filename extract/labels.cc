@@ -221,6 +221,18 @@ bool EndsWithColon(const std::string& text) {
   return c == ':' || c == ';' || c == '#';
 }
 
+// Whether the row's words at positions first..last are printed in capitals (a boxed form's
+// cell labels: "MEMBER   ID" with a column's gap between its words, seed 50 s0070).
+bool InCapitals(const PageLayout& page, const LayoutRow& row, int first, int last) {
+  bool letters = false;
+  for (int q = first; q <= last; ++q)
+    for (char c : page.word(row.words[static_cast<size_t>(q)]).text) {
+      if (c >= 'a' && c <= 'z') return false;
+      letters |= c >= 'A' && c <= 'Z';
+    }
+  return letters;
+}
+
 // The longest phrase starting at row position `pos`, ending at a word boundary and never
 // crossing into the next column (but for one gap, below). Tokens must match (OCR-tolerant,
 // see TokenMatches); at the start of a column a phrase of six letters or more may also
@@ -232,7 +244,8 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
   std::vector<bool> word_end;
   // A label's words may stand further apart than a column gap ("Authorization" and
   // "Number;" 32 px apart in 22 px print, seed 31 s0016): one such gap, up to twice the
-  // text height, is crossed, but only by an exact phrase that ends in a colon.
+  // text height, is crossed, but only by an exact phrase that ends in a colon or is
+  // printed in capitals.
   size_t segment_toks = 0;  // tokens before the crossed gap; all when none was crossed
   const int height = std::max(row.height, page.typical_height());
   for (int p = pos; p < static_cast<int>(row.words.size()) && toks.size() < 12; ++p) {
@@ -259,7 +272,9 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
       ok = TokenMatches(toks[k], ph.tokens[k]) || (k > 0 && ph.tokens[k] == "id" &&
                 GarbledIdAfterLabelWord(toks[k], page.word(row.words[static_cast<size_t>(word_of[k])]).text));
     if (!ok || !word_end[n - 1]) continue;
-    if (n > segment_toks && !EndsWithColon(page.word(row.words[static_cast<size_t>(word_of[n - 1])]).text)) continue;
+    if (n > segment_toks && !EndsWithColon(page.word(row.words[static_cast<size_t>(word_of[n - 1])]).text) &&
+        !InCapitals(page, row, pos, word_of[n - 1]))
+      continue;
     best = Match{ph.label, word_of[n - 1], n};
   }
   toks.resize(segment_toks);

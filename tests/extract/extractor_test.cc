@@ -1375,6 +1375,20 @@ TEST(ExtractorBoxed, AMemberIdUnderALostLabelInItsPayersLetterShape) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {form("UnitedHealthcare", "068836971")}), "insurance.member_id"), "<none>");
 }
 
+// Seed 50 s0070: the cell label "MEMBER ID" printed with a column's gap between its words;
+// "MEMBER" alone had taken the id for a member's name and "ID" had none.
+TEST(ExtractorBoxed, ACellLabelInCapitalsWithAGapBetweenItsWords) {
+  const PageResult page = MakePage({
+      {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+      {300, {{126, "INSURANCE"}, {260, "INFORMATION"}}, 21},
+      {485, {{126, "INSURANCE"}, {754, "MEMBER"}, {866, "ID"}, {1247, "GROUP"}, {1324, "#"}}, 15},
+      {517, {{132, "Kaiser"}, {224, "Permanente"}, {759, "02837941"}, {1253, "03944-77"}}, 22},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "02837941");
+  EXPECT_EQ(Str(d, "insurance.group_number"), "0394477");
+}
+
 // Seed 39 s0071: "D50.9 - Iron deficiency anemia, unspecified" read "19509 -.Iron ...", the
 // dash glued to the title by a speck.
 TEST(ExtractorBoxed, ACodeWhoseDashIsGluedToItsTitle) {
