@@ -690,6 +690,14 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {320, Sentence(100, "A216383405.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {mark}), "authorization.number"), "A216383405");
+  // Seed 51 s0026: "number" read "humber", the number on the next line.
+  const PageResult humber = MakePage({
+      {200, Sentence(100, "Dear Or. Hughes,")},
+      {240, Sentence(100, "lam referring my patient Raj Adams (DOB 10-12-1939) to your Cardiology clinic.")},
+      {280, Sentence(100, "He is covered by Cigna, member ID U22164890 O1. The authorization humber is")},
+      {320, Sentence(100, "REF3871726., This is urgent; please see him as soon as. passible.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {humber}), "authorization.number"), "REF3871726");
   // Words after the lead-in that are no number: nothing.
   const PageResult none = MakePage({
       {200, Sentence(100, "Dear Colleague,")},
