@@ -221,8 +221,9 @@ bool EndsWithColon(const std::string& text) {
   return c == ':' || c == ';' || c == '#';
 }
 
-// Whether the row's words at positions first..last are printed in capitals (a boxed form's
-// cell labels: "MEMBER   ID" with a column's gap between its words, seed 50 s0070).
+// Whether the row's words at positions first..last are printed in capitals: letters, none
+// of them lower case (a boxed form's cell labels: "MEMBER   ID" with a column's gap between
+// its words, seed 50 s0070; "PALILNI NAML" matched loosely).
 bool InCapitals(const PageLayout& page, const LayoutRow& row, int first, int last) {
   bool letters = false;
   for (int q = first; q <= last; ++q)
@@ -480,10 +481,7 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
       // first word read as printed and a later one slipped ("Medicare Nutiber" on a card,
       // seed 47 s0052).
       if (m->fuzzy_edits > 0 && !hit.colon && !m->head_exact) {
-        bool upper = true;
-        for (int q = hit.first; q <= hit.last; ++q)
-          for (char c : page.word(row.words[static_cast<size_t>(q)]).text) upper &= !(c >= 'a' && c <= 'z');
-        if (!upper || static_cast<size_t>(m->fuzzy_edits) * 6 > m->fuzzy_length) {
+        if (!InCapitals(page, row, hit.first, hit.last) || static_cast<size_t>(m->fuzzy_edits) * 6 > m->fuzzy_length) {
           ++p;
           continue;
         }
