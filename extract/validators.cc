@@ -97,13 +97,19 @@ std::string FormatYmd(const Ymd& d) {
   return buf;
 }
 
+const std::array<std::string_view, 12>& MonthNames() {
+  static const std::array<std::string_view, 12> names = {"january", "february", "march",     "april",
+                                                         "may",     "june",     "july",      "august",
+                                                         "september", "october", "november", "december"};
+  return names;
+}
+
+// 1-12 for a word whose first three letters are a month's, 0 otherwise.
 int MonthFromName(std::string_view name) {
-  static const std::array<const char*, 12> kMon = {"jan", "feb", "mar", "apr", "may", "jun",
-                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
   const std::string low = Lowered(name);
   if (low.size() < 3) return 0;
-  for (size_t i = 0; i < kMon.size(); ++i)
-    if (low.compare(0, 3, kMon[i]) == 0) return static_cast<int>(i) + 1;
+  for (size_t i = 0; i < MonthNames().size(); ++i)
+    if (low.compare(0, 3, MonthNames()[i].substr(0, 3)) == 0) return static_cast<int>(i) + 1;
   return 0;
 }
 
@@ -293,12 +299,10 @@ std::optional<PersonName> NameFromParts(const std::vector<std::vector<std::strin
 }  // namespace
 
 bool IsMonthName(std::string_view word) {
-  static const std::array<const char*, 12> kNames = {"january", "february", "march",     "april",   "may",      "june",
-                                                     "july",    "august",   "september", "october", "november", "december"};
   const std::string low = Lowered(word);
   const int month = MonthFromName(low);
-  if (month == 0 || low.size() > 9) return false;
-  const std::string_view full = kNames[static_cast<size_t>(month - 1)];
+  if (month == 0) return false;
+  const std::string_view full = MonthNames()[static_cast<size_t>(month - 1)];
   return full.substr(0, low.size()) == low || low == "sept";
 }
 
