@@ -162,6 +162,15 @@ std::optional<std::string> TitleAfterCode(const PageLayout& layout, const std::v
 
 }  // namespace
 
+Checked DateFromWordChoices(const std::vector<const Word*>& words,
+                            const std::function<Checked(const std::string&)>& parse) {
+  const auto value = DateFromChoices(words, [&parse](const std::string& text) { return parse(text).value; });
+  if (!value) return {};
+  Checked d = parse(*value);
+  d.repaired = true;
+  return d;
+}
+
 std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vector<int>& words, bool parenthesized,
                                   size_t lead_in) {
   std::vector<CodeHit> out;
@@ -644,12 +653,8 @@ class Rules {
     const Words date_words = DateWords(page, v);
     std::vector<const Word*> sources;
     for (int wi : date_words) sources.push_back(r_.layout(page).word(wi).source);
-    auto parse = [&o](const std::string& text) { return FindDate(text, o).value; };
-    const auto value = DateFromChoices(sources, parse);
-    if (!value) return {};
-    *words = date_words;
-    Checked d = FindDate(*value, o);
-    d.repaired = true;
+    Checked d = DateFromWordChoices(sources, [&o](const std::string& text) { return FindDate(text, o); });
+    if (!d.empty()) *words = date_words;
     return d;
   }
 

@@ -38,15 +38,10 @@ Checked BirthDateFromChoices(const DocReader& r, const re2::StringPiece& m, cons
   auto [b, e] = Offsets(r.flow(), m);
   std::vector<const Word*> sources;
   for (const WordRef& w : r.WordsIn(b, e)) sources.push_back(r.layout(w.page).word(w.word).source);
-  auto parse = [&o](const std::string& text) {
+  return DateFromWordChoices(sources, [&o](const std::string& text) {
     const Checked d = NormalizeDate(text, o);
-    return d.valid ? d.value : std::string();
-  };
-  const auto value = DateFromChoices(sources, parse);
-  if (!value) return {};
-  Checked d = NormalizeDate(*value, o);
-  d.repaired = true;
-  return d;
+    return d.valid ? d : Checked{};
+  });
 }
 
 void ReadPatient(DocReader& r) {

@@ -5,6 +5,7 @@
 // Thread-safety: a DocReader lives inside one Extract call; not shared.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,12 @@ namespace faxintake::extract {
 
 // A value read from the engine's alternatives rather than as read (below the review threshold).
 constexpr double kUnsureConfidence = 0.5;
+
+// A date the engine's alternatives for `words` give when the words as read hold none
+// (choices.h DateFromChoices): `parse` judges each text (empty when it is no date it
+// takes) and reads the one that results, marked repaired. Empty when none or several.
+Checked DateFromWordChoices(const std::vector<const Word*>& words,
+                            const std::function<Checked(const std::string&)>& parse);
 
 // A value read for a field, before the best one is chosen.
 struct Candidate {
