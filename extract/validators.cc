@@ -749,6 +749,27 @@ Checked FindDateIn(std::string_view text, const DateOptions& o, bool whole) {
   return best;
 }
 
+// A day of two characters read as round letters and strokes beside a month's name ("Ol May
+// 1934", "May lO, 1934"): its letters are digits. "is" or "So" are no days.
+void DigitizeDayByMonth(std::string& text, bool* changed) {
+  static const RE2 day_first(R"((?:^|\s)([0-9OoIl|]{2})\s+([A-Za-z]{3,9})\b)");
+  static const RE2 month_first(R"((?:^|\s)([A-Za-z]{3,9})\.?\s+([0-9OoIl|]{2})(?:,|\s|$))");
+  for (const RE2* re : {&day_first, &month_first}) {
+    re2::StringPiece input(text), first, second;
+    while (RE2::FindAndConsume(&input, *re, &first, &second)) {
+      const re2::StringPiece day = re == &day_first ? first : second;
+      const re2::StringPiece month = re == &day_first ? second : first;
+      if (!IsMonthName(std::string_view(month.data(), month.size()))) continue;
+      const size_t at = static_cast<size_t>(day.data() - text.data());
+      for (size_t i = at; i < at + day.size(); ++i) {
+        if (IsDigit(text[i])) continue;
+        text[i] = *DigitFor(text[i]);
+        *changed = true;
+      }
+    }
+  }
+}
+
 // OCR letters inside digit groups of a date ("O3/O4/1956", "l2/3l/2026").
 std::string DigitizeDate(std::string_view text, bool* changed) {
   std::string out(text);
@@ -767,6 +788,7 @@ std::string DigitizeDate(std::string_view text, bool* changed) {
       *changed = true;
     }
   }
+  DigitizeDayByMonth(out, changed);
   return out;
 }
 
@@ -799,13 +821,15 @@ Checked DateWithLostSeparators(std::string_view printed, const DateOptions& o) {
   std::vector<std::string> readings;
   // A month and day without leading zeros whose separator was read as a digit (a slash
   // looks like 1 or 7) or lost, the year's separator read ("9728/2003" for 9/28/2003,
-  // seed 39 s0068).
+  // seed 39 s0068). A month printed with its leading zero has a day of two digits
+  // ("0217-1972" is 02/17/1972, not 02/7/1972; seed 53 s0062).
   static const RE2 head_broken(R"(^([0-9]{2,5})[/-]([0-9]{4})$)");
   std::string head, year;
   if (RE2::FullMatch(chars, head_broken, &head, &year)) {
     for (size_t month = 1; month <= 2 && month < head.size(); ++month) {
       const size_t day_read = head.size() - month - 1, day_lost = head.size() - month;
-      if ((head[month] == '1' || head[month] == '7') && day_read >= 1 && day_read <= 2)
+      const size_t fewest_day_digits = month == 2 && head[0] == '0' ? 2 : 1;
+      if ((head[month] == '1' || head[month] == '7') && day_read >= fewest_day_digits && day_read <= 2)
         readings.push_back(head.substr(0, month) + "/" + head.substr(month + 1) + "/" + year);
       if (day_lost <= 2) readings.push_back(head.substr(0, month) + "/" + head.substr(month) + "/" + year);
     }

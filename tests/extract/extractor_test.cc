@@ -1478,5 +1478,42 @@ TEST(ExtractorBoxed, AnAuthorizationCellLabelWhoseHashWasReadTallAsAnI) {
   EXPECT_EQ(Str(d, "authorization.number"), "UM98236682");
 }
 
+// Seed 54 s0048: a lab report whose DOB was unreadable; the reference range "3.4-10.8" is
+// no birth date.
+TEST(ExtractorLab, AReferenceRangeIsNoBirthDate) {
+  const PageResult page = MakePage({
+      {130, Sentence(185, "LABORATORY REPORT"), 30},
+      {217, {{184, "Patient:"}, {300, "CARTER,"}, {420, "AMY"}}},
+      {249, {{184, "DOB:"}, {260, "7AVIIGL"}, {400, "Age:"}, {470, "64"}}},
+      {377, {{185, "Collected:"}, {330, "2/5/2026"}}},
+      {570, {{213, "WBC"}, {665, "96"}, {991, "x10E3/uL"}, {1230, "3.4-10.8"}}},
+  });
+  const Document d = Extract(DocType::kLabResult, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "<none>");
+  // A date printed whole in the same place is still read as the patient's.
+  PageResult dated = page;
+  WordWithText(dated, "3.4-10.8").text = "3.4.1960";
+  EXPECT_EQ(Str(Extract(DocType::kLabResult, {dated}), "patient.birth_date"), "1960-03-04");
+}
+
+// Seed 53 s0026: "Date of Birth: 07/14/1906", the engine weighing 6 for the year's 0 at
+// 0.67: a patient of 120 is a misread year.
+TEST(ExtractorLetter, ABirthYearOfAPatientOverAHundredAndFiveTakesTheYearTheEngineWeighed) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Request for Medical Records"), 36},
+      {300, {{150, "Patient:"}, {290, "ANA"}, {360, "OKAFOR"}}},
+      {340, {{150, "Date"}, {220, "of"}, {260, "Birth:"}, {360, "07/14/1906"}}},
+  });
+  const Document as_read = Extract(DocType::kRecordsRequest, {page});
+  EXPECT_EQ(Str(as_read, "patient.birth_date"), "1906-07-14");
+  GiveGlyphs(WordWithText(page, "07/14/1906"), 8, {{'6', 0.67f}, {'O', 0.46f}});
+  const Document d = Extract(DocType::kRecordsRequest, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1966-07-14");
+  EXPECT_LE(d.fields.at("patient.birth_date").confidence, 0.5);
+  // An alternative weighed faintly is no reading of it.
+  GiveGlyphs(WordWithText(page, "07/14/1906"), 8, {{'6', 0.2f}});
+  EXPECT_EQ(Str(Extract(DocType::kRecordsRequest, {page}), "patient.birth_date"), "1906-07-14");
+}
+
 }  // namespace
 }  // namespace faxintake::extract

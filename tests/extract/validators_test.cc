@@ -211,6 +211,10 @@ TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
       {"9728/2003", "2003-09-28"},   // 9/28/2003, the slash read as 7
       {"0630-1937", "1937-06-30"},   // 06-30-1937, the first dash lost
       {"1128/2003", ""},             // 1/28 (slash read as 1) or 11/28 (lost): no way to choose
+      // A month printed with its leading zero has a two-digit day: 02-17-1972, the first
+      // dash lost, is no 02/7/1972 with the dash read as 1 (seed 53 s0062).
+      {"0217-1972", "1972-02-17"},
+      {"1217/1972", ""},             // 12/17 or 1/21/7...: a month without its zero decides nothing
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.printed);
@@ -220,6 +224,22 @@ TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
       EXPECT_TRUE(got.repaired);
     }
   }
+}
+
+// Seed 53 s0042: "DOB: Ol May 1934", the day's zero and one read as letters beside the
+// month's name.
+TEST(Dates, ADayReadAsLettersBesideTheMonthsName) {
+  DateOptions o;
+  o.today = kToday;
+  o.kind = DateKind::kBirth;
+  EXPECT_EQ(NormalizeDate("Ol May 1934", o).value, "1934-05-01");
+  EXPECT_TRUE(NormalizeDate("Ol May 1934", o).repaired);
+  EXPECT_EQ(NormalizeDate("May lO, 1934", o).value, "1934-05-10");
+  EXPECT_EQ(FindDate("DOB Ol May 1934 ;", o).value, "1934-05-01");
+  // Words that are no days, and letters beside a word that is no month, stay as read.
+  EXPECT_EQ(NormalizeDate("is May 1934", o).value, "");
+  EXPECT_EQ(NormalizeDate("Ol Mayo 1934", o).value, "");
+  EXPECT_EQ(FindDate("So May 1934 was", o).value, "");
 }
 
 TEST(Dates, RejectsImpossibleDays) {
