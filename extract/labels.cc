@@ -223,12 +223,13 @@ bool EndsWithColon(const std::string& text) {
 
 // Whether the row's words at positions first..last are printed in capitals: letters, none
 // of them lower case (a boxed form's cell labels: "MEMBER   ID" with a column's gap between
-// its words, seed 50 s0070; "PALILNI NAML" matched loosely).
+// its words, seed 50 s0070; "PALILNI NAML" matched loosely). An I read as i or l is no lower
+// case letter ("MEMBER   iD", seed 53 s0089).
 bool InCapitals(const PageLayout& page, const LayoutRow& row, int first, int last) {
   bool letters = false;
   for (int q = first; q <= last; ++q)
     for (char c : page.word(row.words[static_cast<size_t>(q)]).text) {
-      if (c >= 'a' && c <= 'z') return false;
+      if (c >= 'a' && c <= 'z' && c != 'i' && c != 'l') return false;
       letters |= c >= 'A' && c <= 'Z';
     }
   return letters;
@@ -364,18 +365,19 @@ bool IsStrayMark(const std::string& text) {
 }
 
 // The '#' of a label printed with one ("AUTHORIZATION #") that faint print gives as
-// letters: one glyph's width of i, l, I, H, f, t or 4 ("i", "ft"), no taller than the
-// label's letters (twice as tall with its top level with theirs), standing within one and
-// a half letter heights after it, where the label has a '#' form.
+// letters: one glyph's width of i, l, I, H, f, t, w or 4 ("i", "ft", "wt"), no taller than
+// the label's letters (twice as tall with its top level with theirs), standing within
+// two and a half letter heights after it (its left strokes lost, seed 54 s0073), where
+// the label has a '#' form.
 bool HashReadAsLetter(const PageLayout& page, const LayoutWord& label_word, int next_index, Label label) {
   const LayoutWord& next = page.word(next_index);
-  if (!GlyphWide(next) || next.text.find_first_not_of("ilIHft4") != std::string::npos) return false;
+  if (!GlyphWide(next) || next.text.find_first_not_of("ilIHftw4") != std::string::npos) return false;
   const int height = label_word.box.h;
   // A '#' beside small capitals may be read with a speck below it, up to twice as tall, its
   // top level with theirs ("AU LHOIRIZALION i", the i 23 px in 12 px print, seed 36 s0030).
   const bool level = std::abs(next.box.y - label_word.box.y) <= height / 2;
   if (next.box.h > (level ? 2 * height : height + 2)) return false;
-  if (next.box.x - label_word.box.right() > height * 3 / 2) return false;
+  if (next.box.x - label_word.box.right() > height * 5 / 2) return false;
   return std::any_of(Phrases().begin(), Phrases().end(),
                      [&](const Phrase& ph) { return ph.label == label && ph.tokens.back() == "#"; });
 }
@@ -468,12 +470,24 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
           ++hit.last;
           continue;
         }
+        // The end of a label's last word read faintly apart, in lower case ("Numbe rt" for
+        // "Number:", seed 54 s0025): it belongs to the label but makes no colon.
+        const int next_word = row.words[static_cast<size_t>(hit.last + 1)];
+        if (!hit.colon && next.size() <= 2 && page.word(next_word).confidence < kFaintMark &&
+            std::all_of(next.begin(), next.end(), [](char c) { return c >= 'a' && c <= 'z'; }) &&
+            page.GapBefore(next_word) * 2 <= last_word.box.h) {
+          ++hit.last;
+          break;
+        }
         if (!IsStrayMark(next)) break;
         if (!hit.colon && next.find_first_of(":;") == std::string::npos) break;
         // A faint mark after a label printed without a colon is a speck (a rule's debris
         // beside "INSURANCE" in a boxed form): it belongs to the label but makes no colon.
-        const double confidence = page.word(row.words[static_cast<size_t>(hit.last + 1)]).confidence;
-        if (hit.colon || confidence >= kFaintMark) hit.colon = true;
+        // So is a mark under a quarter of the label's height, whatever the engine's
+        // confidence: a colon's dots stand half a letter apart ("Medicaid : :" with 2x3 px
+        // marks, seed 53 s0089, is a payer, not "Medicare ID:").
+        const LayoutWord& mark = page.word(row.words[static_cast<size_t>(hit.last + 1)]);
+        if (hit.colon || (mark.confidence >= kFaintMark && mark.box.h * 4 >= last_word.box.h)) hit.colon = true;
         ++hit.last;
       }
       // A loosely matched phrase is a label only when it looks like one: a colon after it,

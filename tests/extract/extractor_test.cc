@@ -1478,6 +1478,65 @@ TEST(ExtractorBoxed, AnAuthorizationCellLabelWhoseHashWasReadTallAsAnI) {
   EXPECT_EQ(Str(d, "authorization.number"), "UM98236682");
 }
 
+// Seed 53 s0089: a boxed form's "MEMBER ID" cell label read "MEMBER   iD", a column's gap
+// between its words; the payer below INSURANCE read "Medicaid" with two specks after it.
+TEST(ExtractorBoxed, ACellLabelInCapitalsWithItsIReadLowerCaseAndSpecksAfterThePayer) {
+  PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {487, {{136, "INSURANCE"}, {759, "MEMBER"}, {861, "iD"}, {1247, "GROUP"}}, 14},
+      {516, {{143, "Medicaid"}, {333, ":"}, {409, ":"}, {763, "880939274"}}, 21},
+  });
+  for (Word& w : page.text.words)
+    if (w.text == ":") {
+      w.box.w = 2;
+      w.box.h = 3;
+      w.confidence = 0.56f;
+    }
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "880939274");
+  EXPECT_EQ(Str(d, "insurance.payer"), "MEDICAID");
+  // A colon of a colon's height after the payer's name makes it a label: "Medicaid:"
+  // is a Medicaid number's label, and the number its value.
+  PageResult colon = page;
+  for (Word& w : colon.text.words)
+    if (w.text == ":") w.box.h = 12;
+  EXPECT_NE(Str(Extract(DocType::kReferral, {colon}), "insurance.payer"), "MEDICAID");
+}
+
+// Seed 54 s0025: "Authorization Number:" read "Authorization Numbe rt", the end of its
+// last word read faintly apart, the number a column further right.
+TEST(ExtractorLines, ALabelWhoseLastLettersWereReadFaintlyApart) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "LEE,"}, {500, "ANN"}}},
+      {1339, {{144, "Authorization"}, {332, "Numbe"}, {408, "rt"}, {575, "A249712894"}}, 20},
+  });
+  Word& rest = WordWithText(page, "rt");
+  rest.confidence = 0.07f;
+  rest.box.w = 16;
+  rest.box.h = 15;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "A249712894");
+  // Read with confidence, the word is print of its own, not the label's end.
+  WordWithText(page, "rt").confidence = 0.9f;
+  EXPECT_NE(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "A249712894");
+}
+
+// Seed 54 s0073: "AUTHORIZATION #" in a row of labels, its '#' read "wt" a wide gap after
+// it; the number is below.
+TEST(ExtractorLines, AnAuthorizationHashReadAsLettersAWideGapAfterTheLabel) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "LEE,"}, {500, "ANN"}}},
+      {665, {{128, "PRIORITY"}, {1068, "AUTHORIZATION"}, {1261, "wt"}}, 18},
+      {699, {{179, "Routine"}, {325, "[X]"}, {382, "Urgent"}, {560, "STAT"}, {1076, "UM04707275"}}, 24},
+  });
+  Word& hash = WordWithText(page, "wt");
+  hash.confidence = 0.14f;
+  hash.box = Box{1261, 666, 16, 30};
+  WordWithText(page, "AUTHORIZATION").box.w = 150;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "UM04707275");
+}
+
 // Seed 54 s0048: a lab report whose DOB was unreadable; the reference range "3.4-10.8" is
 // no birth date.
 TEST(ExtractorLab, AReferenceRangeIsNoBirthDate) {
