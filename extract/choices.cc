@@ -11,6 +11,8 @@ namespace {
 
 // An alternative weighed this closely (0..1) may replace the character read first.
 constexpr float kClose = 0.2f;
+// A character outside ASCII stands for a letter or digit the engine weighed this closely.
+constexpr float kCloseChoice = 0.4f;
 
 // Letters an MBI may hold (never S, L, O, I, B, Z).
 bool MbiLetter(char c) { return c >= 'A' && c <= 'Z' && std::string_view("SLOIBZ").find(c) == std::string_view::npos; }
@@ -87,7 +89,15 @@ void AppendReading(const Word* source, const std::string& text, Reading& out) {
   if (source != nullptr && !source->glyphs.empty()) {
     for (size_t i = 0; i < source->glyphs.size(); ++i) {
       const Glyph& g = source->glyphs[i];
-      if (g.text.size() != 1) continue;
+      if (g.text.size() != 1) {
+        // A character outside ASCII ("£" in "X£G743180897", seed 53 s0008) stands for the
+        // letter or digit the engine weighed for it closely, if any.
+        ReadChar rc;
+        for (const CharChoice& c : g.choices)
+          if (IsAlnum(c.c) && c.confidence >= kCloseChoice) rc.choices.push_back({Upper(c.c), c.confidence});
+        if (!rc.choices.empty()) out.push_back(std::move(rc));
+        continue;
+      }
       if (!IsAlnum(g.text[0])) {
         const auto digit = DigitForMark(*source, i);
         if (!digit) continue;

@@ -39,7 +39,8 @@ std::string TextWithMarksRead(const Word& word);
 
 // The letters and digits of a word, with the glyph alternatives when the word has them
 // (a glyph that is no letter or digit, such as a dash, is left out unless DigitForMark
-// reads it, as are alternatives that are none); from the text alone otherwise.
+// reads it, as are alternatives that are none; a glyph outside ASCII, such as "£", counts
+// as the letters and digits weighed for it at 0.4 or more); from the text alone otherwise.
 void AppendReading(const Word* source, const std::string& text, Reading& out);
 // The reading's best characters ("" when empty).
 std::string BestText(const Reading& reading);

@@ -1487,8 +1487,10 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       std::optional<std::string> fixed = RepairMemberId(*m, *p, member_weighed);
       // The id as read, before the look-alikes NormalizeIdentifier took: a zero read twice,
       // once as an O that became a 0 beside it ("XKCO082266006", seed 48 s0027).
+      // The reading may also hold a character the value left out: a letter read outside
+      // ASCII ("X£G743180897" with Z weighed for the £, seed 53 s0008).
       if (!fixed && !member_read.empty() && member_read != *m && !FitsMemberIdShape(*m, *p))
-        fixed = RepairMemberId(member_read, *p);
+        fixed = FitsMemberIdShape(member_read, *p) ? member_read : RepairMemberId(member_read, *p);
       if (fixed) {
         member->second.value = *fixed;
         member->second.confidence = std::min(member->second.confidence, 0.85);

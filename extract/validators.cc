@@ -209,17 +209,21 @@ std::vector<std::vector<std::string>> NameParts(std::string_view printed) {
       joined += text[i];
     }
   }
-  // "RAMIREZ. JOYCE R": a comma read as a period after the first word, in the capitals
-  // forms print names in. Names printed first-name-first put a period only after an
-  // initial or a title ("MARIA A. LOPEZ", "DR. SMITH", "MRS. LOPEZ").
+  // "RAMIREZ. JOYCE R": a comma read as a period after the family name, in the capitals
+  // forms print names in; the name may be of several words ("HERNANDEZ MARTINEZ.
+  // CHRISTOPHER", seed 54 s0041). Names printed first-name-first put a period only after
+  // an initial or a title ("MARIA A. LOPEZ", "DR. SMITH", "MRS. LOPEZ").
   {
     const size_t start = joined.find_first_not_of(' ');
-    const size_t dot = start == std::string::npos ? std::string::npos : joined.find_first_of(" .,", start);
-    if (dot != std::string::npos && joined[dot] == '.' && dot + 1 < joined.size() && joined[dot + 1] == ' ' &&
-        joined.find(',') == std::string::npos) {
-      const std::string first = joined.substr(start, dot - start);
-      const bool letters = std::all_of(first.begin(), first.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '\''; });
-      if (letters && first.size() >= 3 && !IsTitle(first + ".") && SplitWords(joined.substr(dot + 1)).size() >= 1)
+    const size_t dot = start == std::string::npos ? std::string::npos : joined.find_first_of(".,", start);
+    if (dot != std::string::npos && joined[dot] == '.' && dot + 1 < joined.size() && joined[dot + 1] == ' ') {
+      const std::vector<std::string> family = SplitWords(joined.substr(start, dot - start));
+      const auto capitals = [](const std::string& w) {
+        return std::all_of(w.begin(), w.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '\''; });
+      };
+      if (!family.empty() && family.size() <= 3 && std::all_of(family.begin(), family.end(), capitals) &&
+          family.back().size() >= 3 && !IsTitle(family.front() + ".") && !IsTitle(family.back() + ".") &&
+          SplitWords(joined.substr(dot + 1)).size() >= 1)
         joined[dot] = ',';
     }
   }
@@ -384,6 +388,10 @@ std::string IdCharacters(std::string_view text, bool* changed) {
       out += Upper(c);
     } else if (c == '@' && i > 0 && IsAlnum(text[i - 1]) && i + 1 < text.size() && IsAlnum(text[i + 1])) {
       out += '0';
+      if (changed != nullptr) *changed = true;
+    } else if (c == '$' && (i == 0 || !IsDigit(text[i - 1])) && i + 1 < text.size() && IsAlpha(text[i + 1])) {
+      // An S read as a dollar sign before letters ("$MZ660055010", seed 53 s0088).
+      out += 'S';
       if (changed != nullptr) *changed = true;
     }
   }
@@ -1448,8 +1456,11 @@ std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
   std::vector<size_t> ends;
   const std::string read = CompactName(payer, &ends);
   if (read.size() < 3) return std::nullopt;
-  // Names of five letters or more allow one edit, long ones one per eight letters.
-  if (auto best = NearestName(kPayers, read, [](int n) { return std::max(n >= 5 ? 1 : 0, n / 8); }, edits))
+  // Names of five letters or more allow one edit, long ones one per eight letters, names of
+  // twenty letters or more one per six ("BLUR CROSS BLUR SHIRLD OF TRXAS", faint E's, seed
+  // 53 s0008).
+  const auto allowed = [](int n) { return std::max(n >= 5 ? 1 : 0, n >= 20 ? n / 6 : n / 8); };
+  if (auto best = NearestName(kPayers, read, allowed, edits))
     return best;
   // A known name followed by debris that is no word ("BLUE CROSS BLUE SHIELD OF TEXAS!:22",
   // "HUMANA -- "): the name, counted as one edit. A longer name in words ("AETNA BETTER

@@ -170,6 +170,29 @@ TEST(AppendReading, GlyphsGiveTheAlternativesAndOnlyLettersAndDigitsCount) {
   EXPECT_EQ(plain[0].choices.size(), 1u);
 }
 
+// Seed 53 s0008: "X£(G743180897", the Z of XZG read as a pound sign with Z weighed at
+// 0.62 (the engine's alternatives hold ASCII only). The £ counts as the letters and digits
+// weighed closely for it; the bracket, read as itself, is left out.
+TEST(AppendReading, AGlyphOutsideAsciiCountsAsWhatTheEngineWeighedForIt) {
+  Word w;
+  w.text = "X\u00a3(G7";
+  w.glyphs = {{"X", {{'X', 0.91f}}},
+              {"\u00a3", {{'Z', 0.62f}, {'4', 0.57f}, {'L', 0.44f}, {'E', 0.1f}}},
+              {"(", {{'(', 0.9f}, {'0', 0.36f}}},
+              {"G", {{'G', 0.91f}}},
+              {"7", {{'7', 0.94f}}}};
+  Reading r;
+  AppendReading(&w, w.text, r);
+  EXPECT_EQ(BestText(r), "XZG7");
+  ASSERT_EQ(r[1].choices.size(), 3u);  // E weighed at 0.1 is no reading of it
+  EXPECT_EQ(r[1].choices[1].c, '4');
+  // One the engine weighed nothing for closely is left out, as a mark is.
+  w.glyphs[1].choices = {{'E', 0.1f}};
+  Reading faint;
+  AppendReading(&w, w.text, faint);
+  EXPECT_EQ(BestText(faint), "XG7");
+}
+
 // A word with the engine's glyphs: each glyph read first with its alternatives after it.
 Word GlyphWord(const std::vector<std::pair<char, std::vector<CharChoice>>>& glyphs) {
   Word w;

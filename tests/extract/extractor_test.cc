@@ -1537,6 +1537,33 @@ TEST(ExtractorLines, AnAuthorizationHashReadAsLettersAWideGapAfterTheLabel) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "UM04707275");
 }
 
+// Seed 53 s0008: a Blue Cross id read "X£(G743180897", the Z as a pound sign the engine
+// also weighed as Z, on a form whose payer was read with its E's as R's.
+TEST(ExtractorLines, AMemberIdLetterReadOutsideAsciiIsTheLetterTheEngineWeighed) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Referral Request"), 36},
+      {300, {{150, "Patient"}, {270, "Name:"}, {420, "MILLER,"}, {540, "THOMAS"}}},
+      {340, {{150, "Insurance:"}, {300, "BLUR"}, {380, "CROSS"}, {470, "BLUR"}, {550, "SHIRLD"}, {650, "OF"},
+             {700, "TRXAS"}}},
+      {380, {{150, "Member"}, {260, "ID:"}, {330, "X\u00a3(G743180897"}}},
+  });
+  Word& id = WordWithText(page, "X\u00a3(G743180897");
+  for (size_t i = 0; i < id.text.size(); ++i) {
+    if (i == 1) {
+      id.glyphs.push_back({"\u00a3", {{'Z', 0.62f}, {'4', 0.57f}, {'L', 0.44f}}});
+      ++i;  // the pound sign's second byte
+      continue;
+    }
+    id.glyphs.push_back({std::string(1, id.text[i]), {{id.text[i], 0.9f}}});
+  }
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "BLUE CROSS BLUE SHIELD OF TEXAS");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "XZG743180897");
+  // Without the engine's glyphs the pound sign is no letter: the id stays short.
+  for (Word& w : page.text.words) w.glyphs.clear();
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "XG743180897");
+}
+
 // Seed 54 s0048: a lab report whose DOB was unreadable; the reference range "3.4-10.8" is
 // no birth date.
 TEST(ExtractorLab, AReferenceRangeIsNoBirthDate) {

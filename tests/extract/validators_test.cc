@@ -558,7 +558,13 @@ TEST(Names, PeriodReadForTheCommaAfterAFamilyNameInCapitals) {
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->family, "RAMIREZ");
   EXPECT_EQ(n->given, "JOYCE");
-  for (const char* first_last : {"MRS. JOYCE RAMIREZ", "J. RAMIREZ", "Joyce. Ramirez"}) {
+  // A family name of two words (seed 54 s0041).
+  n = ParsePersonName("HERNANDEZ MARTINEZ. CHRISTOPHER");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->family, "HERNANDEZ MARTINEZ");
+  EXPECT_EQ(n->given, "CHRISTOPHER");
+  for (const char* first_last : {"MRS. JOYCE RAMIREZ", "J. RAMIREZ", "Joyce. Ramirez", "JOYCE A. RAMIREZ",
+                                 "JOYCE RAMIREZ. MD"}) {
     SCOPED_TRACE(first_last);
     auto m = ParsePersonName(first_last);
     ASSERT_TRUE(m.has_value());
@@ -580,6 +586,9 @@ TEST(Identifiers, LetterOBesideDigitsIsZero) {
   EXPECT_EQ(c.value, "REF0717174");
   EXPECT_TRUE(c.repaired);
   EXPECT_EQ(NormalizeIdentifier("ROBO-12").value, "ROB012");
+  // An S read as a dollar sign before letters (seed 53 s0088); before digits it may be a 5.
+  EXPECT_EQ(NormalizeIdentifier("$MZ660055010").value, "SMZ660055010");
+  EXPECT_EQ(NormalizeIdentifier("$123456").value, "123456");
 }
 
 TEST(Identifiers, MedicareNumberRepairedByPosition) {
@@ -713,6 +722,9 @@ TEST(Payers, KnownNamesSurviveOcrSlipsAndUnknownOnesAreLeftAlone) {
   EXPECT_EQ(edits, 0);
   EXPECT_EQ(KnownPayer("BLUE CROSS BLUE SHIELD OF TEXAS"), "BLUE CROSS BLUE SHIELD OF TEXAS");
   EXPECT_EQ(KnownPayer("BLUE CR0SS BLUE SHIELD 0F TEXAS"), "BLUE CROSS BLUE SHIELD OF TEXAS");
+  // Faint E's read as R over a long name: four slips in 26 letters (seed 53 s0008).
+  EXPECT_EQ(KnownPayer("BLUR CROSS BLUR SHIRLD OF TRXAS"), "BLUE CROSS BLUE SHIELD OF TEXAS");
+  EXPECT_EQ(KnownPayer("BLUE CROSS BLUE SHIELD OF ILLINOIS"), std::nullopt);
   EXPECT_EQ(KnownPayer("MEDICAIR"), std::nullopt);  // one edit from MEDICAID, two from MEDICARE
   EXPECT_EQ(KnownPayer("MEDICARE"), "MEDICARE");
   EXPECT_EQ(KnownPayer("HUMANNA"), "HUMANA");          // five letters or more allow one edit
