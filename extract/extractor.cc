@@ -1293,10 +1293,11 @@ struct Chosen {
 // one.
 void YoungerBirthYear(const Reading& reading, const DateOptions& options, Field& f) {
   const std::string* value = std::get_if<std::string>(&f.value);
-  const auto ymd = value != nullptr ? ParseIsoDate(*value) : std::nullopt;
+  if (value == nullptr) return;
+  const std::optional<Ymd> ymd = ParseIsoDate(*value);
   const Ymd today = options.today.year != 0 ? options.today : Today();
   constexpr int kOldest = 105;
-  if (!ymd || ymd->year >= today.year - kOldest) return;
+  if (!ymd.has_value() || ymd->year >= today.year - kOldest) return;
   const std::string read = BestText(reading);
   const size_t at = read.rfind(std::to_string(ymd->year));
   if (at == std::string::npos) return;
