@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <numeric>
+#include <optional>
 #include <string>
 
 #include "extract/validators.h"
@@ -157,10 +158,9 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence) {
 
 namespace {
 
-// FindInPacket for one key over the documents `group` (indexes into docs).
-int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& pages, const std::vector<size_t>& group,
-                const std::string& key, double low_confidence) {
-  // The best supported valid reading among the group: read on most documents, then surest.
+// The best supported valid reading of `key` among the documents `group`: read on most
+// documents, then surest; null when none holds a valid value of six characters or more.
+const Field* BestSupported(const std::vector<Document>& docs, const std::vector<size_t>& group, const std::string& key) {
   const Field* source = nullptr;
   int source_support = 0;
   for (size_t i : group) {
@@ -180,6 +180,13 @@ int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& page
       source_support = support;
     }
   }
+  return source;
+}
+
+// FindInPacket for one key over the documents `group` (indexes into docs).
+int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& pages, const std::vector<size_t>& group,
+                const std::string& key, double low_confidence) {
+  const Field* source = BestSupported(docs, group, key);
   if (source == nullptr) return 0;
   const std::string value = *TextOf(*source);
   int found = 0;
@@ -209,13 +216,83 @@ int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& page
   return found;
 }
 
+// Whether `digits` (a birth-date mark's digits as read) print `date` (ISO) with one slip:
+// as MMDDYYYY or M D YYYY, or, beside the month's name, as DD YYYY or D YYYY.
+bool PrintsDate(const std::string& digits, const std::string& date, bool month_named) {
+  const auto ymd = extract::ParseIsoDate(date);
+  if (!ymd || digits.size() < 5) return false;
+  const std::string year = std::to_string(ymd->year), m = std::to_string(ymd->month), d = std::to_string(ymd->day);
+  const std::string mm = (ymd->month < 10 ? "0" : "") + m, dd = (ymd->day < 10 ? "0" : "") + d;
+  std::vector<std::string> printed = {mm + dd + year, m + d + year};
+  if (month_named) printed.insert(printed.end(), {dd + year, d + year});
+  return std::any_of(printed.begin(), printed.end(),
+                     [&](const std::string& p) { return extract::BoundedEditDistance(digits, p, 2) <= 1; });
+}
+
+// A birth date read on one document of a patient and not on another (a clinical note's
+// "DOB: 119 1943" for 10/19/1943, seed 53 s0100): the other's birth-date mark, the words
+// after "DOB" or "Birth" on a line up to the next label, taken when its digits print the
+// date with one slip, held below the review threshold.
+int FindBirthDateInGroup(std::vector<Document>& docs, const std::vector<PageResult>& pages,
+                         const std::vector<size_t>& group, double low_confidence) {
+  const std::string key = "patient.birth_date";
+  const Field* source = BestSupported(docs, group, key);
+  if (source == nullptr) return 0;
+  const std::string value = *TextOf(*source);
+  int found = 0;
+  for (size_t i : group) {
+    Document& doc = docs[i];
+    if (doc.fields.count(key) > 0) continue;
+    std::optional<Field> field;
+    int marks = 0;
+    for (int n : doc.pages) {
+      if (n < 1 || static_cast<size_t>(n) > pages.size()) continue;
+      const PageText& text = pages[static_cast<size_t>(n) - 1].text;
+      for (const Line& line : text.lines) {
+        std::string digits;
+        bool month_named = false, after_label = false;
+        Box box;
+        for (int k = line.first_word; k < line.first_word + line.word_count; ++k) {
+          const Word& w = text.words[static_cast<size_t>(k)];
+          const std::string read = extract::AlnumUpper(w.text);
+          if (!after_label) {
+            after_label = read == "DOB" || read == "BIRTH";
+            continue;
+          }
+          if (!w.text.empty() && w.text.back() == ':') break;  // the next label
+          for (char c : w.text)
+            if (c >= '0' && c <= '9') digits += c;
+          month_named = month_named || extract::IsMonthName(read);
+          box = Union(box, w.box);
+        }
+        if (!after_label || !PrintsDate(digits, value, month_named)) continue;
+        ++marks;
+        field = Field{};
+        field->value = value;
+        field->valid = true;
+        field->page = n;
+        field->box = box;
+        field->confidence = std::min(source->confidence, low_confidence - 0.01);
+      }
+    }
+    if (marks != 1) continue;
+    doc.AddReason("low_confidence:" + key);
+    doc.fields[key] = std::move(*field);
+    ++found;
+  }
+  return found;
+}
+
 }  // namespace
 
 int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence) {
   int found = 0;
-  for (const auto& group : PatientGroups(docs))
+  const auto groups = PatientGroups(docs);
+  for (const auto& group : groups) {
     for (const char* key : {"insurance.member_id", "insurance.group_number", "authorization.number"})
       found += FindInGroup(docs, pages, group, key, low_confidence);
+    found += FindBirthDateInGroup(docs, pages, group, low_confidence);
+  }
   // The referring provider is the sender's, one for the fax whatever the patient (as
   // ReconcilePacket reads it): seed 49 s0021's second referral read its NPI "238/190830".
   std::vector<size_t> all(docs.size());

@@ -194,6 +194,74 @@ TEST(FindInPacket, NothingIsTakenFromAnotherPatientsDocumentsOrFromWordsTooFarOf
   EXPECT_EQ(docs[2].fields.count("insurance.member_id"), 0u);
 }
 
+// A page of lines, each of words laid out left to right from x 100, 20 px apart.
+PageResult PageOfLines(int number, const std::vector<std::vector<std::string>>& lines) {
+  PageResult p;
+  p.number = number;
+  for (size_t l = 0; l < lines.size(); ++l) {
+    Line line;
+    line.first_word = static_cast<int>(p.text.words.size());
+    int x = 100;
+    for (const std::string& text : lines[l]) {
+      Word w;
+      w.text = text;
+      w.box = Box{x, 100 + 40 * static_cast<int>(l), 14 * static_cast<int>(text.size()), 20};
+      w.line = static_cast<int>(l);
+      x += w.box.w + 20;
+      p.text.words.push_back(w);
+      ++line.word_count;
+    }
+    p.text.lines.push_back(line);
+  }
+  return p;
+}
+
+// Seed 53 s0100: the clinical note's "DOB: 10/19/1943" read "DOB: 119 1943"; seed 54
+// s0065: "DOB: December 05, 1945" read "December 55,1945". The referral read both.
+TEST(FindInPacket, ABirthDateMarkReadWithOneSlipIsTheDateTheReferralRead) {
+  for (const auto& [mark, date] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"DOB:", "119", "1943"}, "1943-10-19"}, {{"DOB:", "December", "55,1945"}, "1945-12-05"}}) {
+    SCOPED_TRACE(date);
+    std::vector<Document> docs = {
+        Doc(DocType::kReferral, 1, {{"patient.family_name", F("HERNANDEZ", 0.9)}, {"patient.birth_date", F(date, 0.9)}}),
+        Doc(DocType::kClinicalNote, 2, {{"patient.family_name", F("HERNANDEZ", 0.9)}}),
+    };
+    std::vector<std::string> with_age = mark;
+    with_age.insert(with_age.end(), {"Age:", "82"});
+    const std::vector<PageResult> pages = {
+        PageOfLines(1, {{"DOB:", "10/19/1943"}}),
+        PageOfLines(2, {{"Patient", "Name:", "HERNANDEZ,", "FRANCES"}, with_age, {"MRN:", "0N0150"}}),
+    };
+    EXPECT_EQ(FindInPacket(docs, pages, 0.6), 1);
+    ASSERT_EQ(docs[1].fields.count("patient.birth_date"), 1u);
+    const Field& f = docs[1].fields.at("patient.birth_date");
+    EXPECT_EQ(std::get<std::string>(f.value), date);
+    EXPECT_EQ(f.page, 2);
+    EXPECT_EQ(f.box.y, 140);  // the mark's line
+    EXPECT_LT(f.confidence, 0.6);
+    EXPECT_TRUE(docs[1].needs_review);
+  }
+}
+
+// A mark two slips off, one of another patient, or a date printed beside no birth-date
+// label is not taken.
+TEST(FindInPacket, ABirthDateIsNotTakenFromMarksTooFarOffOrOfAnotherPatient) {
+  std::vector<Document> docs = {
+      Doc(DocType::kReferral, 1, {{"patient.family_name", F("HERNANDEZ", 0.9)}, {"patient.birth_date", F("1943-10-19", 0.9)}}),
+      Doc(DocType::kClinicalNote, 2, {{"patient.family_name", F("HERNANDEZ", 0.9)}}),
+      Doc(DocType::kLabResult, 3, {{"patient.family_name", F("HERNANDEZ", 0.9)}}),
+      Doc(DocType::kClinicalNote, 4, {{"patient.family_name", F("LOPEZ", 0.9)}}),
+  };
+  const std::vector<PageResult> pages = {
+      PageOfLines(1, {{"DOB:", "10/19/1943"}}),
+      PageOfLines(2, {{"DOB:", "11/9/1945"}}),
+      PageOfLines(3, {{"Collected:", "10/19/1943"}}),
+      PageOfLines(4, {{"DOB:", "10/19/1943"}}),
+  };
+  EXPECT_EQ(FindInPacket(docs, pages, 0.6), 0);
+  for (size_t i = 1; i < docs.size(); ++i) EXPECT_EQ(docs[i].fields.count("patient.birth_date"), 0u) << i;
+}
+
 TEST(ReconcilePacket, AnAuthorizationNumberMisreadOnTheReferralIsCorrectedFromTheLetter) {
   std::vector<Document> docs = {
       Doc(DocType::kReferral, 1,
