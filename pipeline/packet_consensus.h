@@ -18,9 +18,9 @@
 //
 // ReconcilePacket only corrects values: an item absent from a document stays absent there
 // (the checklist decides whether the packet lacks it). FindInPacket then looks for it the
-// way a coordinator holding the card looks over the form: an id read on one document of a
-// patient and not on another is searched among the other's words, and taken where a word
-// there reads as it up to OCR slips; the field has that word's page and box.
+// way a coordinator holding the card looks over the form: an id (or birth date) read on one
+// document of a patient and not on another is searched among the other's words, and taken
+// where a word there reads as it up to OCR slips; the field has that word's page and box.
 //
 // Thread-safety: pure functions of their arguments.
 #pragma once
@@ -41,8 +41,10 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence);
 // a word (or two on one line) within one edit per four characters of a value another
 // document read as valid, gets that value, at the word's place, with the confidence of
 // the reading it was found by, capped below `low_confidence` when the word differs. A word
-// that is already another field's value of the document is not taken. Returns the number
-// of fields found.
+// that is already another field's value of the document is not taken. A birth date read
+// on one document of a patient is taken on another (of any type) whose one birth-date mark
+// (the words after "DOB" or "Birth" on a line, up to the next label) prints it with one
+// slip, below `low_confidence`. Returns the number of fields found.
 int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence);
 
 }  // namespace faxintake
