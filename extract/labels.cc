@@ -509,7 +509,12 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
         const bool next_column = page.StartsSegment(next_word);
         standalone = next_column || LongestAt(page, row, after).has_value();
         const auto& nt = page.word(next_word).tokens;
-        heading = !hit.colon && !next_column && !nt.empty() && IsHeadingWord(nt.front());
+        // With a colon too when the heading's last word stands alone after it: a heading's
+        // gap read as a colon ("INSURANCE: INFORMATION", seed 55 s0016) names no payer.
+        const bool lone_end = nt.size() == 1 && ColumnEnd(page, row, after) == after + 1 &&
+                              (nt.front() == "information" || nt.front() == "info" || nt.front() == "details" ||
+                               nt.front() == "demographics");
+        heading = (!hit.colon || lone_end) && !next_column && !nt.empty() && IsHeadingWord(nt.front());
       }
       const bool accepted =
           !heading && (hit.colon || (seg_start && (standalone || BareRightAllowed(hit.label))));

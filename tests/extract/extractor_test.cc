@@ -1601,5 +1601,34 @@ TEST(ExtractorLetter, ABirthYearOfAPatientOverAHundredAndFiveTakesTheYearTheEngi
   EXPECT_EQ(Str(Extract(DocType::kRecordsRequest, {page}), "patient.birth_date"), "1906-07-14");
 }
 
+// Seed 55 s0016: the heading "INSURANCE INFORMATION" read "INSURANCE: INFORMATION"; the
+// payer is the INSURANCE cell's value below it, not the heading's last word.
+TEST(ExtractorBoxed, AHeadingReadWithAColonNamesNoPayer) {
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {517, {{128, "INSURANCE:"}, {277, "INFORMATION"}}, 18},
+      {553, {{125, "INSURANCE"}, {731, "MEMBER"}, {839, "ID"}, {1205, "GROUP"}}, 19},
+      {585, {{130, "Aetna"}, {735, "W015850510"}, {1211, "0728971"}}, 22},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "AETNA");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "W015850510");
+}
+
+// Seed 56 s0017: Humana's H87192791 read "187192791" on its letter, the engine weighing H
+// first for the 1 at 0.91. Without that weighing a leading 1 may be a digit.
+TEST(ExtractorPriorAuth, APayersLeadingLetterReadAsADigitTheEngineWeighedItFor) {
+  PageResult page = MakePage({
+      {109, {{143, "Humana"}, {400, "Utilization"}, {600, "Management"}}, 41},
+      {590, {{122, "Member:"}, {260, "MORRIS,"}, {380, "MELISSA"}}},
+      {618, {{141, "Member"}, {250, "ID:"}, {330, "187192791"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "187192791");
+  GiveGlyphs(WordWithText(page, "187192791"), 0, {{'H', 0.91f}, {'1', 0.46f}});
+  const Document d = Extract(DocType::kPriorAuthorization, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "HUMANA");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "H87192791");
+}
+
 }  // namespace
 }  // namespace faxintake::extract
