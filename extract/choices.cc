@@ -180,6 +180,27 @@ std::optional<std::string> MbiFromChoices(const Reading& reading) {
   return out;
 }
 
+std::optional<std::string> MbiFromDoubledChoices(const Reading& reading) {
+  if (reading.size() != 12) return std::nullopt;
+  const auto weighs = [](const ReadChar& rc, char c) {
+    return std::any_of(rc.choices.begin(), rc.choices.end(),
+                       [&](const CharChoice& k) { return k.c == c && k.confidence >= kClose; });
+  };
+  std::set<std::string> found;
+  for (size_t i = 0; i + 1 < reading.size(); ++i) {
+    const char a = reading[i].best(), b = reading[i + 1].best();
+    if (a == b || !weighs(reading[i], b) || !weighs(reading[i + 1], a)) continue;
+    for (size_t drop : {i, i + 1}) {
+      Reading once = reading;
+      once.erase(once.begin() + static_cast<std::ptrdiff_t>(drop));
+      if (const Checked mbi = NormalizeMbi(BestText(once)); mbi.valid) found.insert(mbi.value);
+      else if (auto fitted = MbiFromChoices(once)) found.insert(*fitted);
+    }
+  }
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
+}
+
 std::optional<std::string> UtnFromChoices(const Reading& reading) {
   if (reading.size() != 14) return std::nullopt;
   auto allowed = [](size_t i, char c) { return i == 2 ? (c == 'A' || c == 'H') : IsDigit(c); };
@@ -320,6 +341,9 @@ std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words
       if (edge && std::string_view("()[]{},;:").find(read) != std::string_view::npos) p.options.push_back('\0');
       else p.must_change = !date_char(read);
       if (!p.must_change && p.options.empty()) p.options.push_back(read);
+      // A letter also stands for the digit it is a look-alike of ("Q5- 1H- 1942" for
+      // 05-18-1942, the engine weighing O, not 0, for the Q; seed 55 s0007).
+      if (const auto digit = DigitFor(read); p.must_change && digit) p.options.push_back(*digit);
       for (const CharChoice& c : g.choices)
         if (date_char(c.c) && c.c != read && c.confidence >= kDateClose &&
             std::find(p.options.begin(), p.options.end(), c.c) == p.options.end())
@@ -341,11 +365,17 @@ std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words
     if (next.size() > kMaxTexts) return std::nullopt;
     texts = std::move(next);
   }
+  // The dates read with the fewest changes: the 2 of "Q5- 1H- 1942", with 0, 9 and 7 weighed
+  // for it too, is kept when the Q and H alone make the date.
   std::set<std::string> found;
+  int fewest = max_changes + 1;
   for (const auto& [text, changes] : texts) {
-    if (changes == 0) continue;  // as read: the caller has tried it
+    if (changes == 0 || changes > fewest) continue;  // as read: the caller has tried it
     const std::string value = parse(text);
-    if (!value.empty()) found.insert(value);
+    if (value.empty()) continue;
+    if (changes < fewest) found.clear();
+    fewest = changes;
+    found.insert(value);
   }
   if (found.size() != 1) return std::nullopt;
   return *found.begin();

@@ -59,6 +59,13 @@ std::optional<std::string> NpiFromChoices(const Reading& reading);
 // two such positions). nullopt when a position has no allowed reading.
 std::optional<std::string> MbiFromChoices(const Reading& reading);
 
+// An MBI from a twelve-character reading holding one character twice, read once as a
+// look-alike: two neighbours that each weighed the other closely (0.2 or more), one of
+// them left out ("7TDDSQK7JE49" for 7DD5QK7JE49, the 7 weighing T and the T weighing 7;
+// seed 56 s0065), then positions fixed as for MbiFromChoices. nullopt unless exactly one
+// MBI results.
+std::optional<std::string> MbiFromDoubledChoices(const Reading& reading);
+
 // A Medicare unique tracking number (two digits, A or H, eleven digits) from a fourteen-
 // character reading, positions fixed as for MbiFromChoices (at most three).
 std::optional<std::string> UtnFromChoices(const Reading& reading);
@@ -84,9 +91,10 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
 // read "TP25/ 1998" for 07/25/1998: the 7 second for the T, the slash second for the P;
 // "7122/1970" with the slash second for the 1). Each character may take an alternative
 // digit or separator weighed at 0.4 or more, at most `max_changes` of them, and every
-// character read as a letter must take one; a word naming a month ("Jun") is kept as read.
-// `parse` says whether a text is a date (its
-// normalized value, or "" when not). nullopt unless exactly one date results.
+// character read as a letter must take one or the digit it is a look-alike of (DigitFor:
+// a Q read for 0); a word naming a month ("Jun") is kept as read. `parse` says whether a
+// text is a date (its normalized value, or "" when not). nullopt unless exactly one date
+// results from the fewest changes that give one.
 std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,
                                            const std::function<std::string(const std::string&)>& parse,
                                            int max_changes = 3);

@@ -87,6 +87,7 @@ void ReadAgainFromChoices(const std::string& key, const std::vector<std::string>
     const bool as_read = BestText(c.reading) == *value;
     if ((!NormalizeMbi(*value).valid || !as_read) && c.reading.size() == value->size())
       fixed = MbiFromChoices(c.reading);
+    if (!fixed && !NormalizeMbi(*value).valid) fixed = MbiFromDoubledChoices(c.reading);
   } else if (key == "authorization.number") {
     if (c.reading.size() == value->size()) {
       fixed = UtnFromChoices(c.reading);
@@ -1440,14 +1441,18 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   }
 
   int invalid = 0, low = 0;
-  // The chosen member id's characters as the engine read them, and the digits it weighed.
-  std::string member_read, member_weighed;
+  // The chosen member id's characters as the engine read them, the digits it weighed, and
+  // the letters it weighed for the first character.
+  std::string member_read, member_weighed, member_first_letters;
   for (const auto& [key, cands] : r.candidates()) {
     if (cands.empty()) continue;
     const Chosen chosen = Choose(cands);
     if (key == "insurance.member_id") {
       member_read = BestText(chosen.c.reading);
       member_weighed = DigitsWeighed(chosen.c.reading);
+      if (!chosen.c.reading.empty())
+        for (const CharChoice& k : chosen.c.reading.front().choices)
+          if (IsAlpha(k.c) && k.confidence >= 0.2f) member_first_letters += k.c;
     }
     Field f;
     f.value = chosen.c.value;
@@ -1492,6 +1497,14 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       // ASCII ("X£G743180897" with Z weighed for the £, seed 53 s0008).
       if (!fixed && !member_read.empty() && member_read != *m && !FitsMemberIdShape(*m, *p))
         fixed = FitsMemberIdShape(member_read, *p) ? member_read : RepairMemberId(member_read, *p);
+      // The payer's leading letter read as a digit the engine weighed that letter for
+      // ("187192791" for Humana's H87192791, H weighed first at 0.91 for the 1; seed 56
+      // s0017). Without the engine's weighing a leading 1 may be a digit: left alone.
+      for (char letter : member_first_letters) {
+        if (fixed || m->empty() || FitsMemberIdShape(*m, *p)) break;
+        const std::string lettered = std::string(1, letter) + m->substr(1);
+        if (IsDigit(m->front()) && FitsMemberIdShape(lettered, *p)) fixed = lettered;
+      }
       if (fixed) {
         member->second.value = *fixed;
         member->second.confidence = std::min(member->second.confidence, 0.85);

@@ -29,21 +29,6 @@ std::string Lowered(std::string_view s) {
   return out;
 }
 
-// Letters Tesseract reads in place of digits on fax pages.
-std::optional<char> DigitFor(char c) {
-  switch (c) {
-    case 'O': case 'o': case 'D': case 'Q': return '0';
-    case 'I': case 'l': case 'i': case '|': case '!': case 'L': case 'J': return '1';
-    case 'Z': case 'z': return '2';
-    case 'A': return '4';
-    case 'S': case 's': return '5';
-    case 'G': case 'b': return '6';
-    case 'T': return '7';
-    case 'B': return '8';
-    case 'g': case 'q': return '9';
-    default: return std::nullopt;
-  }
-}
 
 // Digits Tesseract reads in place of letters.
 std::optional<char> LetterFor(char c) {
@@ -301,6 +286,21 @@ std::optional<PersonName> NameFromParts(const std::vector<std::vector<std::strin
 }
 
 }  // namespace
+
+std::optional<char> DigitFor(char c) {
+  switch (c) {
+    case 'O': case 'o': case 'D': case 'Q': return '0';
+    case 'I': case 'l': case 'i': case '|': case '!': case 'L': case 'J': return '1';
+    case 'Z': case 'z': return '2';
+    case 'A': return '4';
+    case 'S': case 's': return '5';
+    case 'G': case 'b': return '6';
+    case 'T': return '7';
+    case 'B': return '8';
+    case 'g': case 'q': return '9';
+    default: return std::nullopt;
+  }
+}
 
 bool IsMonthName(std::string_view word) {
   const std::string low = Lowered(word);

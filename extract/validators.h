@@ -103,6 +103,9 @@ Checked NormalizeDate(std::string_view printed, const DateOptions& options = {})
 Checked FindDate(std::string_view text, const DateOptions& options = {});
 // Whether `word` is a month's name or its abbreviation ("Jun", "June", "Sept"; no period).
 bool IsMonthName(std::string_view word);
+// The digit a letter Tesseract reads in place of it on fax pages stands for (O, D, Q for 0;
+// I, l, | for 1; S for 5; B for 8; ...), or nullopt.
+std::optional<char> DigitFor(char c);
 
 // ---------------------------------------------------------------- names
 struct PersonName {

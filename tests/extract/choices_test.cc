@@ -77,6 +77,20 @@ TEST(MbiFromChoices, LeavesIdsThatAreNoMbi) {
   EXPECT_FALSE(MbiFromChoices(Read("9OX2N33XM9")).has_value());
 }
 
+// Seed 56 s0065: the MBI 7DD5QK7JE49 read "7TDDSQK7JE49", its 7 read twice, once as a T
+// (each weighing the other), and its 5 as an S (an MBI never holds an S).
+TEST(MbiFromDoubledChoices, OneCharacterReadTwiceOnceAsALookAlike) {
+  const Reading r = Read("7TDDSQK7JE49", {{0, {{'T', 0.84f}, {'J', 0.59f}}},
+                                          {1, {{'7', 0.71f}, {'J', 0.22f}}},
+                                          {4, {{'5', 0.07f}}}});
+  EXPECT_EQ(MbiFromDoubledChoices(r).value_or("-"), "7DD5QK7JE49");
+  // Neighbours that did not weigh each other are no character read twice.
+  const Reading apart = Read("7TDDSQK7JE49", {{0, {{'T', 0.84f}}}, {4, {{'5', 0.07f}}}});
+  EXPECT_FALSE(MbiFromDoubledChoices(apart).has_value());
+  // Nor is a Blue Cross id of twelve characters an MBI.
+  EXPECT_FALSE(MbiFromDoubledChoices(Read("XZG743180897", {{0, {{'Z', 0.3f}}}, {1, {{'X', 0.3f}}}})).has_value());
+}
+
 TEST(UtnFromChoices, DigitsReadAsLettersBeforeTheAOrH) {
   // 43H90289729584 read ABH90289729584 (4 and 3 the second readings).
   const Reading r = Read("ABH90289729584", {{0, {{'4', 0.3f}}}, {1, {{'3', 0.2f}, {'8', 0.1f}}}});
@@ -282,6 +296,19 @@ TEST(DateFromChoices, ADateCellReadWithLettersForItsFirstDigits) {
                               {'/', {{')', 0.12f}}}});
   const Word year = GlyphWord({{'1', {{'4', 0.28f}}}, {'9', {}}, {'9', {}}, {'8', {{'B', 0.80f}}}});
   EXPECT_EQ(DateFromChoices({&day, &year}, ParseDate).value_or("-"), "1998-07-25");
+}
+
+// Seed 55 s0007: "Date of Birth: Q5- 1H- 1942" for 05-18-1942. The engine weighed O, not
+// 0, for the Q: its look-alike digit stands; the H weighed 8 at 0.45. The year's 2 also
+// weighed 0, 9 and 7, each a third change: the reading of two changes is the date.
+TEST(DateFromChoices, ALetterTakesItsLookAlikeDigitAndTheFewestChangesWin) {
+  const Word month = GlyphWord({{'Q', {{'O', 0.66f}, {'0', 0.16f}}}, {'5', {{'D', 0.65f}}}, {'-', {{'~', 0.35f}}}});
+  const Word day = GlyphWord({{'1', {{'T', 0.65f}}}, {'H', {{'K', 0.67f}, {'8', 0.45f}}}, {'-', {}}});
+  const Word year = GlyphWord({{'1', {}}, {'9', {}}, {'4', {}}, {'2', {{'0', 0.49f}, {'9', 0.47f}, {'7', 0.45f}}}});
+  EXPECT_EQ(DateFromChoices({&month, &day, &year}, ParseDate).value_or("-"), "1942-05-18");
+  // Two readings of the fewest changes are no date.
+  const Word unsure = GlyphWord({{'1', {}}, {'H', {{'8', 0.45f}, {'6', 0.44f}}}, {'-', {}}});
+  EXPECT_FALSE(DateFromChoices({&month, &unsure, &year}, ParseDate).has_value());
 }
 
 TEST(DateFromChoices, ASlashReadAsADigit) {
