@@ -45,12 +45,13 @@ namespace {
 constexpr int kCompactWords = 80;
 
 const RE2& PageOfPattern() {
-  static const RE2 re(R"((?i)\bpage\s*(\d{1,2})\s*(?:of|/)\s*(\d{1,2})\b)");
+  static const RE2 re(R"((?i)\bpa[gq]e\s*(\d{1,2})\s*(?:of|/)\s*(\d{1,2})\b)");
   return re;
 }
-// "Page 2" without a total (running headers and footers of continuation pages).
+// "Page 2" without a total (running headers and footers of continuation pages). Both
+// patterns take a g read as q ("Referral Request - paqe 2", seed 57 s0090).
 const RE2& PageNumberPattern() {
-  static const RE2 re(R"((?i)\bpage\s*[:#]?\s*(\d{1,2})\b)");
+  static const RE2 re(R"((?i)\bpa[gq]e\s*[:#]?\s*(\d{1,2})\b)");
   return re;
 }
 // The sending machine's header line (TTI): "P.002/005" style page counter.

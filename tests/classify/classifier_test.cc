@@ -77,6 +77,25 @@ TEST(Classifier, SplitsAPacketIntoDocuments) {
   EXPECT_EQ(docs[3].type, DocType::kClinicalNote);
 }
 
+// Seed 57 s0090: a referral's second page repeats its title with "page 2" read "paqe 2";
+// the running header says it continues the first page.
+TEST(Classifier, ARunningHeaderWhosePageWasReadPaqeContinuesTheDocument) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  for (const char* header : {"Referral Request - paqe 2 ; . Patient: Reyes, Sarah K", "Referral Request - page 2"}) {
+    SCOPED_TRACE(header);
+    std::vector<PageResult> pages = {
+        MakePage(1, {"Referral Request", "Reason for Referral: palpitations", "Referring Provider: J Smith"}),
+        testing::PageOfLines({header, "Pertinent History", "76-year-old female with an irregular heartbeat"}, 2, 160),
+    };
+    std::vector<PageClass> classes;
+    for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
+    const auto docs = c->Split(pages, classes);
+    ASSERT_EQ(docs.size(), 1u);
+    EXPECT_EQ(docs[0].pages, (std::vector<int>{1, 2}));
+  }
+}
+
 // Seed 35 s0024, normal resolution: an untitled card after a referral form, its RxBIN and
 // RxPCN read "RxRIN" and "RaPCN". RxGRP, Copay and Deductible still make it a card of its
 // own, not the referral's continuation.
