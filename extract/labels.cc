@@ -74,7 +74,8 @@ const std::vector<Phrase>& Phrases() {
           "diagnoses", "icd 10 code", "diagnosis s", "icd 10 cm", "dx code", "dx codes", "icd10", "icd",
           "diagnosis icd 16", "icd 16", "diagnosis icd 1o",  // the 0 of ICD-10 read as 6 or o
           "diagnosis icd 1",                                  // or as a mark ("(ICD-1@)")
-          "diagnosis ic d 10", "ic d 10"}},                   // a break read as a space
+          "diagnosis ic d 10", "ic d 10",                     // a break read as a space
+          "diagnosis cd 10"}},                                // its I read as a mark ("(!CD-10)")
         {Label::kIndication, {"indication", "clinical indication", "indications", "reason for exam"}},
         {Label::kReason, {"reason for referral", "reason", "reason for visit", "referral reason"}},
         {Label::kPriority, {"priority", "urgency"}},

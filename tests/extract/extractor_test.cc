@@ -232,6 +232,16 @@ TEST(ExtractorBoxed, DiagnosisCodesBelowALabelWithDebrisBesideIt) {
   }
 }
 
+// Seed 57 s0062: "DIAGNOSIS (ICD-10)" read "DIAGNOSIS (!CD-10)", codes without titles below.
+TEST(ExtractorBoxed, DiagnosisCodesBelowALabelWhoseIWasReadAsAMark) {
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {1015, {{132, "DIAGNOSIS"}, {266, "(!CD-10)"}}, 16},
+      {1046, {{137, "Z12.11,"}, {260, "I10,"}, {330, "J45.909"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "Z12.11,I10,J45.909");
+}
+
 // The glyphs of a word as read, with `alts` added at one position (best first after it).
 void GiveGlyphs(Word& w, size_t at, const std::vector<CharChoice>& alts) {
   w.glyphs.clear();
