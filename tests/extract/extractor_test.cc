@@ -1640,5 +1640,15 @@ TEST(ExtractorPriorAuth, APayersLeadingLetterReadAsADigitTheEngineWeighedItFor) 
   EXPECT_EQ(Str(d, "insurance.member_id"), "H87192791");
 }
 
+// Seed 57 s0015: a letter's code with its zeros read as O's, "palpitations (ROO.2).".
+TEST(ExtractorLetter, ACodeWithItsZerosReadAsOs) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Dear Dr. Lee,"), 24},
+      {300, Sentence(150, "I am referring Ana Cruz for evaluation.")},
+      {340, Sentence(150, "His diagnosis is palpitations (ROO.2). Symptoms have persisted for weeks.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "R00.2");
+}
+
 }  // namespace
 }  // namespace faxintake::extract
