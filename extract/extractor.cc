@@ -612,8 +612,13 @@ class Rules {
   void BirthDate() {
     DateOptions o = r_.dates();
     o.kind = DateKind::kBirth;
-    ForEachValue({Label::kDob}, [&](int page, const LabelHit&, const Words& v) {
+    const Ymd today = o.today.year != 0 ? o.today : Today();
+    ForEachValue({Label::kDob}, [&](int page, const LabelHit& hit, const Words& v) {
       Checked d = FindDate(Text(page, v), o);
+      // A loosely matched label bears out no birth date of the last two years, as
+      // BirthDateByAge takes none: "Dad" over a signature's date (the DATE cell read
+      // loosely as DOB, seed 57 s0018) named a patient born two months before.
+      if (const auto ymd = ParseIsoDate(d.value); hit.loose && ymd.has_value() && ymd->year > today.year - 2) return;
       Words words = {v.front()};
       bool unsure = false;
       if (!d.empty()) {

@@ -652,6 +652,7 @@ void LabelIndex::MatchLooseColumns() {
           hit.first = p;
           hit.last = small_print ? e - 1 : last;  // the rest of a cell's label is no value
           hit.cell = small_print;
+          hit.loose = true;
           for (int q = p; q <= last; ++q) {
             const int wi = row.words[static_cast<size_t>(q)];
             hit.box = Union(hit.box, page.word(wi).box);

@@ -36,6 +36,9 @@ struct LabelHit {
   // A boxed form's cell label, in a row of small print above its values: the value is in
   // the cell below, never to the right (where the next cell's label is).
   bool cell = false;
+  // Matched loosely in a row of cell labels ("PIIONE" for PHONE, "Dad" for DOB): the
+  // value must bear the label out.
+  bool loose = false;
   Box box;
 };
 

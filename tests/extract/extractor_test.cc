@@ -1650,5 +1650,25 @@ TEST(ExtractorLetter, ACodeWithItsZerosReadAsOs) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "R00.2");
 }
 
+// Seed 57 s0018: the DATE cell over the provider's signature read "Dad", loosely the DOB
+// label, over the referral's date; the DATE OF BIRTH cell was read "DATE CHE BIRELE". A
+// date of the last two years under a loosely read label is no birth date.
+TEST(ExtractorBoxed, ALooselyReadDobCellLabelOverARecentDateGivesNoBirthDate) {
+  auto page_with = [](const std::string& date) {
+    PageResult page = MakePage({
+        {100, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+        {1183, {{152, "Dad"}, {424, ","}, {589, "PROVIDE"}, {704, "SIGNATURE"}}, 15},
+        {1212, {{158, date}, {680, "O"}}, 21},
+    });
+    WordWithText(page, "O").box = Box{680, 1208, 48, 64};
+    WordWithText(page, "PROVIDE").box.w = 83;
+    return page;
+  };
+  const Document d = Extract(DocType::kReferral, {page_with("12-20-2025")});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "<none>");
+  // An old date under the same label is the patient's.
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page_with("12-20-1951")}), "patient.birth_date"), "1951-12-20");
+}
+
 }  // namespace
 }  // namespace faxintake::extract
