@@ -14,6 +14,12 @@ constexpr float kClose = 0.2f;
 // A character outside ASCII stands for a letter or digit the engine weighed this closely.
 constexpr float kCloseChoice = 0.4f;
 
+// Whether the engine weighed `c` closely for this character.
+bool Weighs(const ReadChar& rc, char c) {
+  return std::any_of(rc.choices.begin(), rc.choices.end(),
+                     [&](const CharChoice& k) { return k.c == c && k.confidence >= kClose; });
+}
+
 // Letters an MBI may hold (never S, L, O, I, B, Z).
 bool MbiLetter(char c) { return c >= 'A' && c <= 'Z' && std::string_view("SLOIBZ").find(c) == std::string_view::npos; }
 
@@ -182,14 +188,10 @@ std::optional<std::string> MbiFromChoices(const Reading& reading) {
 
 std::optional<std::string> MbiFromDoubledChoices(const Reading& reading) {
   if (reading.size() != 12) return std::nullopt;
-  const auto weighs = [](const ReadChar& rc, char c) {
-    return std::any_of(rc.choices.begin(), rc.choices.end(),
-                       [&](const CharChoice& k) { return k.c == c && k.confidence >= kClose; });
-  };
   std::set<std::string> found;
   for (size_t i = 0; i + 1 < reading.size(); ++i) {
     const char a = reading[i].best(), b = reading[i + 1].best();
-    if (a == b || !weighs(reading[i], b) || !weighs(reading[i + 1], a)) continue;
+    if (a == b || !Weighs(reading[i], b) || !Weighs(reading[i + 1], a)) continue;
     for (size_t drop : {i, i + 1}) {
       Reading once = reading;
       once.erase(once.begin() + static_cast<std::ptrdiff_t>(drop));
@@ -276,9 +278,7 @@ std::optional<std::string> KnownPrefixOneLetterOff(const Reading& reading, const
         at = i;
       }
     if (differ != 1) continue;
-    const auto& choices = reading[at].choices;
-    const bool weighed = std::any_of(choices.begin(), choices.end(),
-                                     [&](const CharChoice& c) { return c.c == prefix[at] && c.confidence >= kClose; });
+    const bool weighed = Weighs(reading[at], prefix[at]);
     const bool alike = letters >= 3 && at > 0 && LetterLookAlike(prefix[at], best[at]);
     if (!weighed && !alike) continue;
     if (found) return std::nullopt;  // two known prefixes as near

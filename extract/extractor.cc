@@ -612,7 +612,7 @@ class Rules {
   void BirthDate() {
     DateOptions o = r_.dates();
     o.kind = DateKind::kBirth;
-    const Ymd today = o.today.year != 0 ? o.today : Today();
+    const Ymd today = o.TodayOrClock();
     ForEachValue({Label::kDob}, [&](int page, const LabelHit& hit, const Words& v) {
       Checked d = FindDate(Text(page, v), o);
       // A loosely matched label bears out no birth date of the last two years, as
@@ -1304,7 +1304,7 @@ void YoungerBirthYear(const Reading& reading, const DateOptions& options, Field&
   const std::string* value = std::get_if<std::string>(&f.value);
   if (value == nullptr) return;
   const std::optional<Ymd> ymd = ParseIsoDate(*value);
-  const Ymd today = options.today.year != 0 ? options.today : Today();
+  const Ymd today = options.TodayOrClock();
   constexpr int kOldest = 105;
   if (!ymd.has_value() || ymd->year >= today.year - kOldest) return;
   const std::string read = BestText(reading);
@@ -1508,11 +1508,12 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       // The payer's leading letter read as a digit the engine weighed that letter for
       // ("187192791" for Humana's H87192791, H weighed first at 0.91 for the 1; seed 56
       // s0017). Without the engine's weighing a leading 1 may be a digit: left alone.
-      for (char letter : member_first_letters) {
-        if (fixed || m->empty() || FitsMemberIdShape(*m, *p)) break;
-        const std::string lettered = std::string(1, letter) + m->substr(1);
-        if (IsDigit(m->front()) && FitsMemberIdShape(lettered, *p)) fixed = lettered;
-      }
+      if (!fixed && !m->empty() && IsDigit(m->front()) && !FitsMemberIdShape(*m, *p))
+        for (char letter : member_first_letters)
+          if (const std::string lettered = letter + m->substr(1); FitsMemberIdShape(lettered, *p)) {
+            fixed = lettered;
+            break;
+          }
       if (fixed) {
         member->second.value = *fixed;
         member->second.confidence = std::min(member->second.confidence, 0.85);

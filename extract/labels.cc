@@ -154,6 +154,11 @@ bool IsHeadingWord(const std::string& token) {
   return std::find(kWords.begin(), kWords.end(), token) != kWords.end();
 }
 
+// A heading's last word that is never a value ("INSURANCE INFORMATION", "PATIENT DETAILS").
+bool EndsOnlyAHeading(const std::string& token) {
+  return token == "information" || token == "info" || token == "details" || token == "demographics";
+}
+
 // OCR-tolerant token comparison: shapes Tesseract mixes up map to one form, and long
 // tokens may differ by one edit.
 std::string Canon(const std::string& t, bool merge_rn) {
@@ -415,14 +420,14 @@ int ColumnEnd(const PageLayout& page, const LayoutRow& row, int p) {
 // under a label printed with a colon and nothing after it: the label's value was left
 // blank; the heading is no value.
 bool IsSectionHeading(const PageLayout& page, const std::vector<int>& words) {
-  static const std::vector<std::string> kEnds = {"information", "info", "details", "summary", "history", "notes",
-                                                 "demographics"};
+  static const std::vector<std::string> kEnds = {"summary", "history", "notes"};
   if (words.size() < 2) return false;
   for (int wi : words)
     for (char c : page.word(wi).text)
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '&' || c == '-' || c == '/')) return false;
   const auto& last = page.word(words.back()).tokens;
-  return !last.empty() && std::find(kEnds.begin(), kEnds.end(), last.back()) != kEnds.end();
+  return !last.empty() &&
+         (EndsOnlyAHeading(last.back()) || std::find(kEnds.begin(), kEnds.end(), last.back()) != kEnds.end());
 }
 
 // True when most columns of `row` (two at least) start where a column of `next` starts:
@@ -512,9 +517,7 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
         const auto& nt = page.word(next_word).tokens;
         // With a colon too when the heading's last word stands alone after it: a heading's
         // gap read as a colon ("INSURANCE: INFORMATION", seed 55 s0016) names no payer.
-        const bool lone_end = nt.size() == 1 && ColumnEnd(page, row, after) == after + 1 &&
-                              (nt.front() == "information" || nt.front() == "info" || nt.front() == "details" ||
-                               nt.front() == "demographics");
+        const bool lone_end = nt.size() == 1 && ColumnEnd(page, row, after) == after + 1 && EndsOnlyAHeading(nt.front());
         heading = (!hit.colon || lone_end) && !next_column && !nt.empty() && IsHeadingWord(nt.front());
       }
       const bool accepted =

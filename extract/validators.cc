@@ -714,7 +714,7 @@ const std::vector<DatePattern>& DatePatterns() {
 
 // The first date in `text` (earliest position across the patterns).
 Checked FindDateIn(std::string_view text, const DateOptions& o, bool whole) {
-  const Ymd today = o.today.year != 0 ? o.today : Today();
+  const Ymd today = o.TodayOrClock();
   Checked best;
   size_t best_pos = std::string_view::npos;
   for (const DatePattern& p : DatePatterns()) {
@@ -870,7 +870,7 @@ Checked BirthDateWithSlippedDigit(std::string_view text, const DateOptions& o) {
   static const RE2 shape(R"((?:^|[^0-9])([0-9]{2})\s?[/.-]\s?([0-9]{2})\s?[/.-]\s?([0-9]{4})(?:[^0-9]|$))");
   std::string mm, dd, yyyy;
   if (!RE2::PartialMatch(text, shape, &mm, &dd, &yyyy)) return {};
-  const Ymd today = o.today.year != 0 ? o.today : Today();
+  const Ymd today = o.TodayOrClock();
   const int year = std::stoi(yyyy);
   if (RealDay(Ymd{year, std::stoi(mm), std::stoi(dd)})) return {};
   auto alternatives = [](char c) -> std::string_view {

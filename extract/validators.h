@@ -91,6 +91,8 @@ struct DateOptions {
   // Two-digit years: 20YY when that is at most this many years after today, else 19YY
   // (birth dates: 20YY only when not in the future).
   int two_digit_years_ahead = 10;
+  // `today`, or the system clock's day when it is unset.
+  Ymd TodayOrClock() const { return today.year != 0 ? today : Today(); }
 };
 // Dates as faxes print them: 03/04/1956, 3/4/1956, 03-04-1956, 03.04.1956, 1956-03-04,
 // March 4, 1956, Mar. 4 1956, 04 Mar 1956, 4 March 1956, and the M/D/YY forms; months and
