@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -183,9 +184,12 @@ const Field* BestSupported(const std::vector<Document>& docs, const std::vector<
   return source;
 }
 
-// FindInPacket for one key over the documents `group` (indexes into docs).
-int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& pages, const std::vector<size_t>& group,
-                const std::string& key, double low_confidence) {
+// Each document of `group` (indexes into docs) without `key` takes the group's best
+// supported reading of it where `find` places it on the document (its page, box and
+// confidence); a field below `low_confidence` goes to review. Returns the fields taken.
+int TakeFromGroup(std::vector<Document>& docs, const std::vector<size_t>& group, const std::string& key,
+                  double low_confidence,
+                  const std::function<std::optional<Field>(const Document&, const std::string&, const Field&)>& find) {
   const Field* source = BestSupported(docs, group, key);
   if (source == nullptr) return 0;
   const std::string value = *TextOf(*source);
@@ -193,27 +197,39 @@ int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& page
   for (size_t i : group) {
     Document& doc = docs[i];
     if (doc.fields.count(key) > 0) continue;
-    // An id belongs on the documents that print ids: not on clinical notes or results.
-    if (doc.type != DocType::kReferral && doc.type != DocType::kInsuranceCard &&
-        doc.type != DocType::kPriorAuthorization)
-      continue;
-    // Cards print no provider.
-    if (key == "referring.npi" && doc.type == DocType::kInsuranceCard) continue;
-    std::vector<Box> taken;
-    for (const auto& [k, f] : doc.fields) taken.push_back(f.box);
-    const Found best = FindWord(pages, doc.pages, value, taken);
-    if (best.page == 0) continue;
-    Field field;
-    field.value = value;
-    field.valid = true;
-    field.page = best.page;
-    field.box = best.box;
-    field.confidence = best.distance == 0 ? source->confidence : std::min(source->confidence, low_confidence - 0.01);
-    if (field.confidence < low_confidence) doc.AddReason("low_confidence:" + key);
-    doc.fields[key] = std::move(field);
+    std::optional<Field> field = find(doc, value, *source);
+    if (!field) continue;
+    field->value = value;
+    field->valid = true;
+    if (field->confidence < low_confidence) doc.AddReason("low_confidence:" + key);
+    doc.fields[key] = std::move(*field);
     ++found;
   }
   return found;
+}
+
+// FindInPacket for one identifier over the documents `group`.
+int FindInGroup(std::vector<Document>& docs, const std::vector<PageResult>& pages, const std::vector<size_t>& group,
+                const std::string& key, double low_confidence) {
+  return TakeFromGroup(docs, group, key, low_confidence,
+                       [&](const Document& doc, const std::string& value, const Field& source) -> std::optional<Field> {
+                         // An id belongs on the documents that print ids: not on clinical notes or results.
+                         if (doc.type != DocType::kReferral && doc.type != DocType::kInsuranceCard &&
+                             doc.type != DocType::kPriorAuthorization)
+                           return std::nullopt;
+                         // Cards print no provider.
+                         if (key == "referring.npi" && doc.type == DocType::kInsuranceCard) return std::nullopt;
+                         std::vector<Box> taken;
+                         for (const auto& [k, f] : doc.fields) taken.push_back(f.box);
+                         const Found best = FindWord(pages, doc.pages, value, taken);
+                         if (best.page == 0) return std::nullopt;
+                         Field field;
+                         field.page = best.page;
+                         field.box = best.box;
+                         field.confidence = best.distance == 0 ? source.confidence
+                                                               : std::min(source.confidence, low_confidence - 0.01);
+                         return field;
+                       });
 }
 
 // Whether `digits` (a birth-date mark's digits as read) print `date` (ISO) with one slip:
@@ -235,14 +251,7 @@ bool PrintsDate(const std::string& digits, const std::string& date, bool month_n
 // date with one slip, held below the review threshold.
 int FindBirthDateInGroup(std::vector<Document>& docs, const std::vector<PageResult>& pages,
                          const std::vector<size_t>& group, double low_confidence) {
-  const std::string key = "patient.birth_date";
-  const Field* source = BestSupported(docs, group, key);
-  if (source == nullptr) return 0;
-  const std::string value = *TextOf(*source);
-  int found = 0;
-  for (size_t i : group) {
-    Document& doc = docs[i];
-    if (doc.fields.count(key) > 0) continue;
+  const auto find = [&](const Document& doc, const std::string& value, const Field& source) -> std::optional<Field> {
     std::optional<Field> field;
     int marks = 0;
     for (int n : doc.pages) {
@@ -268,19 +277,14 @@ int FindBirthDateInGroup(std::vector<Document>& docs, const std::vector<PageResu
         if (!after_label || !PrintsDate(digits, value, month_named)) continue;
         ++marks;
         field = Field{};
-        field->value = value;
-        field->valid = true;
         field->page = n;
         field->box = box;
-        field->confidence = std::min(source->confidence, low_confidence - 0.01);
+        field->confidence = std::min(source.confidence, low_confidence - 0.01);
       }
     }
-    if (marks != 1) continue;
-    doc.AddReason("low_confidence:" + key);
-    doc.fields[key] = std::move(*field);
-    ++found;
-  }
-  return found;
+    return marks == 1 ? field : std::nullopt;
+  };
+  return TakeFromGroup(docs, group, "patient.birth_date", low_confidence, find);
 }
 
 }  // namespace
