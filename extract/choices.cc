@@ -4,6 +4,8 @@
 #include <functional>
 #include <set>
 
+#include <re2/re2.h>
+
 #include "extract/validators.h"
 
 namespace faxintake::extract {
@@ -201,6 +203,76 @@ std::optional<std::string> MbiFromDoubledChoices(const Reading& reading) {
   }
   if (found.size() != 1) return std::nullopt;
   return *found.begin();
+}
+
+namespace {
+
+// The letters and digits of `text`, upper case.
+std::string Spelled(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    if (IsAlnum(c)) out += Upper(c);
+  return out;
+}
+
+// The characters NormalizeMbi changes to make `text` an MBI (a character gained or lost
+// counts as one); nullopt when it is none.
+std::optional<int> MbiRepairs(std::string_view text, std::string* mbi) {
+  const Checked m = NormalizeMbi(text);
+  if (!m.valid) return std::nullopt;
+  const std::string spelled = Spelled(text);
+  const size_t n = std::min(spelled.size(), m.value.size());
+  int changes = static_cast<int>(std::max(spelled.size(), m.value.size()) - n);
+  for (size_t i = 0; i < n; ++i) changes += spelled[i] != m.value[i] ? 1 : 0;
+  *mbi = m.value;
+  return changes;
+}
+
+}  // namespace
+
+std::optional<std::string> MbiFromReadings(std::string_view read, const std::vector<std::string>& readings) {
+  std::string ignored;
+  int fewest = MbiRepairs(read, &ignored).value_or(1 << 20);
+  std::set<std::string> best;
+  for (const std::string& r : readings) {
+    std::string mbi;
+    const std::optional<int> repairs = MbiRepairs(r, &mbi);
+    if (!repairs || *repairs > fewest) continue;
+    if (*repairs < fewest || best.empty()) best.clear();
+    fewest = *repairs;
+    best.insert(mbi);
+  }
+  // Only a reading needing fewer repairs than the page's (equal counts leave it as read).
+  if (best.size() != 1 || MbiRepairs(read, &ignored).value_or(1 << 20) <= fewest) return std::nullopt;
+  return *best.begin();
+}
+
+namespace {
+
+// The one spelling among `readings` that `fits`; nullopt when none or several.
+template <typename Fits>
+std::optional<std::string> TheOneReading(const std::vector<std::string>& readings, Fits fits) {
+  std::set<std::string> found;
+  for (const std::string& r : readings)
+    if (const std::string s = Spelled(r); fits(s)) found.insert(s);
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
+}
+
+bool IsUtn(std::string_view s) {
+  static const RE2 utn(R"(^[0-9]{2}[AH][0-9]{11}$)");
+  return RE2::FullMatch(s, utn);
+}
+
+}  // namespace
+
+std::optional<std::string> NpiFromReadings(const std::vector<std::string>& readings) {
+  return TheOneReading(readings, [](const std::string& s) { return s.size() == 10 && NpiIsValid(s); });
+}
+
+std::optional<std::string> UtnFromReadings(std::string_view value, const std::vector<std::string>& readings) {
+  if (IsUtn(value)) return std::nullopt;
+  return TheOneReading(readings, [](const std::string& s) { return IsUtn(s); });
 }
 
 std::optional<std::string> UtnFromChoices(const Reading& reading) {

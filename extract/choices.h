@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pipeline/model.h"
@@ -65,6 +66,19 @@ std::optional<std::string> MbiFromChoices(const Reading& reading);
 // seed 56 s0065), then positions fixed as for MbiFromChoices. nullopt unless exactly one
 // MBI results.
 std::optional<std::string> MbiFromDoubledChoices(const Reading& reading);
+
+// The MBI among `readings` (the id's word read again alone, by two models: Word::readings)
+// that needs fewer look-alike repairs than `read`, the id as the page reading gave it, and
+// fewer than any other reading giving another MBI: "3WU9WV7JQ39" for a page reading
+// "SWUSWV7JO39", "9F39WR9FM54" (no repair) for "SF39WRSFM54" (two S taken for 5). nullopt
+// when none does.
+std::optional<std::string> MbiFromReadings(std::string_view read, const std::vector<std::string>& readings);
+// The one NPI passing its check digit as read among `readings`; nullopt when none or two.
+std::optional<std::string> NpiFromReadings(const std::vector<std::string>& readings);
+// The one Medicare unique tracking number (two digits, A or H, eleven digits) spelled as
+// read among `readings`, when `value` is none: "84A39341947633," alone for a page reading
+// "8439341947633." that lost its A (seed 61 s0048). nullopt when none or two.
+std::optional<std::string> UtnFromReadings(std::string_view value, const std::vector<std::string>& readings);
 
 // A Medicare unique tracking number (two digits, A or H, eleven digits) from a fourteen-
 // character reading, positions fixed as for MbiFromChoices (at most three).

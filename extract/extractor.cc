@@ -60,6 +60,8 @@ Candidate DocReader::FromWords(const std::vector<WordRef>& words, FieldValue val
     if (w.page == words.front().page) c.box = Union(c.box, lw.box);
     AppendReading(lw.source, lw.text, c.reading);
   }
+  if (words.size() == 1)
+    if (const Word* source = layout(words.front().page).word(words.front().word).source) c.readings = source->readings;
   c.confidence = words.empty() ? 0 : sum / static_cast<double>(words.size());
   c.page = words.empty() ? numbers_.front() : numbers_[static_cast<size_t>(words.front().page)];
   if (check != nullptr) {
@@ -78,18 +80,23 @@ void ReadAgainFromChoices(const std::string& key, const std::vector<std::string>
   if (value == nullptr || c.reading.empty()) return;
   std::optional<std::string> fixed;
   if (key == "referring.npi") {
-    if (!NpiIsValid(*value)) fixed = NpiFromChoices(c.reading);
+    if (!NpiIsValid(*value)) fixed = NpiFromReadings(c.readings);
+    if (!NpiIsValid(*value) && !fixed) fixed = NpiFromChoices(c.reading);
   } else if (key == "insurance.member_id") {
+    // The word read again alone gives an MBI with fewer look-alikes taken than the page's
+    // reading needs ("9F39WR9FM54" alone, "SF39WRSFM54" on the page).
+    fixed = MbiFromReadings(BestText(c.reading), c.readings);
     // Only a value as long as its reading (both eleven characters, nearly an MBI). The
     // value may hold look-alike repairs of its own ("9OX2..." as "90X2..."): where the
     // engine ranked another reading first among those the MBI allows, the engine's is
     // taken (an I in a digit position is 1 by the table, 9 by the engine's ranking).
     const bool as_read = BestText(c.reading) == *value;
-    if ((!NormalizeMbi(*value).valid || !as_read) && c.reading.size() == value->size())
+    if (!fixed && (!NormalizeMbi(*value).valid || !as_read) && c.reading.size() == value->size())
       fixed = MbiFromChoices(c.reading);
     if (!fixed && !NormalizeMbi(*value).valid) fixed = MbiFromDoubledChoices(c.reading);
   } else if (key == "authorization.number") {
-    if (c.reading.size() == value->size()) {
+    fixed = UtnFromReadings(*value, c.readings);
+    if (!fixed && c.reading.size() == value->size()) {
       fixed = UtnFromChoices(c.reading);
       if (!fixed) fixed = AuthPrefixFromChoices(c.reading);
       if (!fixed) fixed = AuthPrefixFromKnown(c.reading, auth_prefixes);

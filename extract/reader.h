@@ -39,6 +39,8 @@ struct Candidate {
   int page = 1;
   Box box;
   Reading reading;        // the words' letters and digits with the engine's alternatives
+  // Of a value read from one word: that word read again alone (Word::readings).
+  std::vector<std::string> readings;
 };
 
 // A word on one of the document's pages.

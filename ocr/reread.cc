@@ -143,9 +143,19 @@ void Replace(Word& word, const Word& with) {
   word.line = line;
 }
 
-}  // namespace
+// Keeps on `word` the readings of it other than its text: `first` (its reading before),
+// and the words read alone, where each is one word with letters or digits.
+void KeepReadings(Word& word, const std::string& first, const Word* found, const Word* other) {
+  std::vector<std::string> readings;
+  for (const std::string* t : {&first, found != nullptr ? &found->text : nullptr, other != nullptr ? &other->text : nullptr}) {
+    if (t == nullptr || *t == word.text || !HasAlnum(*t)) continue;
+    if (std::find(readings.begin(), readings.end(), *t) == readings.end()) readings.push_back(*t);
+  }
+  word.readings = std::move(readings);
+}
 
-bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
+// TakeRereading's choice, without the readings it keeps.
+bool Decide(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
   const Word* found = OnlyWord(reread);
   const Word* other = second != nullptr ? OnlyWord(*second) : nullptr;
   const std::string as_read = Spelled(word.text);
@@ -178,6 +188,15 @@ bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& opti
   }
   Replace(word, *found);
   return true;
+}
+
+}  // namespace
+
+bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
+  const std::string first = word.text;
+  const bool taken = Decide(word, reread, options, second);
+  KeepReadings(word, first, OnlyWord(reread), second != nullptr ? OnlyWord(*second) : nullptr);
+  return taken;
 }
 
 }  // namespace faxintake::ocr

@@ -18,7 +18,7 @@ namespace faxintake::ocr {
 
 struct RereadOptions {
   bool enabled = true;
-  double below = 0.85;         // words read with less confidence are read again
+  double below = 0.9;          // words read with less confidence are read again
   double margin = 0.05;        // the new reading must be surer by this much to replace
   int min_digits = 3;          // words with fewer digits are no identifiers or dates
   int min_alnum = 5;
@@ -61,6 +61,8 @@ std::pair<int, int> RoomBeside(const PageText& text, int index);
 //    read alone as XX18498495 by both);
 //  - the first model's reading, when it is of the same length, at least `margin` surer,
 //    and every character it reads differently was among the first reading's alternatives.
+// Either way the word keeps its other readings (Word::readings): the ones alone not taken,
+// and its first reading when one was, for the identifier readers to choose by shape.
 bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options = {},
                    const PageText* second = nullptr);
 

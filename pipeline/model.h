@@ -64,6 +64,11 @@ struct Word {
   // Per character of `text`, in order, when the engine reported alternatives; empty for
   // text-layer words and for pages read back from the store (the glyphs are not stored).
   std::vector<Glyph> glyphs;
+  // Other readings of the whole word, where it was read again alone (ocr/reread.h): by the
+  // page's model and by the second model, and the first reading when one of those replaced
+  // it. Identifier readers take one that fits a field's shape the word does not (an MBI
+  // read "SWUSWV7JO39" on the page and "3WU9WV7JQ39" alone). Not stored, like glyphs.
+  std::vector<std::string> readings;
 };
 
 // True when `text` holds an ASCII letter or digit: a word, not a mark or a rule read as one.

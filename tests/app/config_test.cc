@@ -57,15 +57,15 @@ TEST(Config, IdentifierRereadingIsReadAndCanBeTurnedOff) {
   auto c = LoadConfig(WriteConfig(dir.path(), {}));
   ASSERT_TRUE(c.has_value()) << c.error().message;
   EXPECT_TRUE(c->processor.ocr.reread.enabled);
-  EXPECT_EQ(c->processor.ocr.reread.below, 0.85);
+  EXPECT_EQ(c->processor.ocr.reread.below, 0.9);
   TempDir off_dir;
   auto off = LoadConfig(WriteConfig(off_dir.path(), {{"reread_identifiers: true", "reread_identifiers: false"},
-                                                     {"reread_below: 0.85", "reread_below: 0.7"}}));
+                                                     {"reread_below: 0.9", "reread_below: 0.7"}}));
   ASSERT_TRUE(off.has_value()) << off.error().message;
   EXPECT_FALSE(off->processor.ocr.reread.enabled);
   EXPECT_EQ(off->processor.ocr.reread.below, 0.7);
   TempDir bad_dir;
-  auto bad = LoadConfig(WriteConfig(bad_dir.path(), {{"reread_below: 0.85", "reread_below: 1.5"}}));
+  auto bad = LoadConfig(WriteConfig(bad_dir.path(), {{"reread_below: 0.9", "reread_below: 1.5"}}));
   ASSERT_FALSE(bad.has_value());
   EXPECT_NE(bad.error().message.find("ocr.reread_below"), std::string::npos);
 }

@@ -91,6 +91,44 @@ TEST(MbiFromDoubledChoices, OneCharacterReadTwiceOnceAsALookAlike) {
   EXPECT_FALSE(MbiFromDoubledChoices(Read("XZG743180897", {{0, {{'Z', 0.3f}}}, {1, {{'X', 0.3f}}}})).has_value());
 }
 
+// Seed 62 s0079: the MBI 3WU9WV7JQ39 read "SWUSWV7JO39" on the page (no MBI: an S first,
+// an O among its letters), "3WU9WV7JQ39" by the second model alone. Seed 62 s0076:
+// 9F39WR9FM54 read "SF39WRSFM54", an MBI only with both S taken for 5; alone as printed.
+TEST(MbiFromReadings, TheReadingAloneNeedingFewerLookAlikesThanThePages) {
+  EXPECT_EQ(MbiFromReadings("SWUSWV7JO39", {"SWUSWV7JQO39", "3WU9WV7JQ39"}).value_or("-"), "3WU9WV7JQ39");
+  EXPECT_EQ(MbiFromReadings("SF39WRSFM54", {"SF39WRSFMS4", "9F39WR9FM54"}).value_or("-"), "9F39WR9FM54");
+  // Seed 62 s0047: 7UE4NQ0KJ81 read "7UEANQOKIS81L"; alone "7UE4NQOKJ81", its O a 0.
+  EXPECT_EQ(MbiFromReadings("7UEANQOKIS81L", {"7UE4NQOKJ81"}).value_or("-"), "7UE4NQ0KJ81");
+  // A page reading that is an MBI as read is kept, whatever the readings alone say.
+  EXPECT_FALSE(MbiFromReadings("9F39WR5FM54", {"9F39WR9FM54"}).has_value());
+  // As many look-alikes as the page's reading needs: kept.
+  EXPECT_FALSE(MbiFromReadings("SF39WR9FM54", {"9F39WRSFM54"}).has_value());
+  // Two readings alone giving two MBIs with as few repairs: no choice.
+  EXPECT_FALSE(MbiFromReadings("SF39WRSFM54", {"9F39WR9FM54", "3F39WR9FM54"}).has_value());
+  // Both readings alone giving the same MBI agree.
+  EXPECT_EQ(MbiFromReadings("SF39WRSFM54", {"9F39WR9FM54", "9F39WR9FM54."}).value_or("-"), "9F39WR9FM54");
+  // Readings that are no MBI: nothing.
+  EXPECT_FALSE(MbiFromReadings("SF39WRSFM54", {"SF39WR", "HUMANA"}).has_value());
+}
+
+TEST(NpiFromReadings, TheOneReadingPassingTheCheckDigit) {
+  EXPECT_EQ(NpiFromReadings({"1974614356", "1974614350"}).value_or("-"), "1974614350");
+  EXPECT_FALSE(NpiFromReadings({"1974614356"}).has_value());
+  EXPECT_FALSE(NpiFromReadings({}).has_value());
+  // Two readings passing with different digits: no choice.
+  EXPECT_FALSE(NpiFromReadings({"1974614350", "1234567893"}).has_value());
+}
+
+TEST(UtnFromReadings, TheTrackingNumberReadAloneWhereThePageLostItsLetter) {
+  // Seed 61 s0048: 84A39341947633 read "8439341947633." in a letter, "84A39341947633," alone.
+  EXPECT_EQ(UtnFromReadings("8439341947633", {"84A39341947633,", "84439341947633."}).value_or("-"), "84A39341947633");
+  // A tracking number as read is kept.
+  EXPECT_FALSE(UtnFromReadings("84H39341947633", {"84A39341947633"}).has_value());
+  // Two readings alone giving two numbers: no choice.
+  EXPECT_FALSE(UtnFromReadings("8439341947633", {"84A39341947633", "84H39341947633"}).has_value());
+  EXPECT_FALSE(UtnFromReadings("8439341947633", {"84439341947633"}).has_value());
+}
+
 TEST(UtnFromChoices, DigitsReadAsLettersBeforeTheAOrH) {
   // 43H90289729584 read ABH90289729584 (4 and 3 the second readings).
   const Reading r = Read("ABH90289729584", {{0, {{'4', 0.3f}}}, {1, {{'3', 0.2f}, {'8', 0.1f}}}});

@@ -305,6 +305,29 @@ TEST(ExtractorCard, AnMbiWithALetterItNeverHoldsIsReadAgainFromTheAlternatives) 
   EXPECT_EQ(Str(d, "insurance.member_id"), "9QX2N33XM91");
 }
 
+// Seed 62 s0076: the MBI 9F39WR9FM54 read "SF39WRSFM54" on the page, where S taken for 5
+// twice makes an MBI; read again alone, the second model gave it as printed.
+TEST(ExtractorLines, AnMbiReadAloneWithFewerLookAlikesReplacesThePagesReading) {
+  PageResult page = MakePage({
+      {200, {{150, "Payer:"}, {290, "Medicare"}}},
+      {240, {{150, "Member"}, {270, "ID:"}, {340, "SF39WRSFM54"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "5F39WR5FM54");
+  WordWithText(page, "SF39WRSFM54").readings = {"SF39WRSFMS4", "9F39WR9FM54"};
+  GiveGlyphs(WordWithText(page, "SF39WRSFM54"), 0, {{'9', 0.41f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "9F39WR9FM54");
+  // An NPI failing its check digit as read, passing as read alone.
+  PageResult npi = MakePage({
+      {200, {{100, "Referring"}, {240, "Provider:"}, {380, "Dr."}, {430, "Ann"}, {490, "King"}}},
+      {240, {{100, "NPI:"}, {180, "1974614356"}}},
+  });
+  GiveGlyphs(WordWithText(npi, "1974614356"), 0, {});
+  WordWithText(npi, "1974614356").readings = {"1974614350"};
+  const Document d = Extract(DocType::kReferral, {npi});
+  EXPECT_EQ(Str(d, "referring.npi"), "1974614350");
+  EXPECT_TRUE(d.fields.at("referring.npi").valid);
+}
+
 TEST(ExtractorLines, CodesPrintedWithTheirTitlesAfterALabelOcrGarbled) {
   // "ICD-10:" read as "Tcd-10:", no label; the codes carry their titles.
   const PageResult page = MakePage({

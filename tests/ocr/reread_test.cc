@@ -194,6 +194,29 @@ TEST(Reread, TheSecondModelSureAloneReplacesTheWordWhenItChangesOnlyLookAlikes) 
   EXPECT_FALSE(TakeRereading(shorter, alone, {}, &longer));
 }
 
+TEST(Reread, TheWordKeepsItsOtherReadingsForTheIdentifierReaders) {
+  // Seed 62 s0079: "SWUSWV7JO39" kept (neither reading alone is taken), both readings
+  // alone kept on the word.
+  Word word = WithGlyphs("SWUSWV7JO39", 0.38f);
+  const PageText alone = Page({W("SWUSWV7JQO39", 0.5f)});
+  const PageText second = Page({W("3WU9WV7JQ39", 0.72f)});
+  EXPECT_FALSE(TakeRereading(word, alone, {}, &second));
+  EXPECT_EQ(word.text, "SWUSWV7JO39");
+  EXPECT_EQ(word.readings, (std::vector<std::string>{"SWUSWV7JQO39", "3WU9WV7JQ39"}));
+  // A reading alike the word's, or only a mark, is no other reading.
+  Word again = WithGlyphs("SWUSWV7JO39", 0.38f);
+  const PageText same = Page({W("SWUSWV7JO39", 0.5f)});
+  const PageText mark = Page({W("|", 0.5f)});
+  EXPECT_FALSE(TakeRereading(again, same, {}, &mark));
+  EXPECT_TRUE(again.readings.empty());
+  // A reading taken keeps the word's first reading among the others.
+  Word taken = WithGlyphs("XXX18498495", 0.42f);
+  const PageText both = Page({W("XX18498495.", 0.6f)});
+  ASSERT_TRUE(TakeRereading(taken, Page({W("XX18498495", 0.3f)}), {}, &both));
+  EXPECT_EQ(taken.text, "XX18498495");
+  EXPECT_EQ(taken.readings, (std::vector<std::string>{"XXX18498495", "XX18498495."}));
+}
+
 TEST(Reread, TheSecondModelTurnsADigitIntoALetterOnlyInALeadingPrefixTheFirstWeighed) {
   const PageText alone = Page({W("-", 0.2f)});
   // The second model reads some 0s as D: 9403323673 as 94D3323673, though the first
