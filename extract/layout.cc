@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
 
 #include "extract/choices.h"
 
@@ -106,12 +107,20 @@ void PageLayout::CollectWords(const PageResult& page) {
   // letter or digit is that small beside print of the page's size. Punctuation is (the
   // dash of "M17.11 - Unilateral ..." is 5 x 2).
   const int speck = typical_height_ / 4;
+  // Nor is a cell's rule read as a letter: one narrow stroke-like glyph, unsure, standing
+  // a half again taller than the page's print ("J" 14 x 38 beside 22 px print between the
+  // INSURANCE and MEMBER ID cells, before the id; seed 60 s0015).
+  const auto rule_read_as_letter = [&](const LayoutWord& w) {
+    return w.text.size() == 1 && std::string_view("JIl1|[]!").find(w.text[0]) != std::string_view::npos &&
+           w.confidence < 0.6 && w.box.h * 2 >= typical_height_ * 3 && w.box.w * 2 <= w.box.h;
+  };
   std::vector<LayoutWord> kept;
   std::vector<int> kept_lines;
   for (size_t i = 0; i < words_.size(); ++i) {
     const Box& b = words_[i].box;
     const std::string& t = words_[i].text;
     if (b.h <= speck && b.w <= speck && std::any_of(t.begin(), t.end(), IsAsciiAlnum)) continue;
+    if (rule_read_as_letter(words_[i])) continue;
     kept.push_back(std::move(words_[i]));
     kept_lines.push_back(source_line_[i]);
   }

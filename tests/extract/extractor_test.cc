@@ -396,6 +396,26 @@ TEST(ExtractorBoxed, AMemberIdJoinedOntoThePayerCellIsSplitOff) {
   EXPECT_EQ(Str(o, "insurance.member_id"), "H74023105");
 }
 
+// Seed 60 s0015: the rule between the INSURANCE and MEMBER ID cells read as a "J" (14 x 38
+// px beside 22 px print, 0.45) before the Blue Cross prefix, itself read apart.
+TEST(ExtractorBoxed, ACellRuleReadAsALetterIsNoPartOfTheValueBesideIt) {
+  PageResult page = MakePage({
+      {537, {{122, "INSURANCE"}, {725, "MEMBER"}, {830, "ID"}, {1244, "GROUP"}, {1330, "#"}}, 22},
+      {571, {{128, "BLUE"}, {220, "CROSS"}, {344, "BLUE"}, {436, "SHIELD"}, {558, "OF"}, {612, "TEXAS"}, {725, "J"},
+             {754, "SLP"}, {822, "296065562"}, {1244, "980527-963"}}, 22},
+  });
+  Word& rule = WordWithText(page, "J");
+  rule.box = Box{725, 566, 14, 38};
+  rule.confidence = 0.448f;
+  Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "SLP296065562");
+  EXPECT_EQ(Str(d, "insurance.group_number"), "980527963");
+  // A J of the print's height is a letter of the id.
+  rule.box = Box{725, 571, 14, 22};
+  rule.confidence = 0.9f;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "JSLP296065562");
+}
+
 TEST(ExtractorLetter, AnMbiInRunningTextWithAStrokeReadAsABackslash) {
   // "member ID 5W73GR9GN49" read "member 1D S\\W73GRIGN49.": the backslash is a stroke of
   // the W, the S stands in a digit position. As read, the I becomes 1 by the look-alike
