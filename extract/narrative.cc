@@ -197,7 +197,7 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(
-      R"((?i)\b(?:member|[il]nember|rnember|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|!]s\s+)?)");
+      R"((?i)\b(?:member|[il]nember|rnember|meniber|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|!]s\s+)?)");
   // The label's first word broken in two by lost strokes, before an ID read whole
   // ("Subsc er ID: 38470988437").
   static const RE2 broken(R"((?i)\b(?:subsc|memb)[a-z]{0,5}\s+[a-z]{1,5}\s+(?:ID|I\.D\.)\s*[:#]\s*)");
@@ -210,7 +210,7 @@ void ReadMemberIdNarrative(DocReader& r) {
 }
 
 bool MemberIdPrintedUnread(const DocReader& r) {
-  static const RE2 lead(R"((?i)\b(member|subscriber)\s+(?:ID|I\.D\.|\S{1,3})\s*[:#]?\s+(\S+(?:\s+\S+)?))");
+  static const RE2 lead(R"((?i)\b(member|meniber|subscriber)\s+(?:ID|I\.D\.|\S{1,3})\s*[:#]?\s+(\S+(?:\s+\S+)?))");
   const std::string& flow = r.flow();
   re2::StringPiece in(flow);
   re2::StringPiece word, after;

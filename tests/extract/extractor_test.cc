@@ -789,6 +789,21 @@ TEST(ExtractorLetter, AMemberIdWhosePrefixWasReadWithAComma) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "EVZ376647550");
 }
 
+// Seed 60 s0027: "member ID HTV386340794" read "meniber 1D FEV 386340794," (the m's
+// strokes apart as "ni", the prefix at confidence 0): the id is taken, unsure, and the
+// referral is not flagged as missing one.
+TEST(ExtractorLetter, AMemberIdAfterMemberReadWithItsMApart) {
+  PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Wood,")},
+      {240, Sentence(100, "I am referring my patient Anna Long (DOB 1964-02-16) for evaluation.")},
+      {280, Sentence(100, "She is covered by BlueCross Blue Shield of Texas, meniber 1D FEV 386340794, group 249600.")},
+  });
+  WordWithText(page, "FEV").confidence = 0.0f;
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "FEV386340794");
+  EXPECT_TRUE(HasReason(d, "low_confidence:insurance.member_id"));
+}
+
 TEST(ExtractorLines, AMemberIdLabelWhoseFirstWordBrokeInTwo) {
   // Seed 29 s0053: "Subscriber ID:" read "Subsc er ID:" on a line the gap fill added.
   const PageResult page = MakePage({
