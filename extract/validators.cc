@@ -1578,13 +1578,16 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
       (read.rfind("WV", 0) == 0 || read.rfind("VW", 0) == 0 || read.rfind("WW", 0) == 0))
     read = "W" + read.substr(2);
   // A stroke read as a letter of its own (a box rule or speck before the id, "IJXK201204638";
-  // a J read with an I beside it, "JJIX188472952"), or a zero read twice, once as a letter
-  // ("XKCO082266006", seed 48 s0027): one I, l, | or O whose removal makes the id fit, when
-  // exactly one such removal does.
+  // a J read with an I beside it, "JJIX188472952"), a zero read twice, once as a letter
+  // ("XKCO082266006", seed 48 s0027), or a digit read twice ("U95545210704" for Cigna's
+  // U9545210704, seed 59 s0004; not a 1, which a stroke beside it may be): one I, l, | or O,
+  // or one of a digit's two readings, whose removal makes the id fit, when exactly one
+  // such removal does.
   if (read.size() == shape.size() + 1) {
     std::set<std::string> fits;
     for (size_t i = 0; i < read.size(); ++i) {
-      if (std::string_view("Il|O").find(read[i]) == std::string_view::npos) continue;
+      const bool read_twice = i > 0 && IsDigit(read[i]) && read[i] != '1' && read[i] == read[i - 1];
+      if (std::string_view("Il|O").find(read[i]) == std::string_view::npos && !read_twice) continue;
       std::string dropped = read.substr(0, i) + read.substr(i + 1);
       if (FitsShape(dropped, shape)) fits.insert(std::move(dropped));
     }

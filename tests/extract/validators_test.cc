@@ -784,6 +784,10 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("IIXK201204638", "BLUE CROSS BLUE SHIELD OF TEXAS"), "IXK201204638");  // one drop, one id
   EXPECT_EQ(RepairMemberId("XIKI123456789", "BLUE CROSS BLUE SHIELD OF TEXAS"), std::nullopt);  // XKI or XIK
   EXPECT_EQ(RepairMemberId("1123456789", "UNITEDHEALTHCARE"), std::nullopt);  // digits are no strokes
+  // A digit read twice (seed 59 s0004), when only one digit is doubled.
+  EXPECT_EQ(RepairMemberId("U95545210704", "CIGNA"), "U9545210704");
+  EXPECT_EQ(RepairMemberId("U95545510704", "CIGNA"), std::nullopt);  // 55 twice apart: which?
+  EXPECT_EQ(RepairMemberId("U95455210704", "CIGNA"), "U9545210704");
   // Nothing to go by, or no look-alike reading fits.
   EXPECT_EQ(RepairMemberId("H26743282", "HUMANA"), std::nullopt);
   EXPECT_EQ(RepairMemberId("166999879", "HUMANA"), std::nullopt);     // a digit missing
