@@ -1506,6 +1506,14 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     const std::string* m = std::get_if<std::string>(&member->second.value);
     if (p != nullptr && m != nullptr) {
       std::optional<std::string> fixed = RepairMemberId(*m, *p, member_weighed);
+      // An H read as two strokes, the engine weighing H for the first ("IITV386340794" for
+      // Blue Cross's HTV386340794, H at 0.46; seed 60 s0086): dropping a stroke fits too,
+      // but the H is what was printed.
+      const auto stroke = [](char c) { return c == 'I' || c == 'L' || c == '1'; };
+      if (member_read.size() > 2 && stroke(member_read[0]) && stroke(member_read[1]) &&
+          member_first_letters.find('H') != std::string::npos) {
+        if (const std::string h = "H" + member_read.substr(2); h != *m && FitsMemberIdShape(h, *p)) fixed = h;
+      }
       // The id as read, before the look-alikes NormalizeIdentifier took: a zero read twice,
       // once as an O that became a 0 beside it ("XKCO082266006", seed 48 s0027).
       // The reading may also hold a character the value left out: a letter read outside

@@ -328,6 +328,21 @@ TEST(ExtractorLines, AnMbiReadAloneWithFewerLookAlikesReplacesThePagesReading) {
   EXPECT_TRUE(d.fields.at("referring.npi").valid);
 }
 
+// Seed 60 s0086: Blue Cross's HTV386340794 read "IITV386340794", the H as two strokes,
+// T (0.54), H (0.46) and J weighed for the first.
+TEST(ExtractorLines, AnHReadAsTwoStrokesWhereTheEngineWeighedIt) {
+  PageResult page = MakePage({
+      {200, {{150, "Insurance:"}, {300, "Blue"}, {380, "Cross"}, {470, "Blue"}, {540, "Shield"}, {640, "of"}, {690, "Texas"}}},
+      {240, {{150, "Member"}, {270, "ID:"}, {340, "IITV386340794"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "ITV386340794");
+  GiveGlyphs(WordWithText(page, "IITV386340794"), 0, {{'T', 0.54f}, {'H', 0.46f}, {'J', 0.37f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "HTV386340794");
+  // Not weighed: a stroke is dropped as before.
+  GiveGlyphs(WordWithText(page, "IITV386340794"), 0, {{'T', 0.54f}, {'J', 0.37f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "ITV386340794");
+}
+
 TEST(ExtractorLines, CodesPrintedWithTheirTitlesAfterALabelOcrGarbled) {
   // "ICD-10:" read as "Tcd-10:", no label; the codes carry their titles.
   const PageResult page = MakePage({
