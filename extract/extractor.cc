@@ -724,8 +724,11 @@ class Rules {
       Checked c = mbi_aware ? NormalizeMemberId(text) : NormalizeIdentifier(text);
       if (c.empty()) return;
       Candidate cand = r_.FromWords(page, v, c.value, &c);
-      // Specks in a blank cell read as letters ("ceca LC I Gc"): not a value.
+      // Specks in a blank cell read as letters ("ceca LC I Gc"): not a value. Nor are a few
+      // letters without a digit ("yoo, ." under MEMBER ID at 0.58, seed 62 s0054): no member
+      // id is that short and all letters.
       if (!cand.valid && cand.confidence < kSpeckConfidence) return;
+      if (key == "insurance.member_id" && c.value.size() < 6 && std::none_of(c.value.begin(), c.value.end(), [](char ch) { return IsDigit(ch); })) return;
       r_.Add(key, std::move(cand));
     });
   }

@@ -343,6 +343,20 @@ TEST(ExtractorLines, AnHReadAsTwoStrokesWhereTheEngineWeighedIt) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "ITV386340794");
 }
 
+TEST(ExtractorBoxed, SpecksReadAsAnIdsShapeWithoutADigitAreNoValue) {
+  // Seed 62 s0054: the member id cell blank, specks read "yoo, ." (0.58 and 0) under it.
+  PageResult yoo = MakePage({
+      {400, {{120, "INSURANCE"}, {700, "MEMBER"}, {810, "ID"}, {1300, "GROUP"}, {1390, "#"}}, 16},
+      {430, {{126, "Humana"}, {706, "yoo,"}, {780, "."}, {1306, "K8613847"}}},
+  });
+  WordWithText(yoo, "yoo,").confidence = 0.58f;
+  WordWithText(yoo, ".").confidence = 0.0f;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {yoo}), "insurance.member_id"), "<none>");
+  // With a digit read it stays: a value to review.
+  WordWithText(yoo, "yoo,").text = "y00,";
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {yoo}), "insurance.member_id"), "Y00");
+}
+
 TEST(ExtractorLines, CodesPrintedWithTheirTitlesAfterALabelOcrGarbled) {
   // "ICD-10:" read as "Tcd-10:", no label; the codes carry their titles.
   const PageResult page = MakePage({
