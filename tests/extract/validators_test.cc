@@ -447,6 +447,13 @@ TEST(Identifiers, ReadsMedicareNumbers) {
   EXPECT_TRUE(bracket.valid);
   EXPECT_TRUE(bracket.repaired);
   EXPECT_FALSE(NormalizeMbi("(5GA444TG84)").valid);  // brackets around it are not letters
+  // An H read as two strokes (seed 64 s0066).
+  const Checked h = NormalizeMbi("3PE21133NT63.");
+  EXPECT_EQ(h.value, "3PE2H33NT63");
+  EXPECT_TRUE(h.valid);
+  EXPECT_TRUE(h.repaired);
+  // Strokes that make no MBI with an H either: left invalid.
+  EXPECT_FALSE(NormalizeMbi("3PE21133N11T").valid);
 }
 
 TEST(Addresses, NormalizesStatesAndPostalCodes) {
