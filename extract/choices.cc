@@ -247,17 +247,16 @@ std::optional<std::string> MbiFromReadings(std::string_view read, const std::vec
   return *best.begin();
 }
 
-namespace {
-
-// The one spelling among `readings` that `fits`; nullopt when none or several.
-template <typename Fits>
-std::optional<std::string> TheOneReading(const std::vector<std::string>& readings, Fits fits) {
+std::optional<std::string> TheOneReading(const std::vector<std::string>& readings,
+                                         const std::function<bool(const std::string&)>& fits) {
   std::set<std::string> found;
   for (const std::string& r : readings)
     if (const std::string s = Spelled(r); fits(s)) found.insert(s);
   if (found.size() != 1) return std::nullopt;
   return *found.begin();
 }
+
+namespace {
 
 bool IsUtn(std::string_view s) {
   static const RE2 utn(R"(^[0-9]{2}[AH][0-9]{11}$)");

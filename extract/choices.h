@@ -73,6 +73,10 @@ std::optional<std::string> MbiFromDoubledChoices(const Reading& reading);
 // "SWUSWV7JO39", "9F39WR9FM54" (no repair) for "SF39WRSFM54" (two S taken for 5). nullopt
 // when none does.
 std::optional<std::string> MbiFromReadings(std::string_view read, const std::vector<std::string>& readings);
+// The letters and digits (upper case) of the one reading among `readings` that `fits`;
+// nullopt when none or several spell differently.
+std::optional<std::string> TheOneReading(const std::vector<std::string>& readings,
+                                         const std::function<bool(const std::string&)>& fits);
 // The one NPI passing its check digit as read among `readings`; nullopt when none or two.
 std::optional<std::string> NpiFromReadings(const std::vector<std::string>& readings);
 // The one Medicare unique tracking number (two digits, A or H, eleven digits) spelled as

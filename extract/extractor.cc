@@ -1462,11 +1462,13 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   // The chosen member id's characters as the engine read them, the digits it weighed, and
   // the letters it weighed for the first character.
   std::string member_read, member_weighed, member_first_letters;
+  std::vector<std::string> member_readings;  // its word read again alone (Word::readings)
   for (const auto& [key, cands] : r.candidates()) {
     if (cands.empty()) continue;
     const Chosen chosen = Choose(cands);
     if (key == "insurance.member_id") {
       member_read = BestText(chosen.c.reading);
+      member_readings = chosen.c.readings;
       member_weighed = DigitsWeighed(chosen.c.reading);
       if (!chosen.c.reading.empty())
         for (const CharChoice& k : chosen.c.reading.front().choices)
@@ -1508,7 +1510,13 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     const std::string* p = std::get_if<std::string>(&payer->second.value);
     const std::string* m = std::get_if<std::string>(&member->second.value);
     if (p != nullptr && m != nullptr) {
-      std::optional<std::string> fixed = RepairMemberId(*m, *p, member_weighed);
+      // The id's word read again alone, spelled as the payer prints its ids where the page's
+      // reading is not ("W902753868" alone for Aetna's id read "W9802753868", its 9 and 8
+      // each weighing the other; seed 64 s0026); else the look-alikes of the payer's shape.
+      std::optional<std::string> fixed;
+      if (!FitsMemberIdShape(*m, *p))
+        fixed = TheOneReading(member_readings, [&](const std::string& r) { return FitsMemberIdShape(r, *p); });
+      if (!fixed) fixed = RepairMemberId(*m, *p, member_weighed);
       // An H read as two strokes, the engine weighing H for the first ("IITV386340794" for
       // Blue Cross's HTV386340794, H at 0.46; seed 60 s0086): dropping a stroke fits too,
       // but the H is what was printed.

@@ -357,6 +357,24 @@ TEST(ExtractorBoxed, SpecksReadAsAnIdsShapeWithoutADigitAreNoValue) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {yoo}), "insurance.member_id"), "Y00");
 }
 
+// Seed 64 s0026: Aetna's W902753868 read "W9802753868" on the page (its 9 and 8 each
+// weighing the other), "W902753868" alone: the reading alone fits Aetna's shape.
+TEST(ExtractorLines, AMemberIdReadAloneInItsPayersShape) {
+  PageResult page = MakePage({
+      {200, {{150, "Insurance:"}, {300, "Aetna"}}},
+      {240, {{150, "Member"}, {270, "ID:"}, {340, "W9802753868"}}},
+  });
+  GiveGlyphs(WordWithText(page, "W9802753868"), 1, {{'8', 0.84f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W9802753868");
+  WordWithText(page, "W9802753868").readings = {"W902753868"};
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W902753868");
+  // Readings alone that do not fit, or two that fit apart: as before.
+  WordWithText(page, "W9802753868").readings = {"W98027538688"};
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W9802753868");
+  WordWithText(page, "W9802753868").readings = {"W902753868", "W982753868"};
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W9802753868");
+}
+
 TEST(ExtractorLines, CodesPrintedWithTheirTitlesAfterALabelOcrGarbled) {
   // "ICD-10:" read as "Tcd-10:", no label; the codes carry their titles.
   const PageResult page = MakePage({
