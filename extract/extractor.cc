@@ -670,6 +670,17 @@ class Rules {
     std::vector<const Word*> sources;
     for (int wi : date_words) sources.push_back(r_.layout(page).word(wi).source);
     Checked d = DateFromWordChoices(sources, [&o](const std::string& text) { return FindDate(text, o); });
+    // A date of one word read again alone: the one date its readings give ("1959-10642" on
+    // the page, "1959-1012" alone; seed 63 s0018).
+    if (d.empty() && sources.size() == 1 && sources.front() != nullptr) {
+      std::set<std::string> dates;
+      for (const std::string& reading : sources.front()->readings)
+        if (Checked r = FindDate(reading, o); r.valid || (r = NormalizeDate(reading, o)).valid) {
+          dates.insert(r.value);
+          d = r;
+        }
+      if (dates.size() != 1) d = Checked{};
+    }
     if (!d.empty()) *words = date_words;
     return d;
   }

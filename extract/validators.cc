@@ -832,7 +832,11 @@ Checked DateWithLostSeparators(std::string_view printed, const DateOptions& o) {
   // seed 39 s0068). A month printed with its leading zero has a day of two digits
   // ("0217-1972" is 02/17/1972, not 02/7/1972; seed 53 s0062).
   static const RE2 head_broken(R"(^([0-9]{2,5})[/-]([0-9]{4})$)");
-  std::string head, year;
+  // A year-first date whose second dash was lost ("1959-1012" for 1959-10-12, seed 63 s0018).
+  static const RE2 iso_day_lost(R"(^((?:19|20)[0-9]{2})[/-]([01][0-9])([0-3][0-9])$)");
+  std::string head, year, month_read, day_read;
+  if (RE2::FullMatch(chars, iso_day_lost, &year, &month_read, &day_read))
+    readings.push_back(year + "-" + month_read + "-" + day_read);
   if (RE2::FullMatch(chars, head_broken, &head, &year)) {
     for (size_t month = 1; month <= 2 && month < head.size(); ++month) {
       const size_t day_read = head.size() - month - 1, day_lost = head.size() - month;

@@ -375,6 +375,24 @@ TEST(ExtractorLines, AMemberIdReadAloneInItsPayersShape) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W9802753868");
 }
 
+// Seed 63 s0018: DOB 1959-10-12 read "1959-10642" on the page, "1959-142" by the page's
+// model alone and "1959-1012" by the second model.
+TEST(ExtractorLines, ABirthDateReadAloneWhereThePagesReadingIsNone) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Patient: Harris, Linda")},
+      {240, {{150, "DOB:"}, {240, "1959-10642"}}},
+  });
+  GiveGlyphs(WordWithText(page, "1959-10642"), 8, {});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.birth_date"), "<none>");
+  WordWithText(page, "1959-10642").readings = {"1959-142", "1959-1012"};
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "patient.birth_date"), "1959-10-12");
+  EXPECT_TRUE(HasReason(d, "low_confidence:patient.birth_date"));
+  // Two readings giving two dates: none.
+  WordWithText(page, "1959-10642").readings = {"1959-10-12", "1959-10-22"};
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.birth_date"), "<none>");
+}
+
 TEST(ExtractorLines, CodesPrintedWithTheirTitlesAfterALabelOcrGarbled) {
   // "ICD-10:" read as "Tcd-10:", no label; the codes carry their titles.
   const PageResult page = MakePage({

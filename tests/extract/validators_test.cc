@@ -215,6 +215,9 @@ TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
       // dash lost, is no 02/7/1972 with the dash read as 1 (seed 53 s0062).
       {"0217-1972", "1972-02-17"},
       {"1217/1972", ""},             // 12/17 or 1/21/7...: a month without its zero decides nothing
+      // A year-first date, its second dash lost (seed 63 s0018).
+      {"1959-1012", "1959-10-12"},
+      {"1959-1312", ""},             // no month 13
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.printed);
