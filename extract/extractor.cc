@@ -739,7 +739,8 @@ class Rules {
       // letters without a digit ("yoo, ." under MEMBER ID at 0.58, seed 62 s0054): no member
       // id is that short and all letters.
       if (!cand.valid && cand.confidence < kSpeckConfidence) return;
-      if (key == "insurance.member_id" && c.value.size() < 6 && std::none_of(c.value.begin(), c.value.end(), [](char ch) { return IsDigit(ch); })) return;
+      const bool has_digit = std::any_of(c.value.begin(), c.value.end(), [](char ch) { return IsDigit(ch); });
+      if (key == "insurance.member_id" && c.value.size() < 6 && !has_digit) return;
       r_.Add(key, std::move(cand));
     });
   }

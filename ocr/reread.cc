@@ -147,7 +147,9 @@ void Replace(Word& word, const Word& with) {
 // and the words read alone, where each is one word with letters or digits.
 void KeepReadings(Word& word, const std::string& first, const Word* found, const Word* other) {
   std::vector<std::string> readings;
-  for (const std::string* t : {&first, found != nullptr ? &found->text : nullptr, other != nullptr ? &other->text : nullptr}) {
+  const std::string* alone = found != nullptr ? &found->text : nullptr;
+  const std::string* by_second = other != nullptr ? &other->text : nullptr;
+  for (const std::string* t : {&first, alone, by_second}) {
     if (t == nullptr || *t == word.text || !HasAlnum(*t)) continue;
     if (std::find(readings.begin(), readings.end(), *t) == readings.end()) readings.push_back(*t);
   }
