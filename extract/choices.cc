@@ -207,20 +207,12 @@ std::optional<std::string> MbiFromDoubledChoices(const Reading& reading) {
 
 namespace {
 
-// The letters and digits of `text`, upper case.
-std::string Spelled(std::string_view text) {
-  std::string out;
-  for (char c : text)
-    if (IsAlnum(c)) out += Upper(c);
-  return out;
-}
-
 // The characters NormalizeMbi changes to make `text` an MBI (a character gained or lost
 // counts as one); nullopt when it is none.
 std::optional<int> MbiRepairs(std::string_view text, std::string* mbi) {
   const Checked m = NormalizeMbi(text);
   if (!m.valid) return std::nullopt;
-  const std::string spelled = Spelled(text);
+  const std::string spelled = AlnumUpper(text);
   const size_t n = std::min(spelled.size(), m.value.size());
   int changes = static_cast<int>(std::max(spelled.size(), m.value.size()) - n);
   for (size_t i = 0; i < n; ++i) changes += spelled[i] != m.value[i] ? 1 : 0;
@@ -232,7 +224,8 @@ std::optional<int> MbiRepairs(std::string_view text, std::string* mbi) {
 
 std::optional<std::string> MbiFromReadings(std::string_view read, const std::vector<std::string>& readings) {
   std::string ignored;
-  int fewest = MbiRepairs(read, &ignored).value_or(1 << 20);
+  const int as_read = MbiRepairs(read, &ignored).value_or(1 << 20);
+  int fewest = as_read;
   std::set<std::string> best;
   for (const std::string& r : readings) {
     std::string mbi;
@@ -243,7 +236,7 @@ std::optional<std::string> MbiFromReadings(std::string_view read, const std::vec
     best.insert(mbi);
   }
   // Only a reading needing fewer repairs than the page's (equal counts leave it as read).
-  if (best.size() != 1 || MbiRepairs(read, &ignored).value_or(1 << 20) <= fewest) return std::nullopt;
+  if (best.size() != 1 || as_read <= fewest) return std::nullopt;
   return *best.begin();
 }
 
@@ -251,7 +244,7 @@ std::optional<std::string> TheOneReading(const std::vector<std::string>& reading
                                          const std::function<bool(const std::string&)>& fits) {
   std::set<std::string> found;
   for (const std::string& r : readings)
-    if (const std::string s = Spelled(r); fits(s)) found.insert(s);
+    if (const std::string s = AlnumUpper(r); fits(s)) found.insert(s);
   if (found.size() != 1) return std::nullopt;
   return *found.begin();
 }

@@ -80,8 +80,10 @@ void ReadAgainFromChoices(const std::string& key, const std::vector<std::string>
   if (value == nullptr || c.reading.empty()) return;
   std::optional<std::string> fixed;
   if (key == "referring.npi") {
-    if (!NpiIsValid(*value)) fixed = NpiFromReadings(c.readings);
-    if (!NpiIsValid(*value) && !fixed) fixed = NpiFromChoices(c.reading);
+    if (!NpiIsValid(*value)) {
+      fixed = NpiFromReadings(c.readings);
+      if (!fixed) fixed = NpiFromChoices(c.reading);
+    }
   } else if (key == "insurance.member_id") {
     // The word read again alone gives an MBI with fewer look-alikes taken than the page's
     // reading needs ("9F39WR9FM54" alone, "SF39WRSFM54" on the page).
@@ -674,11 +676,13 @@ class Rules {
     // the page, "1959-1012" alone; seed 63 s0018).
     if (d.empty() && sources.size() == 1 && sources.front() != nullptr) {
       std::set<std::string> dates;
-      for (const std::string& reading : sources.front()->readings)
-        if (Checked r = FindDate(reading, o); r.valid || (r = NormalizeDate(reading, o)).valid) {
-          dates.insert(r.value);
-          d = r;
-        }
+      for (const std::string& reading : sources.front()->readings) {
+        Checked r = FindDate(reading, o);
+        if (!r.valid) r = NormalizeDate(reading, o);
+        if (!r.valid) continue;
+        dates.insert(r.value);
+        d = r;
+      }
       if (dates.size() != 1) d = Checked{};
     }
     if (!d.empty()) *words = date_words;
@@ -739,8 +743,9 @@ class Rules {
       // letters without a digit ("yoo, ." under MEMBER ID at 0.58, seed 62 s0054): no member
       // id is that short and all letters.
       if (!cand.valid && cand.confidence < kSpeckConfidence) return;
-      const bool has_digit = std::any_of(c.value.begin(), c.value.end(), [](char ch) { return IsDigit(ch); });
-      if (key == "insurance.member_id" && c.value.size() < 6 && !has_digit) return;
+      if (key == "insurance.member_id" && c.value.size() < 6 &&
+          std::none_of(c.value.begin(), c.value.end(), [](char ch) { return IsDigit(ch); }))
+        return;
       r_.Add(key, std::move(cand));
     });
   }
@@ -1532,8 +1537,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       // An H read as two strokes, the engine weighing H for the first ("IITV386340794" for
       // Blue Cross's HTV386340794, H at 0.46; seed 60 s0086): dropping a stroke fits too,
       // but the H is what was printed.
-      const auto stroke = [](char c) { return c == 'I' || c == 'L' || c == '1'; };
-      if (member_read.size() > 2 && stroke(member_read[0]) && stroke(member_read[1]) &&
+      if (member_read.size() > 2 && IsStroke(member_read[0]) && IsStroke(member_read[1]) &&
           member_first_letters.find('H') != std::string::npos) {
         if (const std::string h = "H" + member_read.substr(2); h != *m && FitsMemberIdShape(h, *p)) fixed = h;
       }

@@ -370,6 +370,8 @@ std::string SingleSpaced(std::string_view text) {
   return out;
 }
 
+bool IsStroke(char c) { return c == '1' || c == 'I' || c == 'L'; }
+
 std::string AlnumUpper(std::string_view text) {
   std::string out;
   for (char c : text)
@@ -1165,9 +1167,8 @@ Checked NormalizeMbi(std::string_view printed) {
     // Else an H read as two strokes ("3PE21133NT63" for 3PE2H33NT63, seed 64 s0066): two
     // 1s or Is side by side, when one such pair alone, read as H, makes a valid MBI.
     if (fixes.empty()) {
-      const auto stroke = [](char c) { return c == '1' || c == 'I' || c == 'L'; };
       for (size_t i = 0; i + 1 < s.size(); ++i) {
-        if (!stroke(s[i]) || !stroke(s[i + 1])) continue;
+        if (!IsStroke(s[i]) || !IsStroke(s[i + 1])) continue;
         bool repaired = false;
         const std::string c = fix_digits(s.substr(0, i) + "H" + s.substr(i + 2), &repaired);
         if (RE2::FullMatch(c, mbi) && std::find(fixes.begin(), fixes.end(), c) == fixes.end()) fixes.push_back(c);

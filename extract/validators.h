@@ -41,6 +41,9 @@ std::string SingleSpaced(std::string_view text);
 std::vector<std::string> SplitWords(std::string_view s, std::string_view also = "");
 // Upper-case letters and digits only ("PA-2026-123456" -> "PA2026123456").
 std::string AlnumUpper(std::string_view text);
+// A 1, I or L: one vertical stroke as an upper-cased reading holds it (two side by side may
+// be an H read apart).
+bool IsStroke(char c);
 // ASCII character classes, whatever the locale (bytes of UTF-8 sequences are none).
 bool IsDigit(char c);
 bool IsAlpha(char c);

@@ -156,10 +156,9 @@ void KeepReadings(Word& word, const std::string& first, const Word* found, const
   word.readings = std::move(readings);
 }
 
-// TakeRereading's choice, without the readings it keeps.
-bool Decide(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
-  const Word* found = OnlyWord(reread);
-  const Word* other = second != nullptr ? OnlyWord(*second) : nullptr;
+// TakeRereading's choice between the word and its readings alone, `found` by the page's
+// model and `other` by the second (either null when it read no one word).
+bool Decide(Word& word, const Word* found, const Word* other, const RereadOptions& options) {
   const std::string as_read = Spelled(word.text);
   const std::string alone = found != nullptr ? Spelled(found->text) : std::string();
   const std::string by_second = other != nullptr ? Spelled(other->text) : std::string();
@@ -195,9 +194,11 @@ bool Decide(Word& word, const PageText& reread, const RereadOptions& options, co
 }  // namespace
 
 bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
+  const Word* found = OnlyWord(reread);
+  const Word* other = second != nullptr ? OnlyWord(*second) : nullptr;
   const std::string first = word.text;
-  const bool taken = Decide(word, reread, options, second);
-  KeepReadings(word, first, OnlyWord(reread), second != nullptr ? OnlyWord(*second) : nullptr);
+  const bool taken = Decide(word, found, other, options);
+  KeepReadings(word, first, found, other);
   return taken;
 }
 
