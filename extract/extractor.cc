@@ -514,6 +514,16 @@ using Words = std::vector<int>;
 // Words read below this confidence from a blank cell are specks and rule debris, not print.
 constexpr double kSpeckConfidence = 0.35;
 
+// Specks in a blank cell read as letters ("ceca LC I Gc"): an invalid value read that unsure.
+bool Specks(const Candidate& c) { return !c.valid && c.confidence < kSpeckConfidence; }
+
+// A few letters without a digit: no member id or authorization number is that short and all
+// letters ("yoo, ." under MEMBER ID at 0.58, seed 62 s0054; "oO" under "Auth #:", seed 68
+// s0086, which hid the missing number from the checklist).
+bool ShortAllLetters(const std::string& value) {
+  return value.size() < 6 && std::none_of(value.begin(), value.end(), [](char ch) { return IsDigit(ch); });
+}
+
 class Rules {
  public:
   explicit Rules(DocReader& r) : r_(r) {}
@@ -739,13 +749,7 @@ class Rules {
       Checked c = mbi_aware ? NormalizeMemberId(text) : NormalizeIdentifier(text);
       if (c.empty()) return;
       Candidate cand = r_.FromWords(page, v, c.value, &c);
-      // Specks in a blank cell read as letters ("ceca LC I Gc"): not a value. Nor are a few
-      // letters without a digit ("yoo, ." under MEMBER ID at 0.58, seed 62 s0054): no member
-      // id is that short and all letters.
-      if (!cand.valid && cand.confidence < kSpeckConfidence) return;
-      if (key == "insurance.member_id" && c.value.size() < 6 &&
-          std::none_of(c.value.begin(), c.value.end(), [](char ch) { return IsDigit(ch); }))
-        return;
+      if (Specks(cand) || (key == "insurance.member_id" && ShortAllLetters(c.value))) return;
       r_.Add(key, std::move(cand));
     });
   }
@@ -968,7 +972,9 @@ class Rules {
       const std::string text = Text(page, v);
       const Checked c = NormalizeAuthorizationNumber(text);
       if (c.empty()) return;
-      r_.Add("authorization.number", r_.FromWords(page, v, c.value, &c));
+      Candidate cand = r_.FromWords(page, v, c.value, &c);
+      if (Specks(cand) || ShortAllLetters(c.value)) return;
+      r_.Add("authorization.number", std::move(cand));
     });
   }
 

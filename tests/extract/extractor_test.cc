@@ -357,6 +357,23 @@ TEST(ExtractorBoxed, SpecksReadAsAnIdsShapeWithoutADigitAreNoValue) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {yoo}), "insurance.member_id"), "Y00");
 }
 
+// Seed 68 s0086: "Auth #:" left blank, specks read "oO —_ _" (0.08, 0.17, 0.28) after it.
+// Taken as "OO", it hid the missing authorization number from the checklist.
+TEST(ExtractorLines, SpecksAfterABlankAuthorizationLabelAreNoNumber) {
+  PageResult page = MakePage({
+      {200, {{179, "Priority:"}, {330, "Routine"}}},
+      {240, {{179, "Auth"}, {250, "#:"}, {300, "oO"}, {350, "\u2014_"}, {400, "_"}}},
+  });
+  WordWithText(page, "oO").confidence = 0.08f;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "<none>");
+  // Read surer, a few letters without a digit are still no authorization number.
+  WordWithText(page, "oO").confidence = 0.9f;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "<none>");
+  // A number read unsure stays, to review.
+  WordWithText(page, "oO").text = "A1234567";
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "A1234567");
+}
+
 // Seed 64 s0026: Aetna's W902753868 read "W9802753868" on the page (its 9 and 8 each
 // weighing the other), "W902753868" alone: the reading alone fits Aetna's shape.
 TEST(ExtractorLines, AMemberIdReadAloneInItsPayersShape) {
