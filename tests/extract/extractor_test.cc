@@ -1396,6 +1396,16 @@ TEST(ExtractorNote, CodesSplitByOcrAndBirthDateWithoutLabel) {
   EXPECT_EQ(Str(d, "patient.birth_date"), "1956-03-04");
 }
 
+// Seed 68 s0003: a referral letter's only code, R00.2, read "(RO0:2)." with its dot as a
+// colon; unread, the complete referral was flagged missing its diagnosis code.
+TEST(ExtractorLetter, ACodeWithItsDotReadAsAColon) {
+  const PageResult page = MakePage({
+      {200, Sentence(150, "Dear Dr. Hill,")},
+      {240, Sentence(150, "Her diagnosis is palpitations (RO0:2). Symptoms have persisted for several weeks.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "R00.2");
+}
+
 // Cover sheets as real ones print the page count: value right of the label (after a
 // parenthetical or an "including ..." phrase), before it, or below it in its column.
 TEST(ExtractorLines, DiagnosisCodesReadThroughSlipsAndCheckedAgainstTheCodeTable) {
