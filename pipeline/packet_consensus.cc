@@ -21,6 +21,18 @@ int AllowedEdits(const std::string& key, const Field& mine, const std::string& a
   return SlipEdits(a, b);
 }
 
+// The edits between `a` and `b`, up to `limit` + 1; with `look_alikes`, letters that stand
+// for digits count as those digits.
+int Distance(const std::string& a, const std::string& b, int limit, bool look_alikes) {
+  const int edits = extract::BoundedEditDistance(a, b, limit + 1);
+  if (edits <= limit || !look_alikes) return edits;
+  const auto folded = [](std::string s) {
+    for (char& c : s) c = extract::DigitFor(c).value_or(c);
+    return s;
+  };
+  return extract::BoundedEditDistance(folded(a), folded(b), limit + 1);
+}
+
 // Corrects `key` among the documents `group` (indexes into docs).
 int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, const std::string& key,
               double low_confidence) {
@@ -46,8 +58,13 @@ int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, con
   if (key == "insurance.member_id")
     for (size_t i : group)
       if (auto p = ValidText(docs[i], "insurance.payer")) payers.push_back(*p);
+  // Medicare's shape is the MBI's.
   const auto fits = [&](const std::string& v) {
-    return std::any_of(payers.begin(), payers.end(), [&](const std::string& p) { return extract::FitsMemberIdShape(v, p); });
+    return std::any_of(payers.begin(), payers.end(), [&](const std::string& p) {
+      if (p != "MEDICARE") return extract::FitsMemberIdShape(v, p);
+      const extract::Checked mbi = extract::NormalizeMbi(v);
+      return mbi.valid && mbi.value == v;
+    });
   };
   const auto support = [&](const std::string& v) {
     return std::count_if(readings.begin(), readings.end(), [&](const Reading& r) { return r.value == v; });
@@ -63,9 +80,15 @@ int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, con
       // A name read alike on more documents may mend one more slip ("HARMS" for HARRIS).
       if (theirs > ours && (key == "patient.family_name" || key == "patient.given_name") && mine.value.size() >= 5)
         ++allowed;
-      if (allowed == 0 || extract::BoundedEditDistance(mine.value, other.value, allowed + 1) > allowed) continue;
       const bool shape = fits(other.value), mine_shape = fits(mine.value);
       if (mine_shape && !shape) continue;
+      // An identifier that fails its check or its payer's shape, where the other passes, is
+      // read with its look-alikes as the digits they stand for: a referral's "1GKOHB2IC18"
+      // is the card's MBI 1GK0H82JC18 through three look-alikes, one more than eleven
+      // characters allow as slips (seed 68 s0077).
+      const bool look_alikes = (key == "insurance.member_id" || key == "authorization.number") &&
+                               (!mine.valid || (shape && !mine_shape));
+      if (allowed == 0 || Distance(mine.value, other.value, allowed, look_alikes) > allowed) continue;
       const bool better = theirs > ours || (theirs == ours && (!mine.valid || (shape && !mine_shape) ||
                                                                other.confidence > mine.confidence + 0.1));
       if (better && (best == nullptr || other.confidence > best->confidence)) best = &other;

@@ -8,11 +8,13 @@
 // provider's NPI across the fax: a value is replaced by another document's reading when
 // the two are a slip apart (one edit per four characters, at least one; two for birth
 // dates, three for an NPI that fails its check digit, one more for a name read alike on
-// more documents) and the other reading is better
+// more documents; a member id or authorization number that is invalid or fails its payer's
+// shape where the other fits it counts look-alike letters as the digits they stand for)
+// and the other reading is better
 // supported: read on more documents, or as often but valid where this one is not, or (a
-// member id) fitting the shape its payer prints where this one does not, or with clearly
-// higher confidence. A member id that fits its payer's shape is never replaced by one
-// that does not.
+// member id) fitting the shape its payer prints (Medicare's: a valid MBI) where this one
+// does not, or with clearly higher confidence. A member id that fits its payer's shape is
+// never replaced by one that does not.
 // The field keeps the page and box where it is printed on its own document; its review
 // reasons for that key (invalid:, low_confidence:) are re-judged.
 //

@@ -85,6 +85,28 @@ TEST(ReconcilePacket, AMemberIdThatFitsItsPayersShapeOutweighsASurerOneThatDoesN
   EXPECT_EQ(Value(unknown[0], "insurance.member_id"), "1140187375");
 }
 
+// Seed 68 s0077: the form read the MBI 1GK0H82JC18 as "1GKOHB2IC18" (0.51), three
+// look-alikes off; the card read it right (0.86).
+TEST(ReconcilePacket, AMemberIdOffItsShapeByLookAlikesTakesTheCardsValidMbi) {
+  const auto docs_with = [](const std::string& card_id) {
+    return std::vector<Document>{
+        Doc(DocType::kReferral, 1,
+            {{"patient.family_name", F("LEE", 0.92)}, {"insurance.member_id", F("1GKOHB2IC18", 0.51)},
+             {"insurance.payer", F("MEDICARE", 0.96)}}),
+        Doc(DocType::kInsuranceCard, 2,
+            {{"patient.family_name", F("LEE", 0.96)}, {"insurance.member_id", F(card_id, 0.86)},
+             {"insurance.payer", F("MEDICARE", 0.97)}}),
+    };
+  };
+  std::vector<Document> docs = docs_with("1GK0H82JC18");
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+  EXPECT_EQ(Value(docs[0], "insurance.member_id"), "1GK0H82JC18");
+  // Three edits that are not look-alikes (3, E, X for 8, H, J) are another id: both stay.
+  std::vector<Document> other = docs_with("1GK0E32XC18");
+  EXPECT_EQ(ReconcilePacket(other, 0.6), 0);
+  EXPECT_EQ(Value(other[0], "insurance.member_id"), "1GKOHB2IC18");
+}
+
 TEST(PatientIdentity, TheSameMemberIdAndGivenNameAreNoOtherPatient) {
   const PatientKey harms{"HARMS", std::nullopt, "CHRISTOPHER", "W762392564"};
   const PatientKey harris{"HARRIS", "1947-02-04", "CHRISTOPHER", "W762392564"};
