@@ -249,6 +249,22 @@ std::optional<std::string> TheOneReading(const std::vector<std::string>& reading
   return *found.begin();
 }
 
+std::optional<std::string> OneWeighedChange(const Reading& reading,
+                                            const std::function<bool(const std::string&)>& fits) {
+  const std::string best = BestText(reading);
+  if (fits(best)) return std::nullopt;
+  std::set<std::string> found;
+  for (size_t i = 0; i < reading.size(); ++i)
+    for (const CharChoice& c : reading[i].choices) {
+      if (c.c == best[i] || c.confidence < kClose) continue;
+      std::string changed = best;
+      changed[i] = c.c;
+      if (fits(changed)) found.insert(std::move(changed));
+    }
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
+}
+
 namespace {
 
 bool IsUtn(std::string_view s) {

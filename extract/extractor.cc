@@ -1487,10 +1487,12 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   // the letters it weighed for the first character.
   std::string member_read, member_weighed, member_first_letters;
   std::vector<std::string> member_readings;  // its word read again alone (Word::readings)
+  Reading member_reading;
   for (const auto& [key, cands] : r.candidates()) {
     if (cands.empty()) continue;
     const Chosen chosen = Choose(cands);
     if (key == "insurance.member_id") {
+      member_reading = chosen.c.reading;
       member_read = BestText(chosen.c.reading);
       member_readings = chosen.c.readings;
       member_weighed = DigitsWeighed(chosen.c.reading);
@@ -1541,6 +1543,8 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       if (!FitsMemberIdShape(*m, *p))
         fixed = TheOneReading(member_readings, [&](const std::string& r) { return FitsMemberIdShape(r, *p); });
       if (!fixed) fixed = RepairMemberId(*m, *p, member_weighed);
+      if (!fixed && !FitsMemberIdShape(*m, *p))
+        fixed = OneWeighedChange(member_reading, [&](const std::string& r) { return FitsMemberIdShape(r, *p); });
       // An H read as two strokes, the engine weighing H for the first ("IITV386340794" for
       // Blue Cross's HTV386340794, H at 0.46; seed 60 s0086): dropping a stroke fits too,
       // but the H is what was printed.

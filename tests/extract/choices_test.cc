@@ -111,6 +111,27 @@ TEST(MbiFromReadings, TheReadingAloneNeedingFewerLookAlikesThanThePages) {
   EXPECT_FALSE(MbiFromReadings("SF39WRSFM54", {"SF39WR", "HUMANA"}).has_value());
 }
 
+// Seed 67 s0022: Cigna's U7678302404 read "U7678302464", 0 weighed at 0.74 for the second
+// 6; Cigna prints a 0 there.
+TEST(OneWeighedChange, TheOneCloseAlternativeThatFitsTheShape) {
+  const auto cigna = [](const std::string& s) { return FitsMemberIdShape(s, "CIGNA"); };
+  EXPECT_EQ(OneWeighedChange(Read("U7678302464", {{9, {{'0', 0.74f}, {'9', 0.06f}}}}), cigna).value_or("-"),
+            "U7678302404");
+  // Weighed too little, or not at all: nothing.
+  EXPECT_FALSE(OneWeighedChange(Read("U7678302464", {{9, {{'0', 0.1f}}}}), cigna).has_value());
+  EXPECT_FALSE(OneWeighedChange(Read("U7678302464"), cigna).has_value());
+  // Read in the shape already: no change (the caller takes the reading itself).
+  EXPECT_FALSE(OneWeighedChange(Read("U7678302404", {{9, {{'6', 0.74f}}}}), cigna).has_value());
+  // Two changes that each fit: not sure which.
+  const auto nine_digits = [](const std::string& s) {
+    return s.size() == 9 && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  EXPECT_FALSE(OneWeighedChange(Read("12345678B", {{2, {{'8', 0.5f}}}, {8, {{'8', 0.5f}, {'3', 0.3f}}}}), nine_digits)
+                   .has_value());
+  EXPECT_EQ(OneWeighedChange(Read("12345678B", {{2, {{'8', 0.5f}}}, {8, {{'8', 0.5f}}}}), nine_digits).value_or("-"),
+            "123456788");
+}
+
 TEST(NpiFromReadings, TheOneReadingPassingTheCheckDigit) {
   EXPECT_EQ(NpiFromReadings({"1974614356", "1974614350"}).value_or("-"), "1974614350");
   EXPECT_FALSE(NpiFromReadings({"1974614356"}).has_value());

@@ -374,6 +374,18 @@ TEST(ExtractorLines, SpecksAfterABlankAuthorizationLabelAreNoNumber) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "A1234567");
 }
 
+// Seed 67 s0022: Cigna's U7678302404 read "U76783024 64," in a letter, 0 weighed at 0.74
+// for the second 6 where every Cigna id prints a 0.
+TEST(ExtractorLetter, AMemberIdTakesTheOneWeighedCharacterItsPayersShapeNeeds) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "Dear Dr. Hill,")},
+      {240, Sentence(150, "She is covered by Cigna, member ID U76783024 64, group 3619240. The authorization")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "U7678302464");
+  GiveGlyphs(WordWithText(page, "64,"), 0, {{'0', 0.74f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "U7678302404");
+}
+
 // Seed 64 s0026: Aetna's W902753868 read "W9802753868" on the page (its 9 and 8 each
 // weighing the other), "W902753868" alone: the reading alone fits Aetna's shape.
 TEST(ExtractorLines, AMemberIdReadAloneInItsPayersShape) {
