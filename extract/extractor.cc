@@ -682,7 +682,16 @@ class Rules {
     const Words date_words = DateWords(page, v);
     std::vector<const Word*> sources;
     for (int wi : date_words) sources.push_back(r_.layout(page).word(wi).source);
-    Checked d = DateFromWordChoices(sources, [&o](const std::string& text) { return FindDate(text, o); });
+    // A date of digits alone has lost its separators ("BLO1958" for 8/10/1958 under DATE OF
+    // BIRTH, 8, 1 and 0 weighed for its letters; seed 68 s0036): NormalizeDate reads it
+    // when exactly one way to put them back gives a date.
+    Checked d = DateFromWordChoices(sources, [&o](const std::string& text) {
+      Checked found = FindDate(text, o);
+
+      if (found.empty() && !text.empty() && std::all_of(text.begin(), text.end(), IsDigit))
+        found = NormalizeDate(text, o);
+      return found;
+    });
     // A date of one word read again alone: the one date its readings give ("1959-10642" on
     // the page, "1959-1012" alone; seed 63 s0018).
     if (d.empty() && sources.size() == 1 && sources.front() != nullptr) {

@@ -854,6 +854,14 @@ Checked DateWithLostSeparators(std::string_view printed, const DateOptions& o) {
   } else if (chars.size() == 9) {
     readings.push_back(chars.substr(0, 2) + "/" + chars.substr(3, 2) + "/" + chars.substr(5));  // first read, second lost
     readings.push_back(chars.substr(0, 2) + "/" + chars.substr(2, 2) + "/" + chars.substr(5));  // first lost, second read
+  } else if (chars.size() >= 6 && chars.size() <= 8) {
+    // Both separators lost ("8101958" for 8/10/1958, seed 68 s0036): the month and day
+    // before a four-digit year, each of one or two digits, or (eight digits) a year first.
+    const std::string year_last = chars.substr(chars.size() - 4), head = chars.substr(0, chars.size() - 4);
+    for (size_t month = 1; month <= 2; ++month)
+      if (head.size() > month && head.size() - month <= 2)
+        readings.push_back(head.substr(0, month) + "/" + head.substr(month) + "/" + year_last);
+    if (chars.size() == 8) readings.push_back(chars.substr(0, 4) + "-" + chars.substr(4, 2) + "-" + chars.substr(6));
   }
   Checked found;
   for (const std::string& r : readings) {

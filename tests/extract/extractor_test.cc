@@ -735,6 +735,21 @@ TEST(ExtractorPriorAuth, DashesAfterLabelsAndABirthDateWhoseSlashesNoiseBroke) {
   EXPECT_EQ(Str(d, "referral.diagnosis_codes"), "N39.0");
 }
 
+// Seed 68 s0036: 8/10/1958 under DATE OF BIRTH read "BLO1958", its slashes lost and its
+// 8, 1 and 0 read as letters (8 weighed at 0.62 for the B).
+TEST(ExtractorBoxed, ABirthDateReadAsLettersAndDigitsWithBothSlashesLost) {
+  PageResult page = MakePage({
+      {360, {{150, "PATIENT"}, {300, "NAME"}, {788, "DATE"}, {860, "OF"}, {900, "BIRTH"}}, 16},
+      {396, {{156, "HALL,"}, {260, "ROSE"}, {793, "BLO1958"}}},
+  });
+  GiveGlyphs(WordWithText(page, "BLO1958"), 0, {{'8', 0.62f}, {'H', 0.48f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.birth_date"), "1958-08-10");
+  // 1/12/1958 or 11/2/1958: no way to choose.
+  WordWithText(page, "BLO1958").text = "IIZ1958";
+  GiveGlyphs(WordWithText(page, "IIZ1958"), 0, {});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.birth_date"), "<none>");
+}
+
 TEST(ExtractorPriorAuth, ThePayerIsTheLetterheadsLargestPrintNotTheDepartmentBesideIt) {
   // Tesseract reads the logo's name on one line with the address below the department.
   PageResult page = MakePage({

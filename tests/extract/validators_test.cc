@@ -218,6 +218,12 @@ TEST(Dates, ReadsThroughSeparatorsNoiseBroke) {
       // A year-first date, its second dash lost (seed 63 s0018).
       {"1959-1012", "1959-10-12"},
       {"1959-1312", ""},             // no month 13
+      // Both separators lost (seed 68 s0036).
+      {"8101958", "1958-08-10"},     // 8/10/1958: 81/0 is no day
+      {"1121958", ""},               // 1/12/1958 or 11/2/1958: no way to choose
+      {"361958", "1958-03-06"},      // 3/6/1958
+      {"08101958", "1958-08-10"},    // 08/10/1958 (1958-08-10 read year first is no date)
+      {"19580810", "1958-08-10"},    // year first
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.printed);
