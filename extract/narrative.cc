@@ -242,7 +242,8 @@ namespace {
 
 void ReadInsurance(DocReader& r) {
   const std::string& flow = r.flow();
-  static const RE2 covered(R"((?i)\bcovered\s+(?:by|under)\s+([A-Za-z][A-Za-z&'\- ]{1,60}?)\s*(?:[,.;]|\s+(?:member|plan|with|under|policy|group|ID)\b))");
+  // "by" read "hy" or "bv" (seed 67 s0002).
+  static const RE2 covered(R"((?i)\bcovered\s+(?:[bh][yv]|under)\s+([A-Za-z][A-Za-z&'\- ]{1,60}?)\s*(?:[,.;]|\s+(?:member|plan|with|under|policy|group|ID)\b))");
   re2::StringPiece payer;
   if (RE2::PartialMatch(flow, covered, &payer)) {
     const std::string p = UpperSingleSpaced(std::string(payer.data(), payer.size()));

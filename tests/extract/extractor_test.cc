@@ -822,6 +822,18 @@ TEST(ExtractorPriorAuth, AnAuthorizationNumberWhoseHashWasReadAsFour) {
   EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "authorization.number"), "A904068925");
 }
 
+// Seed 67 s0002: "covered hy Cigna": the payer read, and with it the shape that makes the
+// "11" before Cigna's digits its U.
+TEST(ExtractorLetter, ThePayerAfterCoveredByReadHy) {
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Foster,")},
+      {240, Sentence(100, "She is covered hy Cigna, member ID 1163820539 03, group 3571957. Thank you.")},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "CIGNA");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "U6382053903");
+}
+
 TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
   const PageResult next_line = MakePage({
       {200, Sentence(100, "Dear Dr. Foster,")},
