@@ -822,6 +822,29 @@ TEST(ExtractorPriorAuth, AnAuthorizationNumberWhoseHashWasReadAsFour) {
   EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "authorization.number"), "A904068925");
 }
 
+// Committed sample s0014: "PEREZ, MIGUEL A" read 0.97, 0.57, 0.57. Each name is as sure as
+// its own words, and its box is theirs (the review screen highlights the family name alone).
+TEST(ExtractorLines, EachNameHasItsOwnWordsConfidenceAndBox) {
+  PageResult page = MakePage({
+      {200, Sentence(150, "REFERRAL FORM"), 36},
+      {300, {{188, "Patient"}, {300, "Name:"}, {400, "PEREZ,"}, {500, "MIGUEL"}, {600, "A"}}},
+  });
+  WordWithText(page, "PEREZ,").confidence = 0.97f;
+  WordWithText(page, "MIGUEL").confidence = 0.57f;
+  WordWithText(page, "A").confidence = 0.57f;
+  const Document d = Extract(DocType::kReferral, {page});
+  const Field& family = d.fields.at("patient.family_name");
+  const Field& given = d.fields.at("patient.given_name");
+  EXPECT_EQ(Str(d, "patient.family_name"), "PEREZ");
+  EXPECT_GT(family.confidence, 0.9);
+  EXPECT_EQ(family.box, WordWithText(page, "PEREZ,").box);
+  EXPECT_EQ(Str(d, "patient.given_name"), "MIGUEL");
+  EXPECT_LT(given.confidence, 0.6);
+  EXPECT_EQ(given.box, WordWithText(page, "MIGUEL").box);
+  EXPECT_TRUE(HasReason(d, "low_confidence:patient.given_name"));
+  EXPECT_FALSE(HasReason(d, "low_confidence:patient.family_name"));
+}
+
 // Seed 67 s0002: "covered hy Cigna": the payer read, and with it the shape that makes the
 // "11" before Cigna's digits its U.
 TEST(ExtractorLetter, ThePayerAfterCoveredByReadHy) {
