@@ -33,6 +33,24 @@ int Distance(const std::string& a, const std::string& b, int limit, bool look_al
   return extract::BoundedEditDistance(folded(a), folded(b), limit + 1);
 }
 
+// A given name read with the middle initial after it joined on ("LUISE" for "LUIS E", where
+// the note prints "Luis Edward"; seed 68 s0033): `mine` is `other` and one more letter.
+bool JoinedInitial(const std::string& key, const std::string& mine, const std::string& other) {
+  return key == "patient.given_name" && mine.size() == other.size() + 1 && other.size() >= 3 &&
+         mine.compare(0, other.size(), other) == 0 && extract::IsAlpha(mine.back());
+}
+
+// A name read with an H as two strokes ("RICILARD" or "RICIIARD" for RICHARD, seed 68
+// s0077 and s0013): `mine` is `other` with one of its H read as two of I, L, 1.
+bool HAsStrokes(const std::string& key, const std::string& mine, const std::string& other) {
+  if ((key != "patient.given_name" && key != "patient.family_name") || mine.size() != other.size() + 1) return false;
+  for (size_t i = 0; i < other.size(); ++i)
+    if (other[i] == 'H' && extract::IsStroke(mine[i]) && extract::IsStroke(mine[i + 1]) &&
+        mine.compare(0, i, other, 0, i) == 0 && mine.compare(i + 2, std::string::npos, other, i + 1) == 0)
+      return true;
+  return false;
+}
+
 // Corrects `key` among the documents `group` (indexes into docs).
 int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, const std::string& key,
               double low_confidence) {
@@ -88,8 +106,11 @@ int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, con
       // characters allow as slips (seed 68 s0077).
       const bool look_alikes = (key == "insurance.member_id" || key == "authorization.number") &&
                                (!mine.valid || (shape && !mine_shape));
-      if (allowed == 0 || Distance(mine.value, other.value, allowed, look_alikes) > allowed) continue;
+      const bool strokes = HAsStrokes(key, mine.value, other.value);  // two edits, one slip
+      if (!strokes && (allowed == 0 || Distance(mine.value, other.value, allowed, look_alikes) > allowed)) continue;
       const bool better = theirs > ours || (theirs == ours && (!mine.valid || (shape && !mine_shape) ||
+                                                               JoinedInitial(key, mine.value, other.value) ||
+                                                               strokes ||
                                                                other.confidence > mine.confidence + 0.1));
       if (better && (best == nullptr || other.confidence > best->confidence)) best = &other;
     }

@@ -107,6 +107,48 @@ TEST(ReconcilePacket, AMemberIdOffItsShapeByLookAlikesTakesTheCardsValidMbi) {
   EXPECT_EQ(Value(other[0], "insurance.member_id"), "1GKOHB2IC18");
 }
 
+// Seed 68 s0033: the referral read "FOSTER, LUIS E" as "FOSTER, LUISE" (0.96); the note
+// printed "Foster, Luis Edward" (0.96).
+TEST(ReconcilePacket, AGivenNameWithTheMiddleInitialJoinedOnTakesTheOtherDocumentsName) {
+  const auto docs_with = [](const std::string& referral, const std::string& note) {
+    return std::vector<Document>{
+        Doc(DocType::kReferral, 1, {{"patient.family_name", F("FOSTER", 0.96)}, {"patient.given_name", F(referral, 0.964)}}),
+        Doc(DocType::kClinicalNote, 2, {{"patient.family_name", F("FOSTER", 0.96)}, {"patient.given_name", F(note, 0.96)}}),
+    };
+  };
+  std::vector<Document> docs = docs_with("LUISE", "LUIS");
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+  EXPECT_EQ(Value(docs[0], "patient.given_name"), "LUIS");
+  // Never the other way: a name one letter longer is not taken for a shorter one.
+  std::vector<Document> longer = docs_with("LUIS", "LUISE");
+  EXPECT_EQ(ReconcilePacket(longer, 0.6), 1);
+  EXPECT_EQ(Value(longer[1], "patient.given_name"), "LUIS");
+  // A letter elsewhere is a slip with no side to take: both stay.
+  std::vector<Document> slip = docs_with("LUIZ", "LUIS");
+  EXPECT_EQ(ReconcilePacket(slip, 0.6), 0);
+}
+
+// Seed 68 s0077: the referral read RICHARD "RICILARD" (0.92), its H as two strokes; the
+// card read it right (0.96), too little surer to win on confidence alone.
+TEST(ReconcilePacket, AGivenNameWithItsHReadAsTwoStrokesTakesTheOtherDocumentsName) {
+  const auto docs_with = [](const std::string& referral, const std::string& card) {
+    return std::vector<Document>{
+        Doc(DocType::kReferral, 1, {{"patient.family_name", F("LEE", 0.92)}, {"patient.given_name", F(referral, 0.916)}}),
+        Doc(DocType::kInsuranceCard, 2, {{"patient.family_name", F("LEE", 0.96)}, {"patient.given_name", F(card, 0.96)}}),
+    };
+  };
+  for (const char* read : {"RICILARD", "RICIIARD", "RIC1LARD"}) {
+    SCOPED_TRACE(read);
+    std::vector<Document> docs = docs_with(read, "RICHARD");
+    EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+    EXPECT_EQ(Value(docs[0], "patient.given_name"), "RICHARD");
+  }
+  // Two letters that are no strokes stand for no H: both stay.
+  std::vector<Document> other = docs_with("RICOLARD", "RICHARD");
+  EXPECT_EQ(ReconcilePacket(other, 0.6), 0);
+  EXPECT_EQ(Value(other[0], "patient.given_name"), "RICOLARD");
+}
+
 TEST(PatientIdentity, TheSameMemberIdAndGivenNameAreNoOtherPatient) {
   const PatientKey harms{"HARMS", std::nullopt, "CHRISTOPHER", "W762392564"};
   const PatientKey harris{"HARRIS", "1947-02-04", "CHRISTOPHER", "W762392564"};
