@@ -372,7 +372,11 @@ void NpiByCheckDigit(DocReader& r) {
   for (int page = 0; page < r.page_count(); ++page) {
     const PageLayout& layout = r.layout(page);
     for (int wi = 0; wi < static_cast<int>(layout.words().size()); ++wi) {
+      // Not in the sending machine's header line (its row is -1): the sender's fax number
+      // printed there without separators may pass the check digit ("FROM: PRAIRIE VIEW FAMILY
+      // HEALTH 2105550190", seed 70 s0084, hid a missing NPI).
       std::string npi;
+      if (layout.word(wi).row < 0) continue;
       if (!RE2::FullMatch(layout.word(wi).text, ten, &npi) || !NpiIsValid(npi)) continue;
       const Checked c{npi, true, false};
       Candidate cand = r.FromWords(page, {wi}, npi, &c);

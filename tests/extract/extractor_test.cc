@@ -469,6 +469,23 @@ TEST(ExtractorBoxed, AnNpiUnderALabelOcrGarbledIsTheOneNumberPassingTheCheckDigi
   EXPECT_EQ(Str(a, "referring.npi"), "<none>");
 }
 
+// Seed 70 s0084: the NPI left blank; the sending machine's header line printed the sender's
+// fax number without separators, and it passes the NPI check digit.
+TEST(ExtractorBoxed, TheSendersFaxNumberInTheHeaderLineIsNoNpi) {
+  const auto page_with = [](int y) {
+    return MakePage({
+        {y, {{0, "NEC"}, {60, "87"}, {110, "2025"}, {190, "04:52PM"}, {300, "FROM:"}, {380, "PRAIRIE"}, {480, "VIEW"},
+             {560, "FAMILY"}, {660, "HEALTH"}, {760, "2105550190"}}, 16},
+        {1000, {{140, "REFERRING"}, {300, "PROVIDER"}}},
+        {1056, {{139, "Referring"}, {280, "Provider:"}, {420, "STEPHANIE"}, {560, "WHITE,"}, {660, "NP"}}},
+        {1097, {{139, "NPI:"}}},
+    });
+  };
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page_with(43)}), "referring.npi"), "<none>");
+  // The same number printed on the page itself is the one that passes.
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page_with(600)}), "referring.npi"), "2105550190");
+}
+
 TEST(ExtractorBoxed, AMemberIdJoinedOntoThePayerCellIsSplitOff) {
   // The gap between the INSURANCE and MEMBER ID cells read as a space: "HUMANA H74023105"
   // under the INSURANCE label, nothing under MEMBER ID.
