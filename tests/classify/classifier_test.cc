@@ -142,6 +142,24 @@ TEST(Classifier, AWeaklyTypedCardCopyIsADocumentOfItsOwnWhenItsTextIsCompact) {
   EXPECT_EQ(split(spread).size(), 1u);
 }
 
+// Seed 69 s0027: a Medicaid card's front read cleanly, its only cues PCP and "Copays:" (the
+// plural); it had scored 1 and continued the referral before it.
+TEST(Classifier, ACardsFrontWithCopaysInThePluralIsACard) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  std::vector<PageResult> pages = {
+      MakePage(1, {"REFERRAL FORM", "Reason for Referral: knee", "Referring Provider: J Smith"}),
+      MakePage(2, {"Medicaid", "STAR", "Member: LISA MORALES", "ID: 821343501", "PCP: MICHAEL SANDERS",
+                   "PCP Phone: (512) 555-0189", "Copays: PCP $25 Specialist $50 ER $250"}),
+  };
+  std::vector<PageClass> classes;
+  for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
+  EXPECT_EQ(classes[1].type, DocType::kInsuranceCard);
+  const auto docs = c->Split(pages, classes);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[1].type, DocType::kInsuranceCard);
+}
+
 // A page whose first line is the header band at the top of the sheet.
 PageResult Header(int number, const std::vector<std::string>& lines) { return testing::PageOfLines(lines, number, 20); }
 
