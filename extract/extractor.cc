@@ -1347,6 +1347,22 @@ void BirthDateByAge(DocReader& r) {
 
 // ------------------------------------------------------------------ choosing values
 
+// Whether a bar is read as a word of its own right after `box` on fax page `number` (the
+// layout strips bars, so the page's words are looked over): as tall as the box's text (a
+// cell's rule runs taller) and within its height of it.
+bool BarRightAfter(const std::vector<const PageResult*>& pages, int number, const Box& box) {
+  for (const PageResult* page : pages) {
+    if (page->number != number) continue;
+    for (const Word& w : page->text.words) {
+      if (w.text != "|" && w.text != "!" && w.text != "l" && w.text != "I" && w.text != "]") continue;
+      const int gap = w.box.x - box.right();
+      if (gap >= 0 && gap <= box.h && w.box.h <= box.h * 1.3 && w.box.y < box.bottom() && box.y < w.box.bottom())
+        return true;
+    }
+  }
+  return false;
+}
+
 struct Chosen {
   Candidate c;
   double confidence = 0;
@@ -1589,6 +1605,11 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
             fixed = lettered;
             break;
           }
+      // Its last 1 read as a bar, a word of its own after it ("0779084 |" for Kaiser's
+      // 07790841, seed 69 s0095): taken where the id is one digit short of its payer's shape.
+      if (!fixed && !FitsMemberIdShape(*m, *p) && FitsMemberIdShape(*m + "1", *p) &&
+          BarRightAfter(pages, member->second.page, member->second.box))
+        fixed = *m + "1";
       if (fixed) {
         member->second.value = *fixed;
         member->second.confidence = std::min(member->second.confidence, 0.85);

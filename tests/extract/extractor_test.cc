@@ -862,6 +862,22 @@ TEST(ExtractorLines, EachNameHasItsOwnWordsConfidenceAndBox) {
   EXPECT_FALSE(HasReason(d, "low_confidence:patient.family_name"));
 }
 
+// Seed 69 s0095: Kaiser's 07790841 read "0779084" and a bar "|" as a word of its own after
+// it; Kaiser prints eight digits.
+TEST(ExtractorBoxed, AMemberIdsLastOneReadAsABarBesideIt) {
+  PageResult page = MakePage({
+      {494, {{95, "INSURANCE"}, {700, "MEMBER"}, {810, "ID"}, {1200, "GROUP"}, {1290, "#"}}, 18},
+      {528, {{102, "Kaiser"}, {194, "Permanente"}, {722, "0779084"}, {838, "|"}, {1209, "85978-47"}}, 22},
+  });
+  Word& bar = WordWithText(page, "|");
+  bar.box.w = 5;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "07790841");
+  // A cell's rule runs taller than the print: no digit.
+  bar.box.y -= 20;
+  bar.box.h = 60;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "0779084");
+}
+
 // Seed 67 s0002: "covered hy Cigna": the payer read, and with it the shape that makes the
 // "11" before Cigna's digits its U.
 TEST(ExtractorLetter, ThePayerAfterCoveredByReadHy) {
