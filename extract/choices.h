@@ -78,8 +78,9 @@ std::optional<std::string> MbiFromReadings(std::string_view read, const std::vec
 std::optional<std::string> TheOneReading(const std::vector<std::string>& readings,
                                          const std::function<bool(const std::string&)>& fits);
 // The reading's best characters with one replaced by another the engine weighed closely for
-// it (0.2 or more), when they do not `fit` as read and exactly one such change does: Cigna's U7678302404 read
-// "U7678302464" with 0 weighed at 0.74 for the 6 where Cigna prints a 0 (seed 67 s0022).
+// it (0.2 or more), when they do not `fit` as read and exactly one such change does:
+// Cigna's U7678302404 read "U7678302464" with 0 weighed at 0.74 for the 6 where Cigna
+// prints a 0 (seed 67 s0022).
 std::optional<std::string> OneWeighedChange(const Reading& reading,
                                             const std::function<bool(const std::string&)>& fits);
 // The one NPI passing its check digit as read among `readings`; nullopt when none or two.

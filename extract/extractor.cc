@@ -637,8 +637,10 @@ class Rules {
         if (family_parts.count(read) > 0) family_words.push_back(wi);
         else if (read == AlnumUpper(name->given)) given_words.push_back(wi);
       }
-      r_.Add("patient.family_name", r_.FromWords(page, family_words.empty() ? name_words : family_words, name->family));
-      r_.Add("patient.given_name", r_.FromWords(page, given_words.empty() ? name_words : given_words, name->given));
+      if (family_words.empty()) family_words = name_words;
+      if (given_words.empty()) given_words = name_words;
+      r_.Add("patient.family_name", r_.FromWords(page, family_words, name->family));
+      r_.Add("patient.given_name", r_.FromWords(page, given_words, name->given));
     });
   }
 
@@ -700,7 +702,6 @@ class Rules {
     // when exactly one way to put them back gives a date.
     Checked d = DateFromWordChoices(sources, [&o](const std::string& text) {
       Checked found = FindDate(text, o);
-
       if (found.empty() && !text.empty() && std::all_of(text.begin(), text.end(), IsDigit))
         found = NormalizeDate(text, o);
       return found;
