@@ -276,8 +276,11 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     if (core.size() < 3 || core.size() > 8) { by_title(); continue; }
     int digits = 0;
     for (char c : core) digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
-    // Zeros read as O in a code with its dot: "(ROO.2)" for R00.2 (seed 57 s0015).
-    if (core.size() >= 5 && core[3] == '.' && std::isalpha(static_cast<unsigned char>(core[0])))
+    // Zeros read as O in a code with its dot: "(ROO.2)" for R00.2 (seed 57 s0015); or
+    // without it, beside a digit read as one: "(ROO2)." (seed 72 s0010; "(ROOM)" is none).
+    const bool dotted = core.size() >= 5 && core[3] == '.';
+    if ((dotted || (core.find('.') == std::string::npos && digits >= 1)) &&
+        std::isalpha(static_cast<unsigned char>(core[0])))
       for (size_t k = 1; k <= 2; ++k) digits += (core[k] == 'O' || core[k] == 'o') ? 1 : 0;
     if (digits < 2) { by_title(); continue; }
     const bool letter_first = std::isalpha(static_cast<unsigned char>(core[0])) || core[0] == '|';

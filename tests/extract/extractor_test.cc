@@ -1501,6 +1501,22 @@ TEST(ExtractorLetter, ACodeWithItsDotReadAsAColon) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "R00.2");
 }
 
+// Seed 72 s0010: the same code printed without its dot, its zeros read as O: "(ROO2).". The
+// complete referral had been flagged missing its diagnosis code.
+TEST(ExtractorLetter, ACodeWithoutItsDotAndItsZerosReadAsO) {
+  const auto codes = [](const std::string& word) {
+    const PageResult page = MakePage({
+        {200, Sentence(150, "Dear Dr. Hill,")},
+        {240, Sentence(150, "Her diagnosis is palpitations " + word + " She has tried a change in medication.")},
+    });
+    return Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes");
+  };
+  EXPECT_EQ(codes("(ROO2)."), "R00.2");
+  EXPECT_EQ(codes("(R0O2)."), "R00.2");
+  // Letters alone are no code.
+  EXPECT_EQ(codes("(ROOM)."), "<none>");
+}
+
 // Cover sheets as real ones print the page count: value right of the label (after a
 // parenthetical or an "including ..." phrase), before it, or below it in its column.
 TEST(ExtractorLines, DiagnosisCodesReadThroughSlipsAndCheckedAgainstTheCodeTable) {
