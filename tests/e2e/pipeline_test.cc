@@ -219,14 +219,16 @@ TEST_F(PipelineTest, EvaluationOnSamplesMeetsFloors) {
   // (F1 0.9631, was 0.9629), birth date 26/26. s0014's referral date and its note's birth
   // date are read from words read alone; the note's birth date then ties the note to the
   // referral, whose family name PEREZ (0.70) gives way to the note's PERES (0.84).
+  // Eleventh round (2026-12-07): fields P/R 0.9744/0.9620 (F1 0.9682), fine/clean F1 0.9952,
+  // fine pages 0.9682: each name has its own words' confidence, and PEREZ (0.97) stands.
   EXPECT_EQ(report["page_type_accuracy"].get<double>(), 1.0);
   EXPECT_EQ(report["rotation_accuracy"].get<double>(), 1.0);
   EXPECT_EQ(report["faxes_split_exactly"].get<double>(), 1.0);
   EXPECT_EQ(report["documents_split_exactly"].get<double>(), 1.0);
-  EXPECT_GE(report["field_precision"].get<double>(), 0.969);
-  EXPECT_GE(report["field_recall"].get<double>(), 0.956);
-  EXPECT_GE(report["per_condition"]["fine/clean"]["f1"].get<double>(), 0.990);
-  EXPECT_GE(report["per_resolution"]["fine"]["f1"].get<double>(), 0.961);
+  EXPECT_GE(report["field_precision"].get<double>(), 0.974);
+  EXPECT_GE(report["field_recall"].get<double>(), 0.962);
+  EXPECT_GE(report["per_condition"]["fine/clean"]["f1"].get<double>(), 0.995);
+  EXPECT_GE(report["per_resolution"]["fine"]["f1"].get<double>(), 0.968);
   EXPECT_GE(report["key_fields"]["insurance.member_id"].get<double>(), 1.0);
   EXPECT_GE(report["key_fields"]["referring.npi"].get<double>(), 1.0);
   EXPECT_GE(report["key_fields"]["patient.birth_date"].get<double>(), 1.0);
