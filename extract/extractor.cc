@@ -1525,22 +1525,16 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
   }
 
   int invalid = 0, low = 0;
-  // The chosen member id's characters as the engine read them, the digits it weighed, and
-  // the letters it weighed for the first character.
-  std::string member_read, member_weighed, member_first_letters;
-  std::vector<std::string> member_readings;  // its word read again alone (Word::readings)
+  // The chosen member id as the engine read it: its characters with their alternatives, and
+  // its word read again alone (Candidate::reading, Candidate::readings).
   Reading member_reading;
+  std::vector<std::string> member_readings;
   for (const auto& [key, cands] : r.candidates()) {
     if (cands.empty()) continue;
     const Chosen chosen = Choose(cands);
     if (key == "insurance.member_id") {
       member_reading = chosen.c.reading;
-      member_read = BestText(chosen.c.reading);
       member_readings = chosen.c.readings;
-      member_weighed = DigitsWeighed(chosen.c.reading);
-      if (!chosen.c.reading.empty())
-        for (const CharChoice& k : chosen.c.reading.front().choices)
-          if (IsAlpha(k.c) && k.confidence >= 0.2f) member_first_letters += k.c;
     }
     Field f;
     f.value = chosen.c.value;
@@ -1578,40 +1572,46 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
     const std::string* p = std::get_if<std::string>(&payer->second.value);
     const std::string* m = std::get_if<std::string>(&member->second.value);
     if (p != nullptr && m != nullptr) {
+      const auto fits = [&](const std::string& id) { return FitsMemberIdShape(id, *p); };
+      const bool in_shape = fits(*m);
+      // The id's characters as read, and the letters the engine weighed for the first.
+      const std::string member_read = BestText(member_reading);
+      std::string member_first_letters;
+      if (!member_reading.empty())
+        for (const CharChoice& k : member_reading.front().choices)
+          if (IsAlpha(k.c) && k.confidence >= 0.2f) member_first_letters += k.c;
       // The id's word read again alone, spelled as the payer prints its ids where the page's
       // reading is not ("W902753868" alone for Aetna's id read "W9802753868", its 9 and 8
       // each weighing the other; seed 64 s0026); else the look-alikes of the payer's shape.
       std::optional<std::string> fixed;
-      if (!FitsMemberIdShape(*m, *p))
-        fixed = TheOneReading(member_readings, [&](const std::string& r) { return FitsMemberIdShape(r, *p); });
-      if (!fixed) fixed = RepairMemberId(*m, *p, member_weighed);
-      if (!fixed && !FitsMemberIdShape(*m, *p))
-        fixed = OneWeighedChange(member_reading, [&](const std::string& r) { return FitsMemberIdShape(r, *p); });
+      if (!in_shape) fixed = TheOneReading(member_readings, fits);
+      if (!fixed) fixed = RepairMemberId(*m, *p, DigitsWeighed(member_reading));
+      if (!fixed && !in_shape) fixed = OneWeighedChange(member_reading, fits);
       // An H read as two strokes, the engine weighing H for the first ("IITV386340794" for
       // Blue Cross's HTV386340794, H at 0.46; seed 60 s0086): dropping a stroke fits too,
       // but the H is what was printed.
       if (member_read.size() > 2 && IsStroke(member_read[0]) && IsStroke(member_read[1]) &&
           member_first_letters.find('H') != std::string::npos) {
-        if (const std::string h = "H" + member_read.substr(2); h != *m && FitsMemberIdShape(h, *p)) fixed = h;
+        if (const std::string h = "H" + member_read.substr(2); h != *m && fits(h)) fixed = h;
       }
       // The id as read, before the look-alikes NormalizeIdentifier took: a zero read twice,
       // once as an O that became a 0 beside it ("XKCO082266006", seed 48 s0027).
       // The reading may also hold a character the value left out: a letter read outside
       // ASCII ("X£G743180897" with Z weighed for the £, seed 53 s0008).
-      if (!fixed && !member_read.empty() && member_read != *m && !FitsMemberIdShape(*m, *p))
-        fixed = FitsMemberIdShape(member_read, *p) ? member_read : RepairMemberId(member_read, *p);
+      if (!fixed && !member_read.empty() && member_read != *m && !in_shape)
+        fixed = fits(member_read) ? member_read : RepairMemberId(member_read, *p);
       // The payer's leading letter read as a digit the engine weighed that letter for
       // ("187192791" for Humana's H87192791, H weighed first at 0.91 for the 1; seed 56
       // s0017). Without the engine's weighing a leading 1 may be a digit: left alone.
-      if (!fixed && !m->empty() && IsDigit(m->front()) && !FitsMemberIdShape(*m, *p))
+      if (!fixed && !m->empty() && IsDigit(m->front()) && !in_shape)
         for (char letter : member_first_letters)
-          if (const std::string lettered = letter + m->substr(1); FitsMemberIdShape(lettered, *p)) {
+          if (const std::string lettered = letter + m->substr(1); fits(lettered)) {
             fixed = lettered;
             break;
           }
       // Its last 1 read as a bar, a word of its own after it ("0779084 |" for Kaiser's
       // 07790841, seed 69 s0095): taken where the id is one digit short of its payer's shape.
-      if (!fixed && !FitsMemberIdShape(*m, *p) && FitsMemberIdShape(*m + "1", *p) &&
+      if (!fixed && !in_shape && fits(*m + "1") &&
           BarRightAfter(pages, member->second.page, member->second.box))
         fixed = *m + "1";
       if (fixed) {

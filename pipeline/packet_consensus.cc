@@ -21,6 +21,8 @@ int AllowedEdits(const std::string& key, const Field& mine, const std::string& a
   return SlipEdits(a, b);
 }
 
+bool IsNameKey(const std::string& key) { return key == "patient.family_name" || key == "patient.given_name"; }
+
 // The edits between `a` and `b`, up to `limit` + 1; with `look_alikes`, letters that stand
 // for digits count as those digits.
 int Distance(const std::string& a, const std::string& b, int limit, bool look_alikes) {
@@ -43,7 +45,7 @@ bool JoinedInitial(const std::string& key, const std::string& mine, const std::s
 // A name read with an H as two strokes ("RICILARD" or "RICIIARD" for RICHARD, seed 68
 // s0077 and s0013): `mine` is `other` with one of its H read as two of I, L, 1.
 bool HAsStrokes(const std::string& key, const std::string& mine, const std::string& other) {
-  if ((key != "patient.given_name" && key != "patient.family_name") || mine.size() != other.size() + 1) return false;
+  if (!IsNameKey(key) || mine.size() != other.size() + 1) return false;
   for (size_t i = 0; i < other.size(); ++i)
     if (other[i] == 'H' && extract::IsStroke(mine[i]) && extract::IsStroke(mine[i + 1]) &&
         mine.compare(0, i, other, 0, i) == 0 && mine.compare(i + 2, std::string::npos, other, i + 1) == 0)
@@ -96,7 +98,7 @@ int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, con
       const auto theirs = support(other.value), ours = support(mine.value);
       int allowed = AllowedEdits(key, field, mine.value, other.value);
       // A name read alike on more documents may mend one more slip ("HARMS" for HARRIS).
-      if (theirs > ours && (key == "patient.family_name" || key == "patient.given_name") && mine.value.size() >= 5)
+      if (theirs > ours && IsNameKey(key) && mine.value.size() >= 5)
         ++allowed;
       const bool shape = fits(other.value), mine_shape = fits(mine.value);
       if (mine_shape && !shape) continue;
