@@ -780,6 +780,35 @@ void DigitizeDayByMonth(std::string& text, bool* changed) {
   }
 }
 
+// A month's three-letter name read one letter wrong between a day and a four-digit year
+// ("19 Fun 1935" for 19 Jun 1935, seed 76 s0021; "Fun 19, 1935"): the one month one letter
+// off. A word as near two months ("Jub": Jun or Jul) is left as read.
+void MendMonthByOneLetter(std::string& text, bool* changed) {
+  static const RE2 day_first(R"((?:^|\s)[0-9]{1,2}\s+([A-Za-z]{3})\.?,?\s+[0-9]{4}(?:[^0-9]|$))");
+  static const RE2 month_first(R"((?:^|\s)([A-Za-z]{3})\.?\s+[0-9]{1,2}(?:,\s*|\s+)[0-9]{4}(?:[^0-9]|$))");
+  for (const RE2* re : {&day_first, &month_first}) {
+    re2::StringPiece input(text), word;
+    while (RE2::FindAndConsume(&input, *re, &word)) {
+      const std::string low = Lowered(std::string_view(word.data(), word.size()));
+      if (MonthFromName(low) != 0) continue;
+      int near = 0;
+      std::string_view month;
+      for (std::string_view name : MonthNames()) {
+        int diff = 0;
+        for (size_t i = 0; i < 3; ++i) diff += low[i] != name[i];
+        if (diff == 1) {
+          ++near;
+          month = name.substr(0, 3);
+        }
+      }
+      if (near != 1) continue;
+      const size_t at = static_cast<size_t>(word.data() - text.data());
+      for (size_t i = 0; i < 3; ++i) text[at + i] = i == 0 ? Upper(month[i]) : month[i];
+      *changed = true;
+    }
+  }
+}
+
 // OCR letters inside digit groups of a date ("O3/O4/1956", "l2/3l/2026").
 std::string DigitizeDate(std::string_view text, bool* changed) {
   std::string out(text);
@@ -799,6 +828,7 @@ std::string DigitizeDate(std::string_view text, bool* changed) {
     }
   }
   DigitizeDayByMonth(out, changed);
+  MendMonthByOneLetter(out, changed);
   return out;
 }
 

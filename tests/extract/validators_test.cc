@@ -251,6 +251,21 @@ TEST(Dates, ADayReadAsLettersBesideTheMonthsName) {
   EXPECT_EQ(FindDate("So May 1934 was", o).value, "");
 }
 
+// Seed 76 s0021: "19 Fun 1935", June's J read as an F. The one month one letter off is
+// taken; a word one letter off two months ("Jub": Jun, Jul) or off none stays as read.
+TEST(Dates, AMonthsNameReadOneLetterWrong) {
+  DateOptions o;
+  o.today = kToday;
+  o.kind = DateKind::kBirth;
+  EXPECT_EQ(NormalizeDate("19 Fun 1935", o).value, "1935-06-19");
+  EXPECT_TRUE(NormalizeDate("19 Fun 1935", o).repaired);
+  EXPECT_EQ(NormalizeDate("Fun 19, 1935", o).value, "1935-06-19");
+  EXPECT_EQ(FindDate("DOB: 3 Oec 1950 ;", o).value, "1950-12-03");
+  EXPECT_EQ(NormalizeDate("19 Jub 1935", o).value, "");
+  EXPECT_EQ(NormalizeDate("19 Fox 1935", o).value, "");
+  EXPECT_EQ(FindDate("seen 19 for 1935", o).value, "");
+}
+
 TEST(Dates, RejectsImpossibleDays) {
   DateOptions o;
   o.today = kToday;
