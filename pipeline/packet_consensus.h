@@ -48,7 +48,9 @@ int ReconcilePacket(std::vector<Document>& docs, double low_confidence);
 // that is already another field's value of the document is not taken. A birth date read
 // on one document of a patient is taken on another (of any type) whose one birth-date mark
 // (the words after "DOB" or "Birth" on a line, up to the next label) prints it with one
-// slip, below `low_confidence`. Returns the number of fields found.
+// slip, or, on a document other than a referral, holds no digit and a word of four or more
+// letters read below 0.5 (garbled past reading), below `low_confidence`. Returns the number
+// of fields found.
 int FindInPacket(std::vector<Document>& docs, const std::vector<PageResult>& pages, double low_confidence);
 
 }  // namespace faxintake

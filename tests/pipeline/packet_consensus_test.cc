@@ -326,6 +326,31 @@ TEST(FindInPacket, ABirthDateIsNotTakenFromMarksTooFarOffOrOfAnotherPatient) {
   for (size_t i = 1; i < docs.size(); ++i) EXPECT_EQ(docs[i].fields.count("patient.birth_date"), 0u) << i;
 }
 
+// Seed 76 s0068: a noisy clinical note's "DOB: 04/09/1978" read "DOB: VMONOTR" at 0.14,
+// no digit left. The referral's date is taken there, for review. A sure word ("Unknown")
+// is no garbled mark, and a referral's mark is never filled this way: its checklist must
+// see a birth date it cannot read.
+TEST(FindInPacket, ABirthDateMarkGarbledPastReadingOnANoteTakesTheReferralsDate) {
+  const auto run = [](DocType type, float confidence, const std::string& read) {
+    std::vector<Document> docs = {
+        Doc(DocType::kReferral, 1, {{"patient.family_name", F("MORRIS", 0.9)}, {"patient.birth_date", F("1978-04-09", 0.9)}}),
+        Doc(type, 2, {{"patient.family_name", F("MORRIS", 0.9)}}),
+    };
+    if (type == DocType::kReferral) docs[0].type = DocType::kClinicalNote;
+    std::vector<PageResult> pages = {PageOfLines(1, {{"DOB:", "04/09/1978"}}),
+                                     PageOfLines(2, {{"Patient:", "Eric", "Morris"}, {"DOB:", read}})};
+    for (Word& w : pages[1].text.words) w.confidence = 0.95f;
+    pages[1].text.words.back().confidence = confidence;
+    FindInPacket(docs, pages, 0.6);
+    return docs[1].fields.count("patient.birth_date") ? Value(docs[1], "patient.birth_date") : std::string("none");
+  };
+  EXPECT_EQ(run(DocType::kClinicalNote, 0.14f, "VMONOTR"), "1978-04-09");
+  EXPECT_EQ(run(DocType::kConsultNote, 0.3f, "VMONOTR"), "1978-04-09");
+  EXPECT_EQ(run(DocType::kClinicalNote, 0.92f, "Unknown"), "none");
+  EXPECT_EQ(run(DocType::kClinicalNote, 0.14f, "VM"), "none");
+  EXPECT_EQ(run(DocType::kReferral, 0.14f, "VMONOTR"), "none");
+}
+
 TEST(ReconcilePacket, AnAuthorizationNumberMisreadOnTheReferralIsCorrectedFromTheLetter) {
   std::vector<Document> docs = {
       Doc(DocType::kReferral, 1,
