@@ -14,7 +14,8 @@ namespace faxintake {
 struct PatientKey {
   std::optional<std::string> family, birth_date;  // valid readings only
   // Valid readings, used only to outweigh a family name read two slips apart: the same
-  // member id (eight characters or more) and given name are the same person.
+  // member id (eight characters or more; one OCR slip apart counts as the same) and given
+  // name are the same person.
   std::optional<std::string> given, member_id;
   bool empty() const { return !family && !birth_date; }
 };

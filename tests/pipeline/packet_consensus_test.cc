@@ -62,6 +62,27 @@ TEST(ReconcilePacket, AFamilyNameTwoSlipsOffIsCorrectedWhenTheMemberIdAndGivenNa
   EXPECT_EQ(Value(pair[0], "patient.family_name"), "HARMS");
 }
 
+// Seed 75 s0007: the referral read SMITH as "SMITII" and 385642055 as "985642055" (0.76);
+// the card, without a birth date, read both right. The same given name and member ids one
+// slip apart tie the two; a second slip in the id, or another given name, does not.
+TEST(ReconcilePacket, MemberIdsOneSlipApartAndTheSameGivenNameTieAFamilyNameReadTwoSlipsOff) {
+  const auto run = [](const std::string& form_id, const std::string& card_given) {
+    std::vector<Document> docs = {
+        Doc(DocType::kReferral, 1,
+            {{"patient.family_name", F("SMITII", 0.84)}, {"patient.given_name", F("BETTY", 0.93)},
+             {"patient.birth_date", F("1975-10-09", 0.96)}, {"insurance.member_id", F(form_id, 0.76)}}),
+        Doc(DocType::kInsuranceCard, 2,
+            {{"patient.family_name", F("SMITH", 0.97)}, {"patient.given_name", F(card_given, 0.9)},
+             {"insurance.member_id", F("385642055", 0.92)}}),
+    };
+    ReconcilePacket(docs, 0.6);
+    return Value(docs[0], "patient.family_name") + " " + Value(docs[0], "insurance.member_id");
+  };
+  EXPECT_EQ(run("985642055", "BETTY"), "SMITH 385642055");
+  EXPECT_EQ(run("985642955", "BETTY"), "SMITII 985642955");
+  EXPECT_EQ(run("985642055", "BETSY"), "SMITII 985642055");
+}
+
 TEST(ReconcilePacket, AMemberIdThatFitsItsPayersShapeOutweighsASurerOneThatDoesNot) {
   // Seed 27 s0094: the form read H40187375 as "1140187375" at 0.96 (and its payer as
   // "TLUMANA"); the card read it right at 0.90 under HUMANA, whose ids are H and 8 digits.
