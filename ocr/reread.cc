@@ -145,13 +145,14 @@ void Replace(Word& word, const Word& with) {
 
 // Keeps on `word` the readings of it other than its text: `first` (its reading before),
 // and the words read alone, where each is one word with letters or digits.
-void KeepReadings(Word& word, const std::string& first, const Word* found, const Word* other) {
-  std::vector<std::string> readings;
-  const std::string* alone = found != nullptr ? &found->text : nullptr;
-  const std::string* by_second = other != nullptr ? &other->text : nullptr;
-  for (const std::string* t : {&first, alone, by_second}) {
-    if (t == nullptr || *t == word.text || !HasAlnum(*t)) continue;
-    if (std::find(readings.begin(), readings.end(), *t) == readings.end()) readings.push_back(*t);
+void KeepReadings(Word& word, const WordReading& first, const Word* found, const Word* other) {
+  std::vector<WordReading> candidates = {first}, readings;
+  for (const Word* w : {found, other})
+    if (w != nullptr) candidates.push_back({w->text, w->confidence});
+  for (const WordReading& r : candidates) {
+    if (r.text == word.text || !HasAlnum(r.text)) continue;
+    if (std::none_of(readings.begin(), readings.end(), [&](const WordReading& k) { return k.text == r.text; }))
+      readings.push_back(r);
   }
   word.readings = std::move(readings);
 }
@@ -196,7 +197,7 @@ bool Decide(Word& word, const Word* found, const Word* other, const RereadOption
 bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options, const PageText* second) {
   const Word* found = OnlyWord(reread);
   const Word* other = second != nullptr ? OnlyWord(*second) : nullptr;
-  const std::string first = word.text;
+  const WordReading first{word.text, word.confidence};
   const bool taken = Decide(word, found, other, options);
   KeepReadings(word, first, found, other);
   return taken;

@@ -55,6 +55,13 @@ struct Glyph {
   std::vector<CharChoice> choices;
 };
 
+// A word read again alone (ocr/reread.h): what a model read and how sure it was.
+struct WordReading {
+  std::string text;       // UTF-8
+  float confidence = 0;   // 0..1
+  bool operator==(const WordReading&) const = default;
+};
+
 // One recognized (or text-layer) word; box in the upright page's pixels.
 struct Word {
   std::string text;       // UTF-8
@@ -68,7 +75,7 @@ struct Word {
   // page's model and by the second model, and the first reading when one of those replaced
   // it. Identifier readers take one that fits a field's shape the word does not (an MBI
   // read "SWUSWV7JO39" on the page and "3WU9WV7JQ39" alone). Not stored, like glyphs.
-  std::vector<std::string> readings;
+  std::vector<WordReading> readings;
 };
 
 // True when `text` holds an ASCII letter or digit: a word, not a mark or a rule read as one.

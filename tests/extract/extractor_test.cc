@@ -313,7 +313,7 @@ TEST(ExtractorLines, AnMbiReadAloneWithFewerLookAlikesReplacesThePagesReading) {
       {240, {{150, "Member"}, {270, "ID:"}, {340, "SF39WRSFM54"}}},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "5F39WR5FM54");
-  WordWithText(page, "SF39WRSFM54").readings = {"SF39WRSFMS4", "9F39WR9FM54"};
+  WordWithText(page, "SF39WRSFM54").readings = {{"SF39WRSFMS4"}, {"9F39WR9FM54"}};
   GiveGlyphs(WordWithText(page, "SF39WRSFM54"), 0, {{'9', 0.41f}});
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "9F39WR9FM54");
   // An NPI failing its check digit as read, passing as read alone.
@@ -322,7 +322,7 @@ TEST(ExtractorLines, AnMbiReadAloneWithFewerLookAlikesReplacesThePagesReading) {
       {240, {{100, "NPI:"}, {180, "1974614356"}}},
   });
   GiveGlyphs(WordWithText(npi, "1974614356"), 0, {});
-  WordWithText(npi, "1974614356").readings = {"1974614350"};
+  WordWithText(npi, "1974614356").readings = {{"1974614350"}};
   const Document d = Extract(DocType::kReferral, {npi});
   EXPECT_EQ(Str(d, "referring.npi"), "1974614350");
   EXPECT_TRUE(d.fields.at("referring.npi").valid);
@@ -374,6 +374,29 @@ TEST(ExtractorLines, SpecksAfterABlankAuthorizationLabelAreNoNumber) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "A1234567");
 }
 
+// Seed 75 s0100: "CG95795101" read "€G95795101" at 0.30 on the page, "CG95795101" at 0.60
+// alone by the second model; seed 75 s0062: "PA-0220-815592" read "PA -112909-815592", the
+// number's word at 0.30, "-0220-815592" at 0.46 alone. The surer reading alone is taken
+// for a word read below 0.35; not for a word read surer, nor for a reading surer by less
+// than 0.15.
+TEST(ExtractorLines, AnAuthorizationNumberReadUnsureTakesTheReadingAloneAModelWasSurerOf) {
+  const auto read = [](const std::vector<std::string>& words, float page_conf, std::vector<WordReading> alone) {
+    std::vector<std::pair<int, std::string>> line = {{179, "Auth"}, {250, "#:"}};
+    int x = 300;
+    for (const std::string& w : words) line.push_back({(x += 80), w});
+    PageResult page = MakePage({{200, {{179, "Priority:"}, {330, "Routine"}}}, {240, line}});
+    Word& number = WordWithText(page, words.back());
+    number.confidence = page_conf;
+    number.readings = std::move(alone);
+    return Str(Extract(DocType::kReferral, {page}), "authorization.number");
+  };
+  EXPECT_EQ(read({"\u20acG95795101"}, 0.30f, {{"C\u20acG95795101", 0.075f}, {"CG95795101", 0.599f}}), "CG95795101");
+  EXPECT_EQ(read({"PA", "-112909-815592"}, 0.30f, {{"-0220-815592", 0.458f}}), "PA0220815592");
+  EXPECT_EQ(read({"T168948416"}, 0.114f, {{"1168948416", 0.0f}, {"TT68948416", 0.386f}}), "TT68948416");
+  EXPECT_EQ(read({"T168948416"}, 0.5f, {{"TT68948416", 0.9f}}), "T168948416");
+  EXPECT_EQ(read({"T168948416"}, 0.3f, {{"TT68948416", 0.44f}}), "T168948416");
+}
+
 // Seed 67 s0022: Cigna's U7678302404 read "U76783024 64," in a letter, 0 weighed at 0.74
 // for the second 6 where every Cigna id prints a 0.
 TEST(ExtractorLetter, AMemberIdTakesTheOneWeighedCharacterItsPayersShapeNeeds) {
@@ -395,12 +418,12 @@ TEST(ExtractorLines, AMemberIdReadAloneInItsPayersShape) {
   });
   GiveGlyphs(WordWithText(page, "W9802753868"), 1, {{'8', 0.84f}});
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W9802753868");
-  WordWithText(page, "W9802753868").readings = {"W902753868"};
+  WordWithText(page, "W9802753868").readings = {{"W902753868"}};
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W902753868");
   // Readings alone that do not fit, or two that fit apart: as before.
-  WordWithText(page, "W9802753868").readings = {"W98027538688"};
+  WordWithText(page, "W9802753868").readings = {{"W98027538688"}};
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W9802753868");
-  WordWithText(page, "W9802753868").readings = {"W902753868", "W982753868"};
+  WordWithText(page, "W9802753868").readings = {{"W902753868"}, {"W982753868"}};
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "W9802753868");
 }
 
@@ -413,12 +436,12 @@ TEST(ExtractorLines, ABirthDateReadAloneWhereThePagesReadingIsNone) {
   });
   GiveGlyphs(WordWithText(page, "1959-10642"), 8, {});
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.birth_date"), "<none>");
-  WordWithText(page, "1959-10642").readings = {"1959-142", "1959-1012"};
+  WordWithText(page, "1959-10642").readings = {{"1959-142"}, {"1959-1012"}};
   const Document d = Extract(DocType::kReferral, {page});
   EXPECT_EQ(Str(d, "patient.birth_date"), "1959-10-12");
   EXPECT_TRUE(HasReason(d, "low_confidence:patient.birth_date"));
   // Two readings giving two dates: none.
-  WordWithText(page, "1959-10642").readings = {"1959-10-12", "1959-10-22"};
+  WordWithText(page, "1959-10642").readings = {{"1959-10-12"}, {"1959-10-22"}};
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.birth_date"), "<none>");
 }
 

@@ -202,7 +202,8 @@ TEST(Reread, TheWordKeepsItsOtherReadingsForTheIdentifierReaders) {
   const PageText second = Page({W("3WU9WV7JQ39", 0.72f)});
   EXPECT_FALSE(TakeRereading(word, alone, {}, &second));
   EXPECT_EQ(word.text, "SWUSWV7JO39");
-  EXPECT_EQ(word.readings, (std::vector<std::string>{"SWUSWV7JQO39", "3WU9WV7JQ39"}));
+  // Each with the confidence its model read it at.
+  EXPECT_EQ(word.readings, (std::vector<WordReading>{{"SWUSWV7JQO39", 0.5f}, {"3WU9WV7JQ39", 0.72f}}));
   // A reading alike the word's, or only a mark, is no other reading.
   Word again = WithGlyphs("SWUSWV7JO39", 0.38f);
   const PageText same = Page({W("SWUSWV7JO39", 0.5f)});
@@ -214,7 +215,7 @@ TEST(Reread, TheWordKeepsItsOtherReadingsForTheIdentifierReaders) {
   const PageText both = Page({W("XX18498495.", 0.6f)});
   ASSERT_TRUE(TakeRereading(taken, Page({W("XX18498495", 0.3f)}), {}, &both));
   EXPECT_EQ(taken.text, "XX18498495");
-  EXPECT_EQ(taken.readings, (std::vector<std::string>{"XXX18498495", "XX18498495."}));
+  EXPECT_EQ(taken.readings, (std::vector<WordReading>{{"XXX18498495", 0.42f}, {"XX18498495.", 0.6f}}));
 }
 
 TEST(Reread, TheSecondModelTurnsADigitIntoALetterOnlyInALeadingPrefixTheFirstWeighed) {
