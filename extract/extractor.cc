@@ -195,13 +195,20 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     const int wi = words[k];
     std::string text = layout.word(wi).text;
     // A dot read as a space splits a code in two words ("(N39 0)", "(G56 01)"): a word of
-    // a letter and two digits followed by a short run of digits closing the code.
+    // a letter and two digits followed by a short run of digits closing the code. A space
+    // read after the bracketed letter of a code printed without its dot splits it too
+    // ("(K 760)." for K76.0, seed 73 s0009): the digits close the bracket.
     if (k + 1 < words.size()) {
       static const RE2 head(R"(^[(\[{]?[A-Z][0-9][0-9A-Z][,.]?$)");
       static const RE2 tail(R"(^[0-9][0-9A-Z]{0,3}[)\]},;.]*$)");
+      static const RE2 bracketed_letter(R"(^[(\[{][A-Z]$)");
+      static const RE2 closing_digits(R"(^[0-9]{2}[0-9A-Z]{1,4}[)\]}][,;.]?$)");
       const std::string& next = layout.word(words[k + 1]).text;
       if (RE2::FullMatch(text, head) && RE2::FullMatch(next, tail)) {
         if (text.back() != '.' && text.back() != ',') text += '.';
+        text += next;
+        ++k;
+      } else if (RE2::FullMatch(text, bracketed_letter) && RE2::FullMatch(next, closing_digits)) {
         text += next;
         ++k;
       }

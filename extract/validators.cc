@@ -559,10 +559,10 @@ Checked NormalizeIcd10(std::string_view printed) {
     repaired = true;
   }
   code += c0;
-  // Position 2: a digit.
+  // Position 2: a digit (a Q there is a 0 with a speck on its tail: "RQ7.9", seed 74 s0047).
   char c1 = s[1];
   if (!IsDigit(c1)) {
-    static const std::string kOk = "OoIilSsBZzD|";
+    static const std::string kOk = "OoQIilSsBZzD|";
     if (kOk.find(c1) == std::string::npos) return out;
     c1 = *DigitFor(c1);
     repaired = true;

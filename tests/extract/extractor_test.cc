@@ -1540,6 +1540,23 @@ TEST(ExtractorLetter, ACodeWithoutItsDotAndItsZerosReadAsO) {
   EXPECT_EQ(codes("(ROOM)."), "<none>");
 }
 
+// Seed 74 s0047: "(R07.9)." read "(RQ7.9).", the 0 with a speck on its tail; seed 73 s0009:
+// "(K760)." read "(K 760).", a space after the letter. Both were complete referrals flagged
+// missing their diagnosis code. A letter and digits outside brackets stay apart ("K 760 mg").
+TEST(ExtractorLetter, ACodeWithItsZeroReadAsQOrItsLetterSetApart) {
+  const auto codes = [](const std::string& sentence) {
+    const PageResult page = MakePage({
+        {200, Sentence(150, "Dear Dr. Hill,")},
+        {240, Sentence(150, sentence)},
+    });
+    return Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes");
+  };
+  EXPECT_EQ(codes("His diagnosis is chest pain, unspecified (RQ7.9). Symptoms have persisted."), "R07.9");
+  EXPECT_EQ(codes("Her diagnosis is fatty (change of) liver, not elsewhere classified (K 760). She has tried"),
+                  "K76.0");
+  EXPECT_EQ(codes("Her potassium K 760 mg daily was stopped."), "<none>");
+}
+
 // Cover sheets as real ones print the page count: value right of the label (after a
 // parenthetical or an "including ..." phrase), before it, or below it in its column.
 TEST(ExtractorLines, DiagnosisCodesReadThroughSlipsAndCheckedAgainstTheCodeTable) {
