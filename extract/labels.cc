@@ -64,7 +64,7 @@ const std::vector<Phrase>& Phrases() {
          {"servicing provider", "rendering provider", "servicing physician", "servicing facility"}},
         // "NPE", "NPT": the I of small-capital NPI read with a speck beside it; "WPI": its N
         // read as W on a noisy page.
-        {Label::kNpi, {"npi", "npi #", "npi number", "npi no", "provider npi", "referring npi", "npe", "npt", "wpi"}},
+        {Label::kNpi, {"npi", "npi #", "npi number", "npi no", "provider npi", "referring npi", "npe", "npt", "wpi", "nph"}},
         {Label::kPractice, {"practice", "practice name", "clinic", "clinic name", "facility"}},
         {Label::kReferTo,
          {"refer to", "referred to", "referring to", "refer to provider", "referral to", "specialist", "consultant"}},
@@ -279,7 +279,10 @@ std::optional<Match> LongestAt(const PageLayout& page, const LayoutRow& row, int
     for (size_t k = 0; k < n && ok; ++k)
       ok = TokenMatches(toks[k], ph.tokens[k]) || (k > 0 && ph.tokens[k] == "id" &&
                 GarbledIdAfterLabelWord(toks[k], page.word(row.words[static_cast<size_t>(word_of[k])]).text));
-    if (!ok || !word_end[n - 1]) continue;
+    // The phrase ends its word, or a '#' glued on ends it: the label's mark ("NPH#" read
+    // for NPI#, seed 74 s0059, where "nph" is a phrase and "nph #" is not).
+    const bool ends = word_end[n - 1] || (n < toks.size() && toks[n] == "#" && word_end[n]);
+    if (!ok || !ends) continue;
     if (n > segment_toks && !EndsWithColon(page.word(row.words[static_cast<size_t>(word_of[n - 1])]).text) &&
         !InCapitals(page, row, pos, word_of[n - 1]))
       continue;

@@ -374,6 +374,23 @@ TEST(ExtractorLines, SpecksAfterABlankAuthorizationLabelAreNoNumber) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "A1234567");
 }
 
+// Seed 74 s0059: "NPI# 1402716306" read "NPH# 14027 10306", the label's I as an H, the
+// number split in two words and its 6 read as 0 with 6 weighed at 0.80.
+TEST(ExtractorLines, AnNpiLabelReadNphAndItsNumberSplitInTwoWords) {
+  PageResult first = MakePage({
+      {200, Sentence(150, "Dear Dr. Hill,")},
+      {240, Sentence(150, "I am referring my patient Ann King for evaluation.")},
+  });
+  PageResult page = MakePage({
+      {240, Sentence(150, "Thank you for seeing her.")},
+      {428, {{187, "Michael"}, {300, "Hill,"}, {380, "MD"}}},
+      {479, {{194, "NPH#"}, {268, "14027"}, {344, "10306"}}},
+  }, 2);
+  GiveGlyphs(WordWithText(page, "14027"), 0, {});
+  GiveGlyphs(WordWithText(page, "10306"), 1, {{'6', 0.80f}, {'O', 0.41f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {first, page}), "referring.npi"), "1402716306");
+}
+
 // Seed 75 s0100: "CG95795101" read "€G95795101" at 0.30 on the page, "CG95795101" at 0.60
 // alone by the second model; seed 75 s0062: "PA-0220-815592" read "PA -112909-815592", the
 // number's word at 0.30, "-0220-815592" at 0.46 alone. The surer reading alone is taken
