@@ -123,13 +123,14 @@ bool SamePatient(const Document& a, const Document& b, bool single_patient_fax) 
   if (!HasIdentity(a) || !HasIdentity(b)) return single_patient_fax;
   int agree = 0;
   // The family name decides when both carry one: OCR may garble a date, rarely a whole name.
-  // Rarely, not never ("HARRIS" read "HARMS"): the same member id and given name, and no
-  // other birth date, outweigh a family name read two slips apart.
+  // Rarely, not never ("HARRIS" read "HARMS"; "Chen. Kevin Edward", its comma read as a
+  // period, taken for KEVIN EDWARD's, seed 77 s0047): the same member id, with the same
+  // given name and no other birth date or with the same birth date, outweighs the family name.
   const int family = Compare(a, b, "patient.family_name");
   const int dob = Compare(a, b, "patient.birth_date");
   const int member = Compare(a, b, "insurance.member_id");
   if (family < 0)
-    return member > 0 && dob >= 0 && Compare(a, b, "patient.given_name") > 0 &&
+    return member > 0 && (dob > 0 || (dob == 0 && Compare(a, b, "patient.given_name") > 0)) &&
            MemberIdNamesOnePerson(*StringField(a, "insurance.member_id"));
   agree += family;
   if (family == 0 && (dob < 0 || member < 0)) return false;

@@ -61,7 +61,10 @@ bool SamePatient(const PatientKey& a, const PatientKey& b) {
   const Verdict dob = CompareBirthDates(a.birth_date, b.birth_date);
   const Verdict name = CompareFamilyNames(a.family, b.family);
   if (dob == Verdict::kConflict) return false;
-  if (name == Verdict::kConflict) return SameMemberAndGivenName(a, b);
+  // The same member id and birth date outweigh a family name read wrong too ("Chen. Kevin
+  // Edward" taken for KEVIN EDWARD's, seed 77 s0047).
+  if (name == Verdict::kConflict)
+    return SameMemberAndGivenName(a, b) || (dob == Verdict::kAgree && a.member_id && b.member_id && *a.member_id == *b.member_id);
   return dob == Verdict::kAgree || name == Verdict::kAgree;
 }
 

@@ -38,7 +38,8 @@ Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optio
 // together count as agreeing).
 bool OtherPatient(const PatientKey& a, const PatientKey& b);
 // The same patient: something agrees and nothing conflicts; or the member id and given
-// name agree, the birth dates do not conflict, and only the family names do.
+// name agree, the birth dates do not conflict, and only the family names do; or the member
+// id and birth date agree and only the family names conflict.
 bool SamePatient(const PatientKey& a, const PatientKey& b);
 
 // A string field's valid value, or nullopt.

@@ -184,6 +184,33 @@ TEST(Checklist, TheSameMemberIdAndGivenNameOutweighAFamilyNameReadTwoSlipsApart)
   EXPECT_FALSE(SamePatient(referral, other, false));
 }
 
+// Seed 77 s0047: the referral's "Chen. Kevin Edward" read as given CHEN, family EDWARD; its
+// NPI is printed on the authorization letter, where the name reads right. The same member id
+// and the same birth date outweigh the family name; the member id alone, or with another
+// birth date, does not.
+TEST(Checklist, TheSameMemberIdAndBirthDateOutweighAFamilyNameReadWrong) {
+  Document referral = Doc(DocType::kReferral, {2},
+                          {{"patient.family_name", std::string("EDWARD")}, {"patient.given_name", std::string("CHEN")},
+                           {"patient.birth_date", std::string("2006-05-10")},
+                           {"insurance.member_id", std::string("U2370467901")}});
+  Document letter = Doc(DocType::kPriorAuthorization, {4},
+                        {{"patient.family_name", std::string("CHEN")}, {"patient.given_name", std::string("KEVIN")},
+                         {"patient.birth_date", std::string("2006-05-10")},
+                         {"insurance.member_id", std::string("U2370467901")}, {"referring.npi", std::string("1277130583")}});
+  EXPECT_TRUE(SamePatient(referral, letter, false));
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {referral, letter};
+  set->Evaluate(docs);
+  EXPECT_FALSE(Has(docs[0].checklist.missing, "referring.npi"));
+  Document no_date = letter;
+  no_date.fields.erase("patient.birth_date");
+  EXPECT_FALSE(SamePatient(referral, no_date, false));
+  Document other_date = letter;
+  other_date.fields["patient.birth_date"].value = std::string("2004-11-02");
+  EXPECT_FALSE(SamePatient(referral, other_date, false));
+}
+
 TEST(Checklist, ACompoundSurnameReadInPartIsNoConflict) {
   // The authorization letter's "DEL TORO" read as "TORO"; birth date and member id agree.
   Document referral = Doc(DocType::kReferral, {2},
