@@ -206,9 +206,19 @@ std::vector<std::vector<std::string>> NameParts(std::string_view printed) {
       const auto capitals = [](const std::string& w) {
         return std::all_of(w.begin(), w.end(), [](char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '\''; });
       };
-      if (!family.empty() && family.size() <= 3 && std::all_of(family.begin(), family.end(), capitals) &&
-          family.back().size() >= 3 && !IsTitle(family.front() + ".") && !IsTitle(family.back() + ".") &&
-          SplitWords(joined.substr(dot + 1)).size() >= 1)
+      // In mixed case ("Chen. Kevin Edward", seed 77 s0047): one word before the period and
+      // a given and a middle name after it. One word after ("Joyce. Ramirez") is as likely a
+      // speck after a given name, and stays first-name-first.
+      const auto titled = [](const std::string& w) {
+        return w.size() >= 2 && w[0] >= 'A' && w[0] <= 'Z' &&
+               std::all_of(w.begin() + 1, w.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '-' || c == '\''; });
+      };
+      const std::vector<std::string> after = SplitWords(joined.substr(dot + 1));
+      const bool in_capitals = std::all_of(family.begin(), family.end(), capitals) && !after.empty();
+      const bool mixed = family.size() == 1 && titled(family.front()) && after.size() >= 2 && after.size() <= 3 &&
+                         std::all_of(after.begin(), after.end(), titled);
+      if (!family.empty() && family.size() <= 3 && (in_capitals || mixed) && family.back().size() >= 3 &&
+          !IsTitle(family.front() + ".") && !IsTitle(family.back() + "."))
         joined[dot] = ',';
     }
   }

@@ -594,8 +594,13 @@ TEST(Names, PeriodReadForTheCommaAfterAFamilyNameInCapitals) {
   ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->family, "HERNANDEZ MARTINEZ");
   EXPECT_EQ(n->given, "CHRISTOPHER");
+  // In mixed case, before a given and a middle name (seed 77 s0047).
+  n = ParsePersonName("Chen. Kevin Edward");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->family, "CHEN");
+  EXPECT_EQ(n->given, "KEVIN");
   for (const char* first_last : {"MRS. JOYCE RAMIREZ", "J. RAMIREZ", "Joyce. Ramirez", "JOYCE A. RAMIREZ",
-                                 "JOYCE RAMIREZ. MD"}) {
+                                 "JOYCE RAMIREZ. MD", "Mrs. Joyce Ann Ramirez", "Joyce Ann. Ramirez"}) {
     SCOPED_TRACE(first_last);
     auto m = ParsePersonName(first_last);
     ASSERT_TRUE(m.has_value());
