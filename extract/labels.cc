@@ -351,7 +351,10 @@ std::optional<Label> LooseLabel(const std::string& text, double* score = nullptr
       return BoundedEditDistance(text, bare, limit) + 1;
     };
     // "MRN" read "MRA" is one edit from the label as spelled, two from its canonical "mm".
-    const int d = std::min(distance(ph.joined), distance(ph.spelled));
+    // An E that lost its bottom bar reads F ("MFMRPFR ITD" for MEMBER ID, seed 77 s0006).
+    std::string e_as_f = ph.joined;
+    std::replace(e_as_f.begin(), e_as_f.end(), 'e', 'f');
+    const int d = std::min({distance(ph.joined), distance(ph.spelled), distance(e_as_f)});
     const double score = d / static_cast<double>(length);
     if (score <= best_score && (!best || score < best_score)) {
       best = ph.label;

@@ -1694,6 +1694,20 @@ TEST(ExtractorBoxed, LooseCellLabelsAsSpelledAndUnknownOnesStopValues) {
   EXPECT_EQ(Str(d, "authorization.number"), "<none>");
 }
 
+// Seed 77 s0006, normal resolution: the "MEMBER ID" cell label read "MFMRPFR ITD", its E's
+// bottom bars lost (E as F); the id under it was not read and the referral flagged.
+TEST(ExtractorBoxed, ACellLabelWhoseEsReadF) {
+  const PageResult form = MakePage({
+      {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+      {522, {{165, "INSURANCE"}, {330, "INFORMAIION"}}, 14},
+      {558, {{163, "INSURANCE"}, {783, "MFMRPFR"}, {881, "ITD"}, {1270, "GROUP"}, {1353, "#"}}, 14},
+      {590, {{168, "UnitedHealthcare"}, {789, "609907536"}, {1277, "125419"}}, 22},
+  });
+  const Document d = Extract(DocType::kReferral, {form});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "609907536");
+  EXPECT_EQ(Str(d, "insurance.group_number"), "125419");
+}
+
 // Seed 37 s0091: a second referral's "MEMBER ID" cell label read "ME MiSF He Ha": the one
 // identifier on the form in its payer's shape opening with a fixed letter is the member id;
 // a payer whose ids are digits alone reads nothing so.
