@@ -418,11 +418,11 @@ std::pair<std::vector<int>, std::string> IdentifierAt(const PageLayout& page, co
   return {words, text};
 }
 
-// A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD, JD, Ibt: a row that starts
+// A card's "ID" or "ID#" label in small print read as 10, 104, ID4, lD, JD, Ibt, Ip: a row that starts
 // with such a word and goes on with an identifier of five digits or more (a letter prefix
 // may be a word of its own: "104 APD 681005936") holds the member id.
 void CardIdAfterGarbledLabel(DocReader& r) {
-  static const RE2 garbled(R"((?i)^[1ilj|!\[][d0ob][#4ht:.;]?$)");
+  static const RE2 garbled(R"((?i)^[1ilj|!\[][d0obp][#4ht:.;]?$)");
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
     for (const LayoutRow& row : page.rows()) {

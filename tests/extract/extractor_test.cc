@@ -717,6 +717,7 @@ TEST(ExtractorCard, MemberIdAfterAnIdLabelReadAsDigits) {
       {{{257, "104"}, {320, "APD"}, {380, "681005936"}}, "APD681005936"},
       {{{470, "JD:"}, {525, "RXG347609516"}}, "RXG347609516"},
       {{{470, "Ibt"}, {525, "TDU642302145"}}, "TDU642302145"},  // "ID#", seed 38 s0024
+      {{{291, "Ip:"}, {380, "145005072"}}, "145005072"},         // "ID:", seed 78 s0061
   };
   for (const auto& [row, expected] : cases) {
     const PageResult page = MakePage({
