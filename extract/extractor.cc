@@ -267,6 +267,8 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     for (; i < text.size(); ++i) {
       const char c = text[i];
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '|') core += c;
+      // A zero read as '@' right after the code's letter ("(E@3.9)", seed 78 s0061).
+      else if (c == '@' && core.size() == 1 && std::isalpha(static_cast<unsigned char>(core[0]))) core += 'O';
       // A comma or colon read for the dot, or beside it ("G62,.9", "(RO0:2)." seed 68
       // s0003), inside the code.
       else if ((c == ',' || c == ':') && i + 1 < text.size() && (text[i + 1] == '.' || std::isdigit(static_cast<unsigned char>(text[i + 1]))) && core.size() == 3) core += '.';

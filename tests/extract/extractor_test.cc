@@ -1570,6 +1570,8 @@ TEST(ExtractorLetter, ACodeWithItsZeroReadAsQOrItsLetterSetApart) {
     return Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes");
   };
   EXPECT_EQ(codes("His diagnosis is chest pain, unspecified (RQ7.9). Symptoms have persisted."), "R07.9");
+  // Seed 78 s0061: "(E03.9)" read "(E@3.9)".
+  EXPECT_EQ(codes("2. Hypothyroidism, unspecified (E@3.9) - monitor."), "E03.9");
   EXPECT_EQ(codes("Her diagnosis is fatty (change of) liver, not elsewhere classified (K 760). She has tried"),
                   "K76.0");
   EXPECT_EQ(codes("Her potassium K 760 mg daily was stopped."), "<none>");
