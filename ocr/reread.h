@@ -62,7 +62,8 @@ std::pair<int, int> RoomBeside(const PageText& text, int index);
 //  - the first model's reading, when it is of the same length, at least `margin` surer,
 //    and every character it reads differently was among the first reading's alternatives.
 // Either way the word keeps its other readings (Word::readings): the ones alone not taken,
-// and its first reading when one was, for the identifier readers to choose by shape.
+// and its first reading when one was, for the identifier readers to choose by shape; and a
+// reading alone alike the word's where surer than the word, a confirmation.
 bool TakeRereading(Word& word, const PageText& reread, const RereadOptions& options = {},
                    const PageText* second = nullptr);
 

@@ -74,7 +74,8 @@ struct Word {
   // Other readings of the whole word, where it was read again alone (ocr/reread.h): by the
   // page's model and by the second model, and the first reading when one of those replaced
   // it. Identifier readers take one that fits a field's shape the word does not (an MBI
-  // read "SWUSWV7JO39" on the page and "3WU9WV7JQ39" alone). Not stored, like glyphs.
+  // read "SWUSWV7JO39" on the page and "3WU9WV7JQ39" alone); a reading alike `text` is kept
+  // only where surer than the word (a confirmation). Not stored, like glyphs.
   std::vector<WordReading> readings;
 };
 

@@ -412,6 +412,8 @@ TEST(ExtractorLines, AnAuthorizationNumberReadUnsureTakesTheReadingAloneAModelWa
   EXPECT_EQ(read({"T168948416"}, 0.114f, {{"1168948416", 0.0f}, {"TT68948416", 0.386f}}), "TT68948416");
   EXPECT_EQ(read({"T168948416"}, 0.5f, {{"TT68948416", 0.9f}}), "T168948416");
   EXPECT_EQ(read({"T168948416"}, 0.3f, {{"TT68948416", 0.44f}}), "T168948416");
+  // A reading alone alike the word's and surer than the others confirms it (seed 80 s0038).
+  EXPECT_EQ(read({"UMO9440878"}, 0.0f, {{"UMO9440878", 0.62f}, {"UM0O9440878", 0.306f}}), "UM09440878");
 }
 
 // Seed 67 s0022: Cigna's U7678302404 read "U76783024 64," in a letter, 0 weighed at 0.74

@@ -204,12 +204,17 @@ TEST(Reread, TheWordKeepsItsOtherReadingsForTheIdentifierReaders) {
   EXPECT_EQ(word.text, "SWUSWV7JO39");
   // Each with the confidence its model read it at.
   EXPECT_EQ(word.readings, (std::vector<WordReading>{{"SWUSWV7JQO39", 0.5f}, {"3WU9WV7JQ39", 0.72f}}));
-  // A reading alike the word's, or only a mark, is no other reading.
+  // A reading alike the word's no surer than it, or only a mark, is no other reading.
   Word again = WithGlyphs("SWUSWV7JO39", 0.38f);
-  const PageText same = Page({W("SWUSWV7JO39", 0.5f)});
+  const PageText same = Page({W("SWUSWV7JO39", 0.3f)});
   const PageText mark = Page({W("|", 0.5f)});
   EXPECT_FALSE(TakeRereading(again, same, {}, &mark));
   EXPECT_TRUE(again.readings.empty());
+  // Surer than the word, it is kept as a confirmation (seed 80 s0038: "UMO9440878" at 0.00
+  // on the page, 0.62 alone).
+  Word confirmed = WithGlyphs("UMO9440878", 0.0f);
+  EXPECT_FALSE(TakeRereading(confirmed, Page({W("UMO9440878", 0.62f)}), {}, &mark));
+  EXPECT_EQ(confirmed.readings, (std::vector<WordReading>{{"UMO9440878", 0.62f}}));
   // A reading taken keeps the word's first reading among the others.
   Word taken = WithGlyphs("XXX18498495", 0.42f);
   const PageText both = Page({W("XX18498495.", 0.6f)});
