@@ -321,6 +321,15 @@ TEST(DigitForMark, DatesRangesAndBracketsKeepTheirMarks) {
   Word odd = MarkedWord("HB/1566462", {{2, {{'7', 0.35f}}}});
   odd.text = "HB/156646";
   EXPECT_EQ(TextWithMarksRead(odd), "HB/156646");
+  // Read again alone, surely, without the mark: no character stood there (seed 79 s0023:
+  // "RT/70938566" on the page, "RT70938566" at 0.93 by the second model, 7 weighed for the
+  // slash). An unsure reading alone does not say so.
+  Word reread = MarkedWord("RT/70938566", {{2, {{'7', 0.4f}}}});
+  EXPECT_EQ(TextWithMarksRead(reread), "RT770938566");
+  reread.readings = {{"RT/0938566", 0.85f}, {"RT70938566", 0.6f}};
+  EXPECT_EQ(TextWithMarksRead(reread), "RT770938566");
+  reread.readings = {{"RT/0938566", 0.852f}, {"RT70938566", 0.925f}};
+  EXPECT_EQ(TextWithMarksRead(reread), "RT/70938566");
 }
 
 TEST(DigitsWeighed, TheDigitTheEngineWeighedFirstForEachCharacter) {
