@@ -682,6 +682,13 @@ class Rules {
     const Ymd today = o.TodayOrClock();
     ForEachValue({Label::kDob}, [&](int page, const LabelHit& hit, const Words& v) {
       Checked d = FindDate(Text(page, v), o);
+      // Its separators read as spaces ("DOB: 11 16 1940", seed 82 s0022): month, day, year.
+      static const RE2 spaced(R"(^([0-9]{1,2}) ([0-9]{1,2}) ([0-9]{4})$)");
+      std::string m, day, y;
+      if (d.empty() && RE2::FullMatch(Text(page, DateWords(page, v)), spaced, &m, &day, &y)) {
+        d = NormalizeDate(m + "/" + day + "/" + y, o);
+        d.repaired = !d.empty();
+      }
       // A loosely matched label bears out no birth date of the last two years, as
       // BirthDateByAge takes none: "Dad" over a signature's date (the DATE cell read
       // loosely as DOB, seed 57 s0018) named a patient born two months before.

@@ -810,6 +810,20 @@ TEST(ExtractorBoxed, ABirthDateReadAsLettersAndDigitsWithBothSlashesLost) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "patient.birth_date"), "<none>");
 }
 
+// Seed 82 s0022: "DOB: 11/16/1940" read "DOB: 11 16 1940", its slashes read as spaces; the
+// complete referral was flagged missing its birth date. Two numbers without a year are no date.
+TEST(ExtractorLines, ABirthDateWithItsSlashesReadAsSpaces) {
+  const auto dob = [](const std::vector<std::pair<int, std::string>>& value) {
+    std::vector<std::pair<int, std::string>> line = {{180, "DOB:"}};
+    line.insert(line.end(), value.begin(), value.end());
+    PageResult page = MakePage({{340, {{180, "Patient:"}, {300, "Tom"}, {380, "Hall"}}}, {382, line}});
+    for (Word& w : page.text.words) GiveGlyphs(w, 0, {});
+    return Str(Extract(DocType::kReferral, {page}), "patient.birth_date");
+  };
+  EXPECT_EQ(dob({{260, "11"}, {300, "16"}, {340, "1940"}}), "1940-11-16");
+  EXPECT_EQ(dob({{260, "11"}, {300, "16"}}), "<none>");
+}
+
 TEST(ExtractorPriorAuth, ThePayerIsTheLetterheadsLargestPrintNotTheDepartmentBesideIt) {
   // Tesseract reads the logo's name on one line with the address below the department.
   PageResult page = MakePage({
