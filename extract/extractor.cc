@@ -1048,7 +1048,6 @@ class Rules {
       }
       if (const Checked again = NormalizeAuthorizationNumber(surer); reread && again.valid) {
         c = again;
-        c.repaired = true;
         cand.value = c.value;
         cand.valid = true;
         cand.repaired = true;

@@ -803,14 +803,11 @@ void MendMonthByOneLetter(std::string& text, bool* changed) {
       if (MonthFromName(low) != 0) continue;
       int near = 0;
       std::string_view month;
-      for (std::string_view name : MonthNames()) {
-        int diff = 0;
-        for (size_t i = 0; i < 3; ++i) diff += low[i] != name[i];
-        if (diff == 1) {
+      for (std::string_view name : MonthNames())
+        if (BoundedEditDistance(low, name.substr(0, 3), 1) == 1) {
           ++near;
           month = name.substr(0, 3);
         }
-      }
       if (near != 1) continue;
       const size_t at = static_cast<size_t>(word.data() - text.data());
       for (size_t i = 0; i < 3; ++i) text[at + i] = i == 0 ? Upper(month[i]) : month[i];

@@ -41,11 +41,15 @@ Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optio
 
 namespace {
 
+// Both read a member id, the two at most `edits` apart.
+bool MemberIdsWithin(const PatientKey& a, const PatientKey& b, int edits) {
+  return a.member_id && b.member_id && extract::BoundedEditDistance(*a.member_id, *b.member_id, edits + 1) <= edits;
+}
+
 // The same given name and member ids equal or one OCR slip apart: a referral's "985642055"
 // at 0.76 beside the card's 385642055, the family name read SMITII for SMITH (seed 75 s0007).
 bool SameMemberAndGivenName(const PatientKey& a, const PatientKey& b) {
-  return a.member_id && b.member_id && extract::BoundedEditDistance(*a.member_id, *b.member_id, 2) <= 1 && a.given &&
-         b.given && *a.given == *b.given;
+  return MemberIdsWithin(a, b, 1) && a.given && b.given && *a.given == *b.given;
 }
 
 }  // namespace
@@ -64,7 +68,7 @@ bool SamePatient(const PatientKey& a, const PatientKey& b) {
   // The same member id and birth date outweigh a family name read wrong too ("Chen. Kevin
   // Edward" taken for KEVIN EDWARD's, seed 77 s0047).
   if (name == Verdict::kConflict)
-    return SameMemberAndGivenName(a, b) || (dob == Verdict::kAgree && a.member_id && b.member_id && *a.member_id == *b.member_id);
+    return SameMemberAndGivenName(a, b) || (dob == Verdict::kAgree && MemberIdsWithin(a, b, 0));
   return dob == Verdict::kAgree || name == Verdict::kAgree;
 }
 
