@@ -1023,6 +1023,16 @@ TEST(ExtractorLetter, AMemberIdWhosePrefixWasReadWithAComma) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "EVZ376647550");
 }
 
+TEST(ExtractorLetter, AMemberIdWhoseFirstLetterWasReadAsADollarSign) {
+  // Seed 86 s0063: "member ID SJJ906078754." read "member ID $JJ906078754." on a clean page.
+  const PageResult page = MakePage({
+      {200, Sentence(100, "Dear Dr. Smith,")},
+      {240, Sentence(100, "I am referring my patient Maria Lopez, DOB 03/04/1956, for evaluation.")},
+      {280, Sentence(100, "He is covered by Blue Cross Blue Shield of Texas, member ID $JJ906078754. Prior authorization")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "SJJ906078754");
+}
+
 // Seed 60 s0027: "member ID HTV386340794" read "meniber 1D FEV 386340794," (the m's
 // strokes apart as "ni", the prefix at confidence 0): the id is taken, unsure, and the
 // referral is not flagged as missing one.
@@ -1237,6 +1247,13 @@ TEST(ExtractorLetter, AMemberLeadInWhoseMWasReadIn) {
       {280, Sentence(100, "She is covered by Blue Cross Blue Shieid of Texas, inember ID 72B026016143, group 127814")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "ZZB026016143");
+  // Seed 83 s0006: "member" read "weniber" on a clean normal-resolution page.
+  const PageResult weniber = MakePage({
+      {200, Sentence(100, "Dear Dr. Adams,")},
+      {240, Sentence(100, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
+      {280, Sentence(100, "He is covered by Blue Cross Blue Shield of Texas, weniber ID KTG975619396, group B158664.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {weniber}), "insurance.member_id"), "KTG975619396");
 }
 
 TEST(ExtractorLetter, ABlueCrossMemberIdInRunningTextIsNotTurnedIntoAnMbi) {
