@@ -643,6 +643,8 @@ class Rules {
     }
     if (!doc.fields.count("insurance.member_id") && MemberIdPrintedUnread(r_))
       doc.AddReason("unreadable:insurance.member_id");
+    if (!doc.fields.count("authorization.number") && AuthorizationNumberPrintedUnread(r_))
+      doc.AddReason("unreadable:authorization.number");
   }
 
   void PatientNames(const std::set<Label>& labels) {

@@ -272,15 +272,39 @@ void ReadInsurance(DocReader& r) {
 // makes in its words ("atthorization number", "authorization munber is NH42096 347",
 // "authorization uuber REF1452138", a # read as 4 before a colon: "Authorization 4: _
 // A904068925").
-void ReadAuthorizationNumberNarrative(DocReader& r) {
-  const std::string& flow = r.flow();
-  // Noise may join the words with dashes and misread a letter ("authortzation—mmber-
-  // 28A03446721894_", seed 45 s0015), read the i of "is" as a mark ("!s", seed 49 s0100)
-  // and the n of "number" as an h ("humber", seed 51 s0026).
+namespace {
+
+// The lead-in of an authorization number in running text. Noise may join the words with
+// dashes and misread a letter ("authortzation—mmber-28A03446721894_", seed 45 s0015), read
+// the i of "is" as a mark ("!s", seed 49 s0100) and the n of "number" as an h ("humber",
+// seed 51 s0026).
+const RE2& AuthorizationLeadIn() {
   static const RE2 auth(
       R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|author[a-z]{1,2}[sz]ation|auth|reference|approval)(?:\s|[-_\x{2013}\x{2014}])*(?:[nmuh][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t!]s\s+)?[:#]?(?:\s|[-_\x{2013}\x{2014}])*)");
-  if (auto id = FirstValidIdAfter(flow, auth, NormalizeAuthorizationNumber))
+  return auth;
+}
+
+}  // namespace
+
+void ReadAuthorizationNumberNarrative(DocReader& r) {
+  if (auto id = FirstValidIdAfter(r.flow(), AuthorizationLeadIn(), NormalizeAuthorizationNumber))
     r.Add("authorization.number", FromMatch(r, id->printed, id->checked.value, &id->checked));
+}
+
+bool AuthorizationNumberPrintedUnread(const DocReader& r) {
+  const std::string& flow = r.flow();
+  re2::StringPiece in(flow);
+  while (RE2::FindAndConsume(&in, AuthorizationLeadIn())) {
+    // The word that follows the lead-in, up to the next space.
+    size_t end = static_cast<size_t>(in.data() - flow.data());
+    const size_t begin = end;
+    while (end < flow.size() && flow[end] != ' ' && flow[end] != '\n') ++end;
+    const std::string_view word(flow.data() + begin, end - begin);
+    const auto alnum = std::count_if(word.begin(), word.end(), [](unsigned char c) { return std::isalnum(c); });
+    const auto digits = std::count_if(word.begin(), word.end(), [](unsigned char c) { return std::isdigit(c); });
+    if (alnum >= 6 && digits >= 4) return true;
+  }
+  return false;
 }
 
 namespace {

@@ -151,6 +151,10 @@ bool MemberIdPrintedUnread(const DocReader& r);
 // ("atthorization number", "Authorization 4:"); for letters, and for documents whose
 // labeled authorization number was not read.
 void ReadAuthorizationNumberNarrative(DocReader& r);
+// Whether running text prints an authorization number that reads as none: the lead-in,
+// then a word of six letters and digits or more, four digits among them ("authorization
+// number ('M69946104.", the U of UM broken into two marks). Unreadable, not missing.
+bool AuthorizationNumberPrintedUnread(const DocReader& r);
 // "has been approved" / "denied" / "is pending" in a determination letter.
 void ReadAuthorizationNarrative(DocReader& r);
 

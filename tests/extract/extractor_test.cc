@@ -1084,6 +1084,28 @@ TEST(ExtractorLetter, AMemberIdPrintedButUnreadableIsNoMissingItem) {
   EXPECT_FALSE(std::count(empty.review_reasons.begin(), empty.review_reasons.end(), "unreadable:insurance.member_id"));
 }
 
+TEST(ExtractorLetter, AnAuthorizationNumberPrintedButUnreadableIsNoMissingItem) {
+  // Seed 85 s0035: "authorization number UM69946104." read "suthorization number
+  // ('M69946104.", the U broken into two marks; the complete referral was flagged missing it.
+  const auto letter = [](const std::string& auth) {
+    return MakePage({
+        {200, Sentence(100, "Dear Dr. Smith,")},
+        {240, Sentence(100, "I am referring my patient Michael J. Sanchez (DOB 06 Mar 1991) for evaluation.")},
+        {280, Sentence(100, "He is covered by UnitedHealthcare, member ID 474302973. Prior authorization has been obtained,")},
+        {320, Sentence(100, auth)},
+    });
+  };
+  const auto unreadable = [](const Document& d) {
+    return std::count(d.review_reasons.begin(), d.review_reasons.end(), "unreadable:authorization.number") > 0;
+  };
+  const Document d = Extract(DocType::kReferral, {letter("suthorization number ('M69946104. This is a routine referral.")});
+  EXPECT_EQ(Str(d, "authorization.number"), "<none>");
+  EXPECT_TRUE(unreadable(d));
+  // No number printed: nothing unreadable.
+  for (const char* text : {"Thank you for seeing him.", "The authorization number is pending."})
+    EXPECT_FALSE(unreadable(Extract(DocType::kReferral, {letter(text)}))) << text;
+}
+
 TEST(ExtractorLines, ABlankNpiIsMissingNotUnreadableWhenTheNextLabelWasCutShort) {
   // Seed 31 s0070: the NPI left blank, "Practice:" under it read "Pract 2".
   const auto page = [](const std::string& below) {
