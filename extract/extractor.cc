@@ -684,13 +684,17 @@ class Rules {
     const Ymd today = o.TodayOrClock();
     ForEachValue({Label::kDob}, [&](int page, const LabelHit& hit, const Words& v) {
       Checked d = FindDate(Text(page, v), o);
-      // Its separators read as spaces ("DOB: 11 16 1940", seed 82 s0022): month, day, year.
-      static const RE2 spaced(R"(^([0-9]{1,2}) ([0-9]{1,2}) ([0-9]{4})$)");
+      // Its separators, or one of them, read as spaces ("DOB: 11 16 1940", seed 82 s0022;
+      // "DOB: 10/14 1946" with a faint slash, seed 86 s0015): month, day, year.
+      static const RE2 spaced(R"(^([0-9]{1,2}) ?[ /.-] ?([0-9]{1,2}) ?[ /.-] ?([0-9]{4})$)");
       std::string m, day, y;
       if (d.empty() && RE2::FullMatch(Text(page, DateWords(page, v)), spaced, &m, &day, &y)) {
         d = NormalizeDate(m + "/" + day + "/" + y, o);
         d.repaired = !d.empty();
       }
+      // Read as two words a hair apart, on lines of their own ("10/01/1" and "971" 4 px
+      // apart in a DATE OF BIRTH cell, seed 84 s0069): one word.
+      if (d.empty()) d = FindDate(TouchingJoined(page, DateWords(page, v)), o);
       // A loosely matched label bears out no birth date of the last two years, as
       // BirthDateByAge takes none: "Dad" over a signature's date (the DATE cell read
       // loosely as DOB, seed 57 s0018) named a patient born two months before.
@@ -712,6 +716,22 @@ class Rules {
       const Candidate c = r_.FromWords(page, words, d.value, &d);
       r_.Add("patient.birth_date", unsure ? Unsure(c) : c);
     });
+  }
+
+  // The words' text, with no space between two words less than a third of their height
+  // apart: one word the engine read in two.
+  std::string TouchingJoined(int page, const Words& v) const {
+    std::string out;
+    for (size_t k = 0; k < v.size(); ++k) {
+      const LayoutWord& w = r_.layout(page).word(v[k]);
+      if (k > 0) {
+        const Box& prev = r_.layout(page).word(v[k - 1]).box;
+        const int gap = w.box.x - prev.right();
+        if (gap < 0 || gap * 3 >= std::max(prev.h, w.box.h)) out += ' ';
+      }
+      out += w.text;
+    }
+    return out;
   }
 
   // The words of a value that hold its date (not a trailing "Age: 72").

@@ -63,8 +63,9 @@ const std::vector<Phrase>& Phrases() {
         {Label::kServicingProvider,
          {"servicing provider", "rendering provider", "servicing physician", "servicing facility"}},
         // "NPE", "NPT": the I of small-capital NPI read with a speck beside it; "WPI": its N
-        // read as W on a noisy page.
-        {Label::kNpi, {"npi", "npi #", "npi number", "npi no", "provider npi", "referring npi", "npe", "npt", "wpi", "nph"}},
+        // read as W on a noisy page; "NFI": its P's bowl open at normal resolution.
+        {Label::kNpi,
+         {"npi", "npi #", "npi number", "npi no", "provider npi", "referring npi", "npe", "npt", "wpi", "nph", "nfi"}},
         {Label::kPractice, {"practice", "practice name", "clinic", "clinic name", "facility"}},
         {Label::kReferTo,
          {"refer to", "referred to", "referring to", "refer to provider", "referral to", "specialist", "consultant"}},

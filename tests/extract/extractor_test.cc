@@ -161,6 +161,31 @@ TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
   EXPECT_LT(d.fields.at("patient.address.state").confidence, d.fields.at("patient.address.postal_code").confidence);
 }
 
+TEST(ExtractorBoxed, AnNpiCellLabelWhosePWasReadAsF) {
+  // Seed 86 s0019 at normal resolution: the NPI cell's label read "NFI", the P's bowl open.
+  const PageResult page = MakePage({
+      {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+      {684, {{144, "REFERRING"}, {300, "PROVIDER"}, {682, "NFI"}, {981, "PRACTICE"}}, 16},
+      {714, {{149, "Carol"}, {230, "Wilson,"}, {330, "NP"}, {687, "2766181244"}, {986, "Metro"}, {1080, "Health"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referring.npi"), "2766181244");
+}
+
+TEST(ExtractorBoxed, ABirthDateReadAsTwoWordsAHairApart) {
+  // Seed 84 s0069: "10/01/1971" read "10/01/1" and "971", 4 px apart on lines of their own.
+  const auto dob = [](int gap) {
+    const PageResult page = MakePage({
+        {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+        {359, {{105, "PATIENT"}, {213, "NAME"}, {773, "DATE"}, {842, "OF"}, {881, "BIRTH"}, {1075, "SEX"}}, 18},
+        {391, {{110, "Edwards,"}, {223, "Samuel"}, {314, "M"}, {780, "10/01/1"}}},
+        {391, {{878 + gap, "971"}, {1081, "M"}}},
+    });
+    return Str(Extract(DocType::kReferral, {page}), "patient.birth_date");
+  };
+  EXPECT_EQ(dob(4), "1971-10-01");
+  EXPECT_EQ(dob(14), "<none>");  // a space apart: two words
+}
+
 TEST(ExtractorBoxed, ACellReadApartJoinsTheRowAnotherLineSpansOverIt) {
   // Tesseract read DATE OF BIRTH and PHONE as one line over the SEX cell, and the values
   // row likewise; the SEX cell came from a second reading as lines of its own
@@ -822,6 +847,8 @@ TEST(ExtractorLines, ABirthDateWithItsSlashesReadAsSpaces) {
   };
   EXPECT_EQ(dob({{260, "11"}, {300, "16"}, {340, "1940"}}), "1940-11-16");
   EXPECT_EQ(dob({{260, "11"}, {300, "16"}}), "<none>");
+  // Seed 86 s0015: "DOB: 10/14/1946" read "10/14 1946", the second slash too faint.
+  EXPECT_EQ(dob({{260, "10/14"}, {340, "1946"}}), "1946-10-14");
 }
 
 TEST(ExtractorPriorAuth, ThePayerIsTheLetterheadsLargestPrintNotTheDepartmentBesideIt) {
