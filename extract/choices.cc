@@ -86,9 +86,18 @@ std::optional<char> DigitForMark(const Word& word, size_t i) {
       if (mark == ')' || digits + 1 != glyphs.size()) return std::nullopt;
       return weighed("1").value_or('1');
     }
-    case '/':
+    case '/': {
       if (last || !IsAlpha(before) || !IsDigit(after) || digits < 5) return std::nullopt;
-      return weighed("17");
+      const auto digit = weighed("17");
+      // The mark weighed the digit after it, and that digit weighed a slash: one 7 read
+      // twice ("GT/71981270" for GT71981270, seed 83 s0090).
+      const auto& next = glyphs[i + 1].choices;
+      if (digit == after && std::any_of(next.begin(), next.end(), [](const CharChoice& c) {
+            return c.c == '/' && c.confidence >= kClose;
+          }))
+        return std::nullopt;
+      return digit;
+    }
     default:
       return std::nullopt;
   }
@@ -318,28 +327,6 @@ std::optional<std::string> AuthPrefixFromChoices(const Reading& reading) {
 
 namespace {
 
-// `read` (the letters of `reading` before its digits) begins with a known prefix and the
-// rest of its letters are the first digits: an O, or a letter for which the engine weighed
-// a digit closely ("REFO584670"). At least six digits after the prefix.
-std::optional<std::string> KnownPrefixThenDigits(const Reading& reading, const std::string& best, size_t letters,
-                                                 const std::vector<std::string>& prefixes) {
-  for (const std::string& prefix : prefixes) {
-    if (prefix.size() >= letters || best.compare(0, prefix.size(), prefix) != 0) continue;
-    if (best.size() - prefix.size() < 6) continue;
-    std::string digits;
-    for (size_t i = prefix.size(); i < letters; ++i) {
-      const auto& choices = reading[i].choices;
-      auto d = std::find_if(choices.begin(), choices.end(),
-                            [](const CharChoice& c) { return IsDigit(c.c) && c.confidence >= kClose; });
-      if (d != choices.end()) digits += d->c;
-      else if (best[i] == 'O') digits += '0';
-      else break;
-    }
-    if (prefix.size() + digits.size() == letters) return prefix + digits + best.substr(letters);
-  }
-  return std::nullopt;
-}
-
 // Letters print and fax alike: the bars of an F and an E, an F whose bar ran into a P's
 // bowl or lost its top into an L.
 bool LetterLookAlike(char printed, char read) {
@@ -353,25 +340,64 @@ bool LetterLookAlike(char printed, char read) {
   }
 }
 
+// How many letters off `prefix` the start of `best` reads: 0, 1 where the engine weighed
+// the prefix's letter closely or, in a prefix of three letters or more, after its first,
+// the letter read is a look-alike of it ("REP9486197" and "REL7244969" for REF, seed 41
+// s0023 and seed 42 s0051), or nullopt.
+std::optional<int> PrefixLettersOff(const Reading& reading, const std::string& best, const std::string& prefix) {
+  if (best.size() < prefix.size()) return std::nullopt;
+  size_t at = prefix.size(), differ = 0;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (prefix[i] != best[i]) {
+      ++differ;
+      at = i;
+    }
+  if (differ == 0) return 0;
+  if (differ > 1) return std::nullopt;
+  const bool weighed = Weighs(reading[at], prefix[at]);
+  const bool alike = prefix.size() >= 3 && at > 0 && LetterLookAlike(prefix[at], best[at]);
+  if (weighed || alike) return 1;
+  return std::nullopt;
+}
+
+// `read` (the letters of `reading` before its digits) begins with a known prefix and the
+// rest of its letters are the first digits: an O, or a letter for which the engine weighed
+// a digit closely ("REFO584670"; "REEB296044" for REF8296044, the prefix one letter off
+// as well, seed 85 s0031). At least six digits after the prefix. A prefix read exactly is
+// taken first; one read a letter off only where no other known prefix is as near.
+std::optional<std::string> KnownPrefixThenDigits(const Reading& reading, const std::string& best, size_t letters,
+                                                 const std::vector<std::string>& prefixes) {
+  for (int off : {0, 1}) {
+    std::optional<std::string> found;
+    for (const std::string& prefix : prefixes) {
+      if (prefix.size() >= letters || best.size() - prefix.size() < 6) continue;
+      if (PrefixLettersOff(reading, best, prefix) != off) continue;
+      std::string digits;
+      for (size_t i = prefix.size(); i < letters; ++i) {
+        const auto& choices = reading[i].choices;
+        auto d = std::find_if(choices.begin(), choices.end(),
+                              [](const CharChoice& c) { return IsDigit(c.c) && c.confidence >= kClose; });
+        if (d != choices.end()) digits += d->c;
+        else if (best[i] == 'O') digits += '0';
+        else break;
+      }
+      if (prefix.size() + digits.size() != letters) continue;
+      if (off == 0) return prefix + digits + best.substr(letters);
+      if (found) return std::nullopt;  // two known prefixes as near
+      found = prefix + digits + best.substr(letters);
+    }
+    if (found) return found;
+  }
+  return std::nullopt;
+}
+
 // The one known prefix of as many letters that differs from the letters read in one
-// place, where the engine weighed that prefix's letter closely or, in a prefix of three
-// letters or more, after its first, the letter read is a look-alike of it ("REP9486197"
-// and "REL7244969" for REF, seed 41 s0023 and seed 42 s0051).
+// place (PrefixLettersOff).
 std::optional<std::string> KnownPrefixOneLetterOff(const Reading& reading, const std::string& best, size_t letters,
                                                    const std::vector<std::string>& prefixes) {
   std::optional<std::string> found;
   for (const std::string& prefix : prefixes) {
-    if (prefix.size() != letters) continue;
-    size_t at = letters, differ = 0;
-    for (size_t i = 0; i < letters; ++i)
-      if (prefix[i] != best[i]) {
-        ++differ;
-        at = i;
-      }
-    if (differ != 1) continue;
-    const bool weighed = Weighs(reading[at], prefix[at]);
-    const bool alike = letters >= 3 && at > 0 && LetterLookAlike(prefix[at], best[at]);
-    if (!weighed && !alike) continue;
+    if (prefix.size() != letters || PrefixLettersOff(reading, best, prefix) != 1) continue;
     if (found) return std::nullopt;  // two known prefixes as near
     found = prefix + best.substr(letters);
   }

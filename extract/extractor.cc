@@ -561,6 +561,24 @@ const WordReading* SurerReading(const LayoutWord& word) {
   return surest != nullptr && surest->text == word.source->text ? nullptr : surest;
 }
 
+// A surer reading alone of an authorization number that read a known prefix's letter as
+// another ("PA-4150-337568" at 0.14 on the page, "FA-4150-337968" at 0.40 alone; seed 84
+// s0079): the page's known prefix, the reading's digits. Otherwise the reading as it is.
+std::string PrefixFromPage(const std::string& page, const std::string& reading,
+                           const std::vector<std::string>& prefixes) {
+  const auto letters = [](const std::string& s) {
+    size_t n = 0;
+    while (n < s.size() && std::isalpha(static_cast<unsigned char>(s[n]))) ++n;
+    return n;
+  };
+  const size_t n = letters(page);
+  if (n == 0 || page.size() != reading.size() || letters(reading) != n) return reading;
+  const auto known = [&](const std::string& s) {
+    return std::find(prefixes.begin(), prefixes.end(), s.substr(0, n)) != prefixes.end();
+  };
+  return known(page) && !known(reading) ? page.substr(0, n) + reading.substr(n) : reading;
+}
+
 class Rules {
  public:
   explicit Rules(DocReader& r) : r_(r) {}
@@ -1068,7 +1086,8 @@ class Rules {
         surer += (surer.empty() ? "" : " ") + (s != nullptr ? s->text : w.text);
         confidence += s != nullptr ? s->confidence : w.confidence;
       }
-      if (const Checked again = NormalizeAuthorizationNumber(surer); reread && again.valid) {
+      if (Checked again = NormalizeAuthorizationNumber(surer); reread && again.valid) {
+        again.value = PrefixFromPage(c.value, again.value, r_.auth_prefixes());
         c = again;
         cand.value = c.value;
         cand.valid = true;

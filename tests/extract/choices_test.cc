@@ -210,8 +210,15 @@ TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   EXPECT_FALSE(Known(Read("NM88107610")).has_value());
   EXPECT_EQ(Known(Read("LJM03626608")).value_or("-"), "UM03626608");
   EXPECT_FALSE(Known(Read("LJX03626608")).has_value());
+  // Both at once: a look-alike in the prefix and the first digit read as a letter the
+  // engine weighed an 8 for ("REEB296044" for REF8296044, seed 85 s0031).
+  EXPECT_EQ(Known(Read("REEB296044", {{3, {{'8', 0.7f}}}})).value_or("-"), "REF8296044");
+  EXPECT_FALSE(Known(Read("REEB296044")).has_value());
+  EXPECT_FALSE(Known(Read("RXEB296044", {{3, {{'8', 0.7f}}}})).has_value());  // two letters off
   // Two known prefixes as near: none is chosen.
   EXPECT_FALSE(Known(Read("XA12345678", {{0, {{'U', 0.5f}, {'P', 0.4f}}}}), {"UA", "PA"}).has_value());
+  EXPECT_FALSE(Known(Read("XAB2345678", {{0, {{'U', 0.5f}, {'P', 0.4f}}}, {2, {{'8', 0.5f}}}}), {"UA", "PA"})
+                   .has_value());
 }
 
 TEST(AuthPrefixFromKnown, OnlyThePrefixesConfigured) {
@@ -330,6 +337,12 @@ TEST(DigitForMark, DatesRangesAndBracketsKeepTheirMarks) {
   EXPECT_EQ(TextWithMarksRead(reread), "RT770938566");
   reread.readings = {{"RT/0938566", 0.852f}, {"RT70938566", 0.925f}};
   EXPECT_EQ(TextWithMarksRead(reread), "RT/70938566");
+  // The slash weighed a 7 and the 7 after it weighed a slash: one 7 read twice (seed 83
+  // s0090, "GT/71981270" for GT71981270).
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("GT/71981270", {{2, {{'7', 0.75f}}}, {3, {{'/', 0.79f}}}})),
+            "GT/71981270");
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("GT/71981270", {{2, {{'7', 0.75f}}}, {3, {{'/', 0.1f}}}})),
+            "GT771981270");
 }
 
 TEST(DigitsWeighed, TheDigitTheEngineWeighedFirstForEachCharacter) {

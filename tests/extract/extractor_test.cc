@@ -439,6 +439,10 @@ TEST(ExtractorLines, AnAuthorizationNumberReadUnsureTakesTheReadingAloneAModelWa
   EXPECT_EQ(read({"T168948416"}, 0.3f, {{"TT68948416", 0.44f}}), "T168948416");
   // A reading alone alike the word's and surer than the others confirms it (seed 80 s0038).
   EXPECT_EQ(read({"UMO9440878"}, 0.0f, {{"UMO9440878", 0.62f}, {"UM0O9440878", 0.306f}}), "UM09440878");
+  // The page read a known prefix the surer reading did not: the page's prefix, the
+  // reading's digits (seed 84 s0079). An unknown prefix read on the page is not kept.
+  EXPECT_EQ(read({"PA-4150-337568"}, 0.14f, {{"FA-4150-337968", 0.398f}}), "PA4150337968");
+  EXPECT_EQ(read({"PX-4150-337568"}, 0.14f, {{"FA-4150-337968", 0.398f}}), "FA4150337968");
 }
 
 // Seed 67 s0022: Cigna's U7678302404 read "U76783024 64," in a letter, 0 weighed at 0.74
