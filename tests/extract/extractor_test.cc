@@ -416,6 +416,19 @@ TEST(ExtractorLines, AnNpiLabelReadNphAndItsNumberSplitInTwoWords) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {first, page}), "referring.npi"), "1402716306");
 }
 
+// Seed 79 s0098: "Auth #: PA-4298-080740" read "Auth #3 PA-4298-080740", the engine
+// weighing the colon (0.83) above the 3 (0.78) that the word's text chose.
+TEST(ExtractorLines, AnAuthorizationLabelWhoseColonWasReadAsADigit) {
+  const auto read = [](const std::vector<CharChoice>& choices) {
+    PageResult page = MakePage({{200, {{179, "Priority:"}, {330, "Routine"}}},
+                                {240, {{197, "Auth"}, {265, "#3"}, {310, "PA-4298-080740"}}}});
+    WordWithText(page, "#3").glyphs = {{"#", {{'#', 0.95f}}}, {"3", choices}};
+    return Str(Extract(DocType::kReferral, {page}), "authorization.number");
+  };
+  EXPECT_EQ(read({{':', 0.83f}, {'3', 0.78f}}), "PA4298080740");
+  EXPECT_EQ(read({{'3', 0.83f}, {':', 0.78f}}), "3PA4298080740");  // the 3 weighed first: as read
+}
+
 // Seed 75 s0100: "CG95795101" read "€G95795101" at 0.30 on the page, "CG95795101" at 0.60
 // alone by the second model; seed 75 s0062: "PA-0220-815592" read "PA -112909-815592", the
 // number's word at 0.30, "-0220-815592" at 0.46 alone. The surer reading alone is taken
