@@ -1536,6 +1536,22 @@ TEST(ExtractorLetter, CodeAfterATitleThatWrapsOntoItsRow) {
       {620, Sentence(150, "without angina pectoris (12510). Symptoms have persisted for most of the past")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referral.diagnosis_codes"), "I25.10");
+  // Seed 80 s0076: a short title after the sentence's own words, on a clean page; the
+  // complete referral was flagged missing its diagnosis code.
+  const PageResult short_title = MakePage({
+      {480, Sentence(150, "Dear Dr. Price,")},
+      {540, Sentence(150, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your Cardiology clinic for")},
+      {580, Sentence(150, "evaluation and treatment of leg swelling. She is a 34-year-old woman whom I have followed in our practice.")},
+      {620, Sentence(150, "His diagnosis is heart failure, unspecified (1509). Symptoms have persisted for several")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {short_title}), "referral.diagnosis_codes"), "I50.9");
+  // Seed 83 s0073: the opening bracket lost, the I read as 1 and the 0 as 6.
+  const PageResult lost_bracket = MakePage({
+      {540, Sentence(150, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
+      {580, Sentence(150, "Her diagnosis is atherosclerotic heart disease of native coronary artery")},
+      {620, Sentence(150, "without angina pectori: 125.16). She has tried physical therapy.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {lost_bracket}), "referral.diagnosis_codes"), "I25.10");
 }
 
 TEST(ExtractorLetter, MemberIdWithAnIdLabelReadAsBracketsAndASpeckReadAsADot) {
