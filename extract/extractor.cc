@@ -367,26 +367,29 @@ namespace {
 // Two such numbers: none is taken. Phone and fax numbers print with separators; one that
 // does not starts with 2-9 (a 2 passes the check digit one time in ten, hence "no other
 // field's value").
+bool Overlap(const Candidate& a, const Candidate& b) {
+  return a.page == b.page && a.box.x < b.box.right() && b.box.x < a.box.right() && a.box.y < b.box.bottom() &&
+         b.box.y < a.box.bottom();
+}
+
+// Whether `other`'s value holds the run of digits `digits` (a phone printed without
+// separators, an id): another field's value was read from the words. A name whose cell ran
+// over them, or a state read from an authorization number's "PA-", only covers them.
+bool HoldsDigits(const Candidate& other, const std::string& digits) {
+  std::string held;
+  auto add = [&held](const std::string& text) {
+    for (char c : text)
+      if (IsDigit(c)) held += c;
+  };
+  if (const auto* text = std::get_if<std::string>(&other.value)) add(*text);
+  if (const auto* list = std::get_if<std::vector<std::string>>(&other.value))
+    for (const std::string& t : *list) add(t);
+  if (const auto* n = std::get_if<int64_t>(&other.value)) add(std::to_string(*n));
+  return held.find(digits) != std::string::npos;
+}
+
 void NpiByCheckDigit(DocReader& r) {
   static const RE2 ten(R"(^([12][0-9]{9})[.,;:]?$)");
-  auto overlaps = [](const Candidate& a, const Candidate& b) {
-    return a.page == b.page && a.box.x < b.box.right() && b.box.x < a.box.right() && a.box.y < b.box.bottom() &&
-           b.box.y < a.box.bottom();
-  };
-  // Another field's value holds the number (a phone printed without separators, an id);
-  // a name whose cell ran over the unlabeled NPI cell only covers it.
-  auto holds = [](const Candidate& other, const std::string& npi) {
-    std::string digits;
-    auto add = [&digits](const std::string& text) {
-      for (char c : text)
-        if (IsDigit(c)) digits += c;
-    };
-    if (const auto* text = std::get_if<std::string>(&other.value)) add(*text);
-    if (const auto* list = std::get_if<std::vector<std::string>>(&other.value))
-      for (const std::string& t : *list) add(t);
-    if (const auto* n = std::get_if<int64_t>(&other.value)) add(std::to_string(*n));
-    return digits.find(npi) != std::string::npos;
-  };
   std::optional<Candidate> found;
   for (int page = 0; page < r.page_count(); ++page) {
     const PageLayout& layout = r.layout(page);
@@ -401,7 +404,7 @@ void NpiByCheckDigit(DocReader& r) {
       Candidate cand = r.FromWords(page, {wi}, npi, &c);
       bool taken = false;
       for (const auto& [key, cands] : r.candidates())
-        for (const Candidate& other : cands) taken |= overlaps(cand, other) && holds(other, npi);
+        for (const Candidate& other : cands) taken |= Overlap(cand, other) && HoldsDigits(other, npi);
       if (taken) continue;
       if (found && std::get<std::string>(found->value) != npi) return;
       found = cand;
@@ -410,6 +413,50 @@ void NpiByCheckDigit(DocReader& r) {
   if (!found) return;
   found->confidence *= 0.8;
   r.Add("referring.npi", *found);
+}
+
+// A referral whose authorization number's label OCR garbled beyond the label table
+// ("Authorization #:" read as two lines of specks, "Aneh ae" and "AMLA Fe", seed 84
+// s0006): the one number on the document that reads as a payer's known prefix and eight
+// digits or more ("PA-0295- 329515", a word ending in a dash taking the next), on no other
+// field's value. Two such numbers: none is taken.
+void AuthNumberByKnownPrefix(DocReader& r) {
+  const std::vector<std::string>& prefixes = r.auth_prefixes();
+  std::optional<Candidate> found;
+  for (int page = 0; page < r.page_count(); ++page) {
+    const PageLayout& layout = r.layout(page);
+    for (const LayoutRow& row : layout.rows()) {
+      for (size_t p = 0; p < row.words.size(); ++p) {
+        std::vector<int> words = {row.words[p]};
+        std::string text = layout.word(row.words[p]).text;
+        if (!text.empty() && text.back() == '-' && p + 1 < row.words.size()) {
+          words.push_back(row.words[p + 1]);
+          text += layout.word(row.words[p + 1]).text;
+        }
+        const Checked c = NormalizeAuthorizationNumber(text);
+        if (!c.valid) continue;
+        size_t letters = 0;
+        while (letters < c.value.size() && IsAlpha(c.value[letters])) ++letters;
+        const bool digits_after = c.value.size() - letters >= 8 &&
+                                  std::all_of(c.value.begin() + static_cast<long>(letters), c.value.end(), IsDigit);
+        if (letters == 0 || !digits_after ||
+            std::find(prefixes.begin(), prefixes.end(), c.value.substr(0, letters)) == prefixes.end())
+          continue;
+        Candidate cand = r.FromWords(page, words, c.value, &c);
+        const std::string digits = c.value.substr(letters);
+        bool taken = false;
+        for (const auto& [key, cands] : r.candidates())
+          for (const Candidate& other : cands) taken |= Overlap(cand, other) && HoldsDigits(other, digits);
+        if (taken) continue;
+        if (found && std::get<std::string>(found->value) != c.value) return;
+        found = cand;
+      }
+    }
+  }
+  if (!found) return;
+  // No label and no check digit: a person confirms it.
+  found->confidence = std::min(found->confidence, kUnsureConfidence);
+  r.Add("authorization.number", *found);
 }
 
 // The identifier whose first word is at position `p` of `row`: the words and their text.
@@ -1606,6 +1653,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       if (doc.type == DocType::kReferral && !r.Has("insurance.member_id")) IdByPayerShape(r, true);
       if (doc.type == DocType::kReferral && !r.Has("referring.npi")) NpiByCheckDigit(r);
       if (doc.type != DocType::kInsuranceCard && !r.HasValid("authorization.number")) ReadAuthorizationNumberNarrative(r);
+      if (doc.type == DocType::kReferral && !r.Has("authorization.number")) AuthNumberByKnownPrefix(r);
       break;
     default:
       break;

@@ -1331,6 +1331,33 @@ TEST(ExtractorLetter, ABlueCrossMemberIdInRunningTextIsNotTurnedIntoAnMbi) {
   EXPECT_EQ(Str(d, "insurance.member_id"), "RSY926506659");
 }
 
+// Seed 84 s0006: the "Authorization #:" label read as specks ("Aneh ae"), its number read
+// whole beside it; the complete referral was flagged missing it.
+TEST(ExtractorLines, AnAuthorizationNumberWhoseLabelWasGarbledIsFoundByItsPayersPrefix) {
+  const auto referral = [](const std::vector<std::pair<int, std::string>>& auth_row) {
+    PageResult page = MakePage({
+        {300, {{150, "Referral"}, {300, "Request"}}, 40},
+        {400, {{174, "Patient"}, {270, "Name:"}, {614, "Ana"}, {680, "Ross"}}},
+        {1410, {{173, "Priority:"}, {614, "STAT"}}},
+        {1447, auth_row},
+    });
+    for (Word& w : page.text.words)
+      if (w.text == "Aneh" || w.text == "ae") w.confidence = 0.0f;
+    return Extract(DocType::kReferral, {page});
+  };
+  const Document d = referral({{175, "Aneh"}, {258, "ae"}, {614, "PA-0295-"}, {749, "329515"}});
+  EXPECT_EQ(Str(d, "authorization.number"), "PA0295329515");
+  EXPECT_TRUE(HasReason(d, "low_confidence:authorization.number"));
+  // A prefix no payer configured, or too few digits: no authorization number.
+  EXPECT_EQ(Str(referral({{175, "Aneh"}, {258, "ae"}, {614, "QX-0295-"}, {749, "329515"}}), "authorization.number"),
+            "<none>");
+  EXPECT_EQ(Str(referral({{175, "Aneh"}, {258, "ae"}, {614, "PA-0295"}}), "authorization.number"), "<none>");
+  // Two such numbers: neither.
+  EXPECT_EQ(Str(referral({{175, "Aneh"}, {258, "ae"}, {614, "PA-0295-329515"}, {900, "UM12345678"}}),
+                "authorization.number"),
+            "<none>");
+}
+
 TEST(ExtractorLines, AnNpiLabelWhoseNWasReadAsW) {
   const PageResult page = MakePage({
       {300, {{150, "Referral"}, {300, "Request"}}, 40},
