@@ -1348,6 +1348,8 @@ TEST(ExtractorLines, AnAuthorizationNumberWhoseLabelWasGarbledIsFoundByItsPayers
   const Document d = referral({{175, "Aneh"}, {258, "ae"}, {614, "PA-0295-"}, {749, "329515"}});
   EXPECT_EQ(Str(d, "authorization.number"), "PA0295329515");
   EXPECT_TRUE(HasReason(d, "low_confidence:authorization.number"));
+  // The priority STAT above it is no "state" label whose value is the number's "PA".
+  EXPECT_EQ(Str(d, "patient.address.state"), "<none>");
   // A prefix no payer configured, or too few digits: no authorization number.
   EXPECT_EQ(Str(referral({{175, "Aneh"}, {258, "ae"}, {614, "QX-0295-"}, {749, "329515"}}), "authorization.number"),
             "<none>");
