@@ -285,6 +285,20 @@ std::optional<std::string> OneWeighedChange(const Reading& reading,
   return *found.begin();
 }
 
+std::optional<std::string> OneGlyphReadTwice(const Reading& reading,
+                                             const std::function<bool(const std::string&)>& fits) {
+  const std::string best = BestText(reading);
+  if (fits(best) || best.size() != reading.size()) return std::nullopt;
+  std::set<std::string> found;
+  for (size_t i = 0; i + 1 < reading.size(); ++i) {
+    if (best[i] == best[i + 1] || !Weighs(reading[i], best[i + 1]) || !Weighs(reading[i + 1], best[i])) continue;
+    for (size_t drop : {i, i + 1})
+      if (std::string one = best.substr(0, drop) + best.substr(drop + 1); fits(one)) found.insert(std::move(one));
+  }
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
+}
+
 namespace {
 
 bool IsUtn(std::string_view s) {

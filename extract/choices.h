@@ -83,6 +83,12 @@ std::optional<std::string> TheOneReading(const std::vector<std::string>& reading
 // prints a 0 (seed 67 s0022).
 std::optional<std::string> OneWeighedChange(const Reading& reading,
                                             const std::function<bool(const std::string&)>& fits);
+// The reading's best characters with one of two neighbours left out, where each weighed
+// the other closely (0.2 or more): one glyph read twice. Taken when they do not `fit` as
+// read and exactly one such id does: Aetna's W548825473 read "WS548825473", the S
+// weighing 5 at 0.85 and the 5 weighing S at 0.74 (seed 73 s0004).
+std::optional<std::string> OneGlyphReadTwice(const Reading& reading,
+                                             const std::function<bool(const std::string&)>& fits);
 // The one NPI passing its check digit as read among `readings`; nullopt when none or two.
 std::optional<std::string> NpiFromReadings(const std::vector<std::string>& readings);
 // The one Medicare unique tracking number (two digits, A or H, eleven digits) spelled as

@@ -1737,6 +1737,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       if (!in_shape) fixed = TheOneReading(member_readings, fits);
       if (!fixed) fixed = RepairMemberId(*m, *p, DigitsWeighed(member_reading));
       if (!fixed && !in_shape) fixed = OneWeighedChange(member_reading, fits);
+      if (!fixed && !in_shape) fixed = OneGlyphReadTwice(member_reading, fits);
       // An H read as two strokes, the engine weighing H for the first ("IITV386340794" for
       // Blue Cross's HTV386340794, H at 0.46; seed 60 s0086): dropping a stroke fits too,
       // but the H is what was printed.

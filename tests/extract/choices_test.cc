@@ -132,6 +132,18 @@ TEST(OneWeighedChange, TheOneCloseAlternativeThatFitsTheShape) {
             "123456788");
 }
 
+TEST(OneGlyphReadTwice, TwoNeighboursEachWeighingTheOtherAreOneCharacter) {
+  const auto aetna = [](const std::string& s) { return FitsMemberIdShape(s, "AETNA"); };
+  // Seed 73 s0004: Aetna's W548825473 read "WS548825473".
+  EXPECT_EQ(OneGlyphReadTwice(Read("WS548825473", {{1, {{'5', 0.85f}}}, {2, {{'S', 0.74f}}}}), aetna).value_or("-"),
+            "W548825473");
+  // Only one of the two weighing the other, or too little: two characters.
+  EXPECT_FALSE(OneGlyphReadTwice(Read("WS548825473", {{1, {{'5', 0.85f}}}}), aetna).has_value());
+  EXPECT_FALSE(OneGlyphReadTwice(Read("WS548825473", {{1, {{'5', 0.85f}}}, {2, {{'S', 0.1f}}}}), aetna).has_value());
+  // In the payer's shape as read: nothing to change.
+  EXPECT_FALSE(OneGlyphReadTwice(Read("W548825473", {{1, {{'4', 0.5f}}}, {2, {{'5', 0.5f}}}}), aetna).has_value());
+}
+
 TEST(NpiFromReadings, TheOneReadingPassingTheCheckDigit) {
   EXPECT_EQ(NpiFromReadings({"1974614356", "1974614350"}).value_or("-"), "1974614350");
   EXPECT_FALSE(NpiFromReadings({"1974614356"}).has_value());
