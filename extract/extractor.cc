@@ -191,6 +191,7 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
   std::string context;
   for (size_t k = lead_in; k < words.size(); ++k) context += layout.word(words[k]).text + " ";
   bool open = false;  // inside "( ... )" spanning words
+  bool birth_date = false;  // that opened with "(DOB"
   for (size_t k = lead_in; k < words.size(); ++k) {
     const int wi = words[k];
     std::string text = layout.word(wi).text;
@@ -226,8 +227,13 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     // A word that closes a bracket no word opened lost its opening mark to noise
     // ("pectori: 125.16)." for "pectoris (I25.10).", seed 83 s0073): it was inside.
     const bool inside = opens || open || closes;
+    // A birth date in brackets ("(DOB 03 Oct 1956)") holds no code, whatever its year was
+    // read as ("(DOB 03 Oct P96E", seed 75 s0087).
+    if (opens) birth_date = AlnumUpper(text).rfind("DOB", 0) == 0;
+    const bool in_birth_date = birth_date && (open || opens);
     open = (open || opens) && !closes;
-    if (parenthesized && !inside) continue;
+    if (!open) birth_date = false;
+    if (in_birth_date || (parenthesized && !inside)) continue;
     // A code that reads as no code or an unknown one, followed by a dash and its title
     // ("1509 - Heart failure, unspecified"): the code that title names, when it looks alike.
     const auto by_title = [&](double min_coverage = 0.75, bool long_title = true) -> bool {

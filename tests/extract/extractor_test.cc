@@ -1581,6 +1581,12 @@ TEST(ExtractorLetter, CodeAfterATitleThatWrapsOntoItsRow) {
       {620, Sentence(150, "without angina pectori: 125.16). She has tried physical therapy.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {lost_bracket}), "referral.diagnosis_codes"), "I25.10");
+  // Seed 75 s0087: a birth date in brackets whose year was read "P96E" holds no code.
+  const PageResult dob_year = MakePage({
+      {540, Sentence(150, "I am referring my patient Sarah Garza (DOB 03 Oct P96E) to your Orthopedics clinic.")},
+      {580, Sentence(150, "Her diagnosis is pain in right shoulder (M25.511). Symptoms have persisted.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {dob_year}), "referral.diagnosis_codes"), "M25.511");
 }
 
 TEST(ExtractorLetter, MemberIdWithAnIdLabelReadAsBracketsAndASpeckReadAsADot) {
