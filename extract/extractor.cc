@@ -259,12 +259,14 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
         if (t.find(')') != std::string::npos || t == "include" || t == "includes") break;
         before.push_back(t);
       }
-      // The shortest window first: a short title after the sentence's own words ("His
-      // diagnosis is heart failure, unspecified (1509).", seed 80 s0076) is not all of the
-      // last eight words, which the printed words must mostly be.
-      for (size_t n : {size_t{3}, size_t{4}, size_t{5}, size_t{6}, size_t{7}, size_t{8}, size_t{11}, size_t{14}}) {
-        if (n < 8 && n > before.size()) continue;
-        if (n > 8 && before.size() <= n - 3) break;
+      // Then shorter windows, the shortest first: a short title after the sentence's own
+      // words ("His diagnosis is heart failure, unspecified (1509).", seed 80 s0076) is not
+      // all of the last eight words, which the printed words must mostly be. Not before the
+      // longer ones: "diabetes mellitus without complications" alone is E13.9's whole title
+      // (other specified), the words before it E11.9's ("Type 2", seed 76 s0089).
+      for (size_t n : {size_t{8}, size_t{11}, size_t{14}, size_t{3}, size_t{4}, size_t{5}, size_t{6}, size_t{7}}) {
+        if (n < 8 && n >= before.size()) break;
+        if (n > 8 && before.size() <= n - 3) continue;
         std::string title;
         for (size_t j = std::min(n, before.size()); j-- > 0;) title += before[j] + " ";
         if (take(title)) return true;

@@ -1574,6 +1574,12 @@ TEST(ExtractorLetter, CodeAfterATitleThatWrapsOntoItsRow) {
       {620, Sentence(150, "His diagnosis is heart failure, unspecified (1509). Symptoms have persisted for several")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {short_title}), "referral.diagnosis_codes"), "I50.9");
+  // Seed 76 s0089: the longer title first; its last four words alone are E13.9's title.
+  const PageResult longer = MakePage({
+      {540, Sentence(150, "Assessment and plan:")},
+      {580, Sentence(150, "2. Type 2 diabetes mellitus without complications (E\u00a311.9) - monitor.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kClinicalNote, {longer}), "referral.diagnosis_codes"), "E11.9");
   // Seed 83 s0073: the opening bracket lost, the I read as 1 and the 0 as 6.
   const PageResult lost_bracket = MakePage({
       {540, Sentence(150, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
