@@ -67,6 +67,9 @@ std::vector<std::string> Tokenize(const std::string& text) {
   // A label's "#:" read with a stray character between the marks ("Authorization #4:",
   // seed 40 s0056) is the mark alone.
   if (text.size() == 3 && text[0] == '#' && IsAsciiAlnum(text[1]) && (text[2] == ':' || text[2] == ';')) return {"#"};
+  // Or a speck after it read as a small letter ("AUTHORIZATION #f", seed 87 s0020): no
+  // value is one small letter.
+  if (text.size() == 2 && text[0] == '#' && std::islower(static_cast<unsigned char>(text[1]))) return {"#"};
   std::vector<std::string> out;
   std::string cur;
   for (size_t i = 0; i < text.size(); ++i) {

@@ -2038,6 +2038,22 @@ TEST(ExtractorLines, AnAuthorizationHashReadAsLettersAWideGapAfterTheLabel) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "UM04707275");
 }
 
+// Seed 87 s0020: "AUTHORIZATION #" read "AUTHORIZATION #f" on a clean page, a speck after
+// the '#'; the complete referral was flagged missing its number.
+TEST(ExtractorLines, AnAuthorizationHashWithASpeckReadAsASmallLetter) {
+  const auto read = [](const std::string& hash) {
+    const PageResult page = MakePage({
+        {200, Sentence(150, "Referral Request"), 36},
+        {300, {{150, "Patient"}, {270, "Name:"}, {420, "LEE,"}, {500, "ANN"}}},
+        {1171, {{156, "PRIORITY"}, {1068, "AUTHORIZATION"}, {1270, hash}}, 17},
+        {1205, {{163, "[X]"}, {220, "Routine"}, {382, "Urgent"}, {560, "STAT"}, {1076, "1250531584"}}, 24},
+    });
+    return Str(Extract(DocType::kReferral, {page}), "authorization.number");
+  };
+  EXPECT_EQ(read("#f"), "1250531584");
+  EXPECT_EQ(read("#"), "1250531584");
+}
+
 // Seed 53 s0008: a Blue Cross id read "X£(G743180897", the Z as a pound sign the engine
 // also weighed as Z, on a form whose payer was read with its E's as R's.
 TEST(ExtractorLines, AMemberIdLetterReadOutsideAsciiIsTheLetterTheEngineWeighed) {
