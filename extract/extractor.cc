@@ -256,7 +256,11 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
       for (size_t j = k; j-- > 0 && before.size() < (long_title ? 14u : 8u);) {
         const std::string& t = layout.word(words[j]).text;
         if (t == "and") continue;
-        if (t.find(')') != std::string::npos || t == "include" || t == "includes") break;
+        // The previous code ends the title; a bracketed word of the title does not
+        // ("obstructive sleep apnea (adult) (pediatric) (64733).", seed 87 s0089).
+        const bool code_before = t.find(')') != std::string::npos &&
+                                 std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); });
+        if (code_before || t == "include" || t == "includes") break;
         before.push_back(t);
       }
       // Then shorter windows, the shortest first: a short title after the sentence's own

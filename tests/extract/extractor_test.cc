@@ -1587,6 +1587,12 @@ TEST(ExtractorLetter, CodeAfterATitleThatWrapsOntoItsRow) {
       {620, Sentence(150, "without angina pectori: 125.16). She has tried physical therapy.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {lost_bracket}), "referral.diagnosis_codes"), "I25.10");
+  // Seed 87 s0089: a title holding bracketed words, the code's G read as 6, on a clean page.
+  const PageResult bracketed_words = MakePage({
+      {540, Sentence(150, "I am referring my patient Sarah Garza (DOB 03/04/1956) to your clinic.")},
+      {580, Sentence(150, "Her diagnosis is obstructive sleep apnea (adult) (pediatric) (64733). Recent")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {bracketed_words}), "referral.diagnosis_codes"), "G47.33");
   // Seed 75 s0087: a birth date in brackets whose year was read "P96E" holds no code.
   const PageResult dob_year = MakePage({
       {540, Sentence(150, "I am referring my patient Sarah Garza (DOB 03 Oct P96E) to your Orthopedics clinic.")},
