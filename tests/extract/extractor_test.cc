@@ -999,6 +999,13 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {320, Sentence(100, "1176629895. ,")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {next_line}), "authorization.number"), "1176629895");
+  // Seed 88 s0021: a speck after "number" read as a comma.
+  const PageResult comma = MakePage({
+      {200, Sentence(100, "Dear Dr. Foster,")},
+      {280, Sentence(100, "He is covered by UnitedHealthcare, member 1D 432944524, group 863434. Prior authorization has been obtained, authorization")},
+      {320, Sentence(100, "number, A302517746. This is urgent; please see him as soon as possible.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {comma}), "authorization.number"), "A302517746");
   const PageResult split = MakePage({
       {200, Sentence(100, "Dear Colleague,")},
       {240, Sentence(100, "I am referring my patient Jennifer Schmidt (DOB 1940-06-23) to your Neurology clinic.")},
