@@ -428,8 +428,9 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
   for (size_t i = letters; i < best.size(); ++i)
     if (!IsDigit(best[i])) return std::nullopt;
   if (std::find(prefixes.begin(), prefixes.end(), best.substr(0, letters)) != prefixes.end()) return std::nullopt;
-  // A U read as two strokes, "LJ" or "IJ" ("LJM03626608" for UM03626608, seed 41 s0098).
-  if (letters >= 3 && (best.rfind("LJ", 0) == 0 || best.rfind("IJ", 0) == 0)) {
+  // A U read as two strokes, "LJ" or "IJ" ("LJM03626608" for UM03626608, seed 41 s0098), or
+  // as "TI" at normal resolution ("TIM67466173", seed 89 s0013 and seed 87 s0067).
+  if (letters >= 3 && (best.rfind("LJ", 0) == 0 || best.rfind("IJ", 0) == 0 || best.rfind("TI", 0) == 0)) {
     const std::string as_u = "U" + best.substr(2);
     if (std::find(prefixes.begin(), prefixes.end(), as_u.substr(0, letters - 1)) != prefixes.end()) return as_u;
   }

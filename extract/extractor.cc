@@ -1158,7 +1158,11 @@ class Rules {
         cand.valid = true;
         cand.repaired = true;
         cand.confidence = confidence / static_cast<double>(v.size());
-        cand.reading.clear();  // the page's glyphs are another reading's
+        // The page's glyphs are another reading's: the reading alone stands as read, with
+        // no alternatives, so a prefix's look-alikes are still read from its letters
+        // ("TIM98775536" alone for UM98775536, seed 87 s0067).
+        cand.reading.clear();
+        AppendReading(nullptr, c.value, cand.reading);
         cand.readings.clear();
       }
       if (Specks(cand) || ShortAllLetters(c.value)) return;

@@ -221,6 +221,8 @@ TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   EXPECT_FALSE(Known(Read("RXF9486197")).has_value());  // X is no look-alike of E
   EXPECT_FALSE(Known(Read("NM88107610")).has_value());
   EXPECT_EQ(Known(Read("LJM03626608")).value_or("-"), "UM03626608");
+  EXPECT_EQ(Known(Read("TIM67466173")).value_or("-"), "UM67466173");  // seed 89 s0013
+  EXPECT_FALSE(Known(Read("TIX67466173")).has_value());
   EXPECT_FALSE(Known(Read("LJX03626608")).has_value());
   // Both at once: a look-alike in the prefix and the first digit read as a letter the
   // engine weighed an 8 for ("REEB296044" for REF8296044, seed 85 s0031).

@@ -456,6 +456,8 @@ TEST(ExtractorLines, AnAuthorizationNumberReadUnsureTakesTheReadingAloneAModelWa
   // reading's digits (seed 84 s0079). An unknown prefix read on the page is not kept.
   EXPECT_EQ(read({"PA-4150-337568"}, 0.14f, {{"FA-4150-337968", 0.398f}}), "PA4150337968");
   EXPECT_EQ(read({"PX-4150-337568"}, 0.14f, {{"FA-4150-337968", 0.398f}}), "FA4150337968");
+  // The reading alone read a known prefix's U as "TI" (seed 87 s0067): read as UM.
+  EXPECT_EQ(read({"TM98775936"}, 0.32f, {{"TIM98775536", 0.576f}}), "UM98775536");
 }
 
 // Seed 67 s0022: Cigna's U7678302404 read "U76783024 64," in a letter, 0 weighed at 0.74
