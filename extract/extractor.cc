@@ -1761,6 +1761,11 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
           member_first_letters.find('H') != std::string::npos) {
         if (const std::string h = "H" + member_read.substr(2); h != *m && fits(h)) fixed = h;
       }
+      // Without the engine's weighing, where the id as read is out of its payer's shape and
+      // the H in the strokes' place is in it ("1103229425" for Humana's H03229425 at 0.94 on
+      // a clean page, seed 89 s0091).
+      if (!fixed && !in_shape && m->size() > 2 && IsStroke((*m)[0]) && IsStroke((*m)[1]))
+        if (const std::string h = "H" + m->substr(2); fits(h)) fixed = h;
       // The id as read, before the look-alikes NormalizeIdentifier took: a zero read twice,
       // once as an O that became a 0 beside it ("XKCO082266006", seed 48 s0027).
       // The reading may also hold a character the value left out: a letter read outside

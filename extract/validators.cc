@@ -1523,6 +1523,18 @@ std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
   const auto allowed = [](int n) { return std::max(n >= 5 ? 1 : 0, n >= 20 ? n / 6 : n / 8); };
   if (auto best = NearestName(kPayers, read, allowed, edits))
     return best;
+  // An H read as two strokes ("TIUMANA" for HUMANA at normal resolution, seed 89 s0091):
+  // the name with the strokes read as the H, counted as one edit more.
+  for (size_t i = 0; i + 1 < read.size(); ++i) {
+    if (std::string_view("TIL1").find(read[i]) == std::string_view::npos ||
+        std::string_view("IL1").find(read[i + 1]) == std::string_view::npos)
+      continue;
+    const std::string h = read.substr(0, i) + "H" + read.substr(i + 2);
+    if (auto best = NearestName(kPayers, h, allowed, edits)) {
+      if (edits != nullptr) ++*edits;
+      return best;
+    }
+  }
   // A known name followed by debris that is no word ("BLUE CROSS BLUE SHIELD OF TEXAS!:22",
   // "HUMANA -- "): the name, counted as one edit. A longer name in words ("AETNA BETTER
   // HEALTH") is not cut short.

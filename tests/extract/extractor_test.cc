@@ -2162,6 +2162,22 @@ TEST(ExtractorPriorAuth, APayersLeadingLetterReadAsADigitTheEngineWeighedItFor) 
   EXPECT_EQ(Str(d, "insurance.member_id"), "H87192791");
 }
 
+// Seed 89 s0091: Humana's H03229425 read "1103229425" at 0.94 on a clean referral, the H as
+// two strokes in the id and in the payer ("TIUMANA"), with no H weighed.
+TEST(ExtractorLines, AnHReadAsTwoStrokesInAHumanaIdAndItsName) {
+  const auto read = [](const std::string& id) {
+    const PageResult page = MakePage({
+        {300, {{150, "Referral"}, {300, "Request"}}, 40},
+        {400, {{150, "Insurance:"}, {300, "TIUMANA"}}},
+        {440, {{150, "Member"}, {270, "ID:"}, {340, id}}},
+    });
+    const Document d = Extract(DocType::kReferral, {page});
+    return Str(d, "insurance.payer") + " " + Str(d, "insurance.member_id");
+  };
+  EXPECT_EQ(read("1103229425"), "HUMANA H03229425");
+  EXPECT_EQ(read("110322942"), "HUMANA 110322942");  // H and seven digits: out of shape either way
+}
+
 // Seed 57 s0015: a letter's code with its zeros read as O's, "palpitations (ROO.2).".
 TEST(ExtractorLetter, ACodeWithItsZerosReadAsOs) {
   const PageResult page = MakePage({

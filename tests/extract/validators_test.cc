@@ -767,6 +767,10 @@ TEST(Payers, KnownNamesSurviveOcrSlipsAndUnknownOnesAreLeftAlone) {
   EXPECT_EQ(KnownPayer("ACTNA", &edits), "AETNA");
   EXPECT_EQ(edits, 1);
   EXPECT_EQ(KnownPayer("CIGMA"), "CIGNA");
+  // An H read as two strokes at normal resolution (seed 89 s0091), one edit more.
+  EXPECT_EQ(KnownPayer("TIUMANA", &edits), "HUMANA");
+  EXPECT_EQ(edits, 1);
+  EXPECT_EQ(KnownPayer("TIMOTHY"), std::nullopt);
   // Letter-spaced logos and debris after the name.
   EXPECT_EQ(KnownPayer("U N ITE D H E A LTH CA R E", &edits), "UNITEDHEALTHCARE");
   EXPECT_EQ(edits, 0);
