@@ -422,8 +422,7 @@ std::optional<std::string> KnownPrefixOneLetterOff(const Reading& reading, const
 
 std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std::vector<std::string>& prefixes) {
   const std::string best = BestText(reading);
-  size_t letters = 0;
-  while (letters < best.size() && IsAlpha(best[letters])) ++letters;
+  const size_t letters = LeadingLetters(best);
   if (letters < 2 || letters == best.size()) return std::nullopt;
   for (size_t i = letters; i < best.size(); ++i)
     if (!IsDigit(best[i])) return std::nullopt;

@@ -230,7 +230,7 @@ std::vector<CodeHit> CodesInWords(const DocReader& r, int page, const std::vecto
     // A birth date in brackets ("(DOB 03 Oct 1956)") holds no code, whatever its year was
     // read as ("(DOB 03 Oct P96E", seed 75 s0087).
     if (opens) birth_date = AlnumUpper(text).rfind("DOB", 0) == 0;
-    const bool in_birth_date = birth_date && (open || opens);
+    const bool in_birth_date = birth_date;
     open = (open || opens) && !closes;
     if (!open) birth_date = false;
     if (in_birth_date || (parenthesized && !inside)) continue;
@@ -373,12 +373,6 @@ void AddDiagnosisCodes(DocReader& r, const std::vector<CodeHit>& codes) {
 
 namespace {
 
-// A referral whose NPI label OCR garbled beyond the label table ("TNP!" over the cell): the
-// one ten-digit number on the document, printed as one word without separators, that
-// passes the NPI check digit and is no other field's value (read from the same words).
-// Two such numbers: none is taken. Phone and fax numbers print with separators; one that
-// does not starts with 2-9 (a 2 passes the check digit one time in ten, hence "no other
-// field's value").
 bool Overlap(const Candidate& a, const Candidate& b) {
   return a.page == b.page && a.box.x < b.box.right() && b.box.x < a.box.right() && a.box.y < b.box.bottom() &&
          b.box.y < a.box.bottom();
@@ -400,6 +394,21 @@ bool HoldsDigits(const Candidate& other, const std::string& digits) {
   return held.find(digits) != std::string::npos;
 }
 
+// Whether another field's candidate was read from `cand`'s words and holds `digits`: an
+// unlabeled number found there is that field's value, not a new one.
+bool ClaimedByAnother(const DocReader& r, const Candidate& cand, const std::string& digits) {
+  for (const auto& [key, cands] : r.candidates())
+    for (const Candidate& other : cands)
+      if (Overlap(cand, other) && HoldsDigits(other, digits)) return true;
+  return false;
+}
+
+// A referral whose NPI label OCR garbled beyond the label table ("TNP!" over the cell): the
+// one ten-digit number on the document, printed as one word without separators, that
+// passes the NPI check digit and is no other field's value (read from the same words).
+// Two such numbers: none is taken. Phone and fax numbers print with separators; one that
+// does not starts with 2-9 (a 2 passes the check digit one time in ten, hence "no other
+// field's value").
 void NpiByCheckDigit(DocReader& r) {
   static const RE2 ten(R"(^([12][0-9]{9})[.,;:]?$)");
   std::optional<Candidate> found;
@@ -414,10 +423,7 @@ void NpiByCheckDigit(DocReader& r) {
       if (!RE2::FullMatch(layout.word(wi).text, ten, &npi) || !NpiIsValid(npi)) continue;
       const Checked c{npi, true, false};
       Candidate cand = r.FromWords(page, {wi}, npi, &c);
-      bool taken = false;
-      for (const auto& [key, cands] : r.candidates())
-        for (const Candidate& other : cands) taken |= Overlap(cand, other) && HoldsDigits(other, npi);
-      if (taken) continue;
+      if (ClaimedByAnother(r, cand, npi)) continue;
       if (found && std::get<std::string>(found->value) != npi) return;
       found = cand;
     }
@@ -447,19 +453,14 @@ void AuthNumberByKnownPrefix(DocReader& r) {
         }
         const Checked c = NormalizeAuthorizationNumber(text);
         if (!c.valid) continue;
-        size_t letters = 0;
-        while (letters < c.value.size() && IsAlpha(c.value[letters])) ++letters;
+        const size_t letters = LeadingLetters(c.value);
         const bool digits_after = c.value.size() - letters >= 8 &&
                                   std::all_of(c.value.begin() + static_cast<long>(letters), c.value.end(), IsDigit);
         if (letters == 0 || !digits_after ||
             std::find(prefixes.begin(), prefixes.end(), c.value.substr(0, letters)) == prefixes.end())
           continue;
         Candidate cand = r.FromWords(page, words, c.value, &c);
-        const std::string digits = c.value.substr(letters);
-        bool taken = false;
-        for (const auto& [key, cands] : r.candidates())
-          for (const Candidate& other : cands) taken |= Overlap(cand, other) && HoldsDigits(other, digits);
-        if (taken) continue;
+        if (ClaimedByAnother(r, cand, c.value.substr(letters))) continue;
         if (found && std::get<std::string>(found->value) != c.value) return;
         found = cand;
       }
@@ -631,13 +632,8 @@ const WordReading* SurerReading(const LayoutWord& word) {
 // s0079): the page's known prefix, the reading's digits. Otherwise the reading as it is.
 std::string PrefixFromPage(const std::string& page, const std::string& reading,
                            const std::vector<std::string>& prefixes) {
-  const auto letters = [](const std::string& s) {
-    size_t n = 0;
-    while (n < s.size() && std::isalpha(static_cast<unsigned char>(s[n]))) ++n;
-    return n;
-  };
-  const size_t n = letters(page);
-  if (n == 0 || page.size() != reading.size() || letters(reading) != n) return reading;
+  const size_t n = LeadingLetters(page);
+  if (n == 0 || page.size() != reading.size() || LeadingLetters(reading) != n) return reading;
   const auto known = [&](const std::string& s) {
     return std::find(prefixes.begin(), prefixes.end(), s.substr(0, n)) != prefixes.end();
   };
@@ -1757,15 +1753,18 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       // An H read as two strokes, the engine weighing H for the first ("IITV386340794" for
       // Blue Cross's HTV386340794, H at 0.46; seed 60 s0086): dropping a stroke fits too,
       // but the H is what was printed.
-      if (member_read.size() > 2 && IsStroke(member_read[0]) && IsStroke(member_read[1]) &&
-          member_first_letters.find('H') != std::string::npos) {
-        if (const std::string h = "H" + member_read.substr(2); h != *m && fits(h)) fixed = h;
-      }
+      const auto h_for_strokes = [&](const std::string& id) -> std::optional<std::string> {
+        if (id.size() <= 2 || !IsStroke(id[0]) || !IsStroke(id[1])) return std::nullopt;
+        std::string h = "H" + id.substr(2);
+        if (!fits(h)) return std::nullopt;
+        return h;
+      };
+      if (member_first_letters.find('H') != std::string::npos)
+        if (auto h = h_for_strokes(member_read); h && *h != *m) fixed = h;
       // Without the engine's weighing, where the id as read is out of its payer's shape and
       // the H in the strokes' place is in it ("1103229425" for Humana's H03229425 at 0.94 on
       // a clean page, seed 89 s0091).
-      if (!fixed && !in_shape && m->size() > 2 && IsStroke((*m)[0]) && IsStroke((*m)[1]))
-        if (const std::string h = "H" + m->substr(2); fits(h)) fixed = h;
+      if (!fixed && !in_shape) fixed = h_for_strokes(*m);
       // The id as read, before the look-alikes NormalizeIdentifier took: a zero read twice,
       // once as an O that became a 0 beside it ("XKCO082266006", seed 48 s0027).
       // The reading may also hold a character the value left out: a letter read outside

@@ -382,6 +382,12 @@ std::string SingleSpaced(std::string_view text) {
 
 bool IsStroke(char c) { return c == '1' || c == 'I' || c == 'L'; }
 
+size_t LeadingLetters(std::string_view s) {
+  size_t n = 0;
+  while (n < s.size() && IsAlpha(s[n])) ++n;
+  return n;
+}
+
 std::string AlnumUpper(std::string_view text) {
   std::string out;
   for (char c : text)
@@ -1526,9 +1532,7 @@ std::optional<std::string> KnownPayer(std::string_view payer, int* edits) {
   // An H read as two strokes ("TIUMANA" for HUMANA at normal resolution, seed 89 s0091):
   // the name with the strokes read as the H, counted as one edit more.
   for (size_t i = 0; i + 1 < read.size(); ++i) {
-    if (std::string_view("TIL1").find(read[i]) == std::string_view::npos ||
-        std::string_view("IL1").find(read[i + 1]) == std::string_view::npos)
-      continue;
+    if (!(read[i] == 'T' || IsStroke(read[i])) || !IsStroke(read[i + 1])) continue;
     const std::string h = read.substr(0, i) + "H" + read.substr(i + 2);
     if (auto best = NearestName(kPayers, h, allowed, edits)) {
       if (edits != nullptr) ++*edits;

@@ -44,6 +44,8 @@ std::string AlnumUpper(std::string_view text);
 // A 1, I or L: one vertical stroke as an upper-cased reading holds it (two side by side may
 // be an H read apart).
 bool IsStroke(char c);
+// How many ASCII letters `s` begins with (an identifier's prefix: 2 for "UM12345678").
+size_t LeadingLetters(std::string_view s);
 // ASCII character classes, whatever the locale (bytes of UTF-8 sequences are none).
 bool IsDigit(char c);
 bool IsAlpha(char c);
