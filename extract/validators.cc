@@ -1245,6 +1245,16 @@ Checked NormalizeMemberId(std::string_view printed) {
 
 bool MemberIdNamesOnePerson(std::string_view id) { return id.size() >= 8; }
 
+bool GivenNamesDiffer(std::string_view a, std::string_view b) {
+  const std::vector<std::string> x = SplitWords(a, "-"), y = SplitWords(b, "-");
+  if (x.empty() || y.empty()) return false;
+  const std::string& p = x.front();
+  const std::string& q = y.front();
+  if (p.size() < 2 || q.size() < 2 || p.starts_with(q) || q.starts_with(p)) return false;
+  const int allowed = std::max(1, static_cast<int>(std::min(p.size(), q.size())) / 3);
+  return BoundedEditDistance(p, q, allowed) > allowed;
+}
+
 // ------------------------------------------------------------------ addresses
 
 std::optional<std::string> NormalizeState(std::string_view printed) {

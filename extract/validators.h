@@ -150,6 +150,11 @@ Checked NormalizeMemberId(std::string_view printed);
 // True when a member id is long enough to name one person: eight characters or more (a
 // subscriber's id, not a short plan or group code). Used to tell patients apart.
 bool MemberIdNamesOnePerson(std::string_view id);
+// True when two given names name different people: their first words, each two letters or
+// more, neither the start of the other, more than one OCR slip per three letters apart
+// ("SHARON" and "RONALD"; not "JON" and "JOHN", "RICILARD" and "RICHARD" with its H read as
+// two strokes, "MARIA" and "MARIA L", "M" and "MICHAEL").
+bool GivenNamesDiffer(std::string_view a, std::string_view b);
 
 // The canonical name of a medical specialty when `specialty` (upper case) is one or is one
 // through OCR slips ("GASTROCNICROLOGY", "RHEURNATOLOGY"): letters compared without spaces

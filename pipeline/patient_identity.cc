@@ -69,6 +69,11 @@ bool SamePatient(const PatientKey& a, const PatientKey& b) {
   // Edward" taken for KEVIN EDWARD's, seed 77 s0047).
   if (name == Verdict::kConflict)
     return SameMemberAndGivenName(a, b) || (dob == Verdict::kAgree && MemberIdsWithin(a, b, 0));
+  // One family, two given names (SHARON and RONALD MURPHY, seed 93 s0024): two people, unless
+  // the same birth date or member id says a given name was misread.
+  if (a.given && b.given && extract::GivenNamesDiffer(*a.given, *b.given) && dob != Verdict::kAgree &&
+      !MemberIdsWithin(a, b, 0))
+    return false;
   return dob == Verdict::kAgree || name == Verdict::kAgree;
 }
 

@@ -161,6 +161,38 @@ TEST(Checklist, FamilyNamesAgreeThroughOneOcrSlip) {
   EXPECT_FALSE(SamePatient(short_name, short_other, false));
 }
 
+// Seed 93 s0024: SHARON MURPHY's referral prints no birth date; RONALD MURPHY's note, later in
+// the same fax, prints his. One family, two people: his note supplies nothing for her, and her
+// missing birth date is flagged. The same birth date or member id outweighs a given name.
+TEST(Checklist, OneFamilyNameWithTwoGivenNamesIsTwoPatients) {
+  Document referral = Doc(DocType::kReferral, {2},
+                          {{"patient.family_name", std::string("MURPHY")}, {"patient.given_name", std::string("SHARON")},
+                           {"insurance.member_id", std::string("81702245")}});
+  Document note = Doc(DocType::kClinicalNote, {6},
+                      {{"patient.family_name", std::string("MURPHY")}, {"patient.given_name", std::string("RONALD")},
+                       {"patient.birth_date", std::string("1958-08-07")}});
+  EXPECT_FALSE(SamePatient(referral, note, true));
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {referral, note};
+  set->Evaluate(docs);
+  EXPECT_TRUE(Has(docs[0].checklist.missing, "patient.birth_date"));
+  // A given name read with a slip, or as an initial, is the same person.
+  Document slipped = note;
+  slipped.fields["patient.given_name"].value = std::string("SHARCN");
+  EXPECT_TRUE(SamePatient(referral, slipped, false));
+  slipped.fields["patient.given_name"].value = std::string("S");
+  EXPECT_TRUE(SamePatient(referral, slipped, false));
+  // The same member id says the given name was misread.
+  Document same_id = note;
+  same_id.fields["insurance.member_id"] = referral.fields["insurance.member_id"];
+  EXPECT_TRUE(SamePatient(referral, same_id, false));
+  // A given name read unsure is no evidence.
+  Document unsure = note;
+  unsure.fields["patient.given_name"].confidence = 0.3;
+  EXPECT_TRUE(SamePatient(referral, unsure, false));
+}
+
 TEST(Checklist, TheSameMemberIdAndGivenNameOutweighAFamilyNameReadTwoSlipsApart) {
   // "HARRIS" read "HARMS" on the referral; the letter carries the birth date it lacks.
   Document referral = Doc(DocType::kReferral, {1},

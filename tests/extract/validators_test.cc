@@ -750,6 +750,19 @@ TEST(Dates, BirthYearWithItsHundredsDigitMisread) {
 namespace faxintake::extract {
 namespace {
 
+TEST(Names, GivenNamesThatNameDifferentPeople) {
+  EXPECT_TRUE(GivenNamesDiffer("SHARON", "RONALD"));
+  EXPECT_TRUE(GivenNamesDiffer("CHRISTOPHER", "CHRISTINA"));
+  EXPECT_TRUE(GivenNamesDiffer("ANA", "EVA"));
+  EXPECT_FALSE(GivenNamesDiffer("JON", "JOHN"));       // one slip
+  EXPECT_FALSE(GivenNamesDiffer("SHARON", "SHARCN"));
+  EXPECT_FALSE(GivenNamesDiffer("RICILARD", "RICHARD"));  // an H read as two strokes
+  EXPECT_FALSE(GivenNamesDiffer("MARIA", "MARIA L"));  // the first words decide
+  EXPECT_FALSE(GivenNamesDiffer("MARIA", "MARIAL"));   // a middle initial joined on
+  EXPECT_FALSE(GivenNamesDiffer("M", "MICHAEL"));      // an initial
+  EXPECT_FALSE(GivenNamesDiffer("", "MICHAEL"));
+}
+
 TEST(Payers, KnownNamesSurviveOcrSlipsAndUnknownOnesAreLeftAlone) {
   int edits = -1;
   EXPECT_EQ(KnownPayer("UNITEDHEALTHEARE", &edits), "UNITEDHEALTHCARE");

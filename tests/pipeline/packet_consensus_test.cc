@@ -182,6 +182,17 @@ TEST(PatientIdentity, TheSameMemberIdAndGivenNameAreNoOtherPatient) {
   EXPECT_FALSE(SamePatient(PatientKey{"HARMS", "1947-02-04", "CHRISTOPHER", "W762392564"}, born_apart));
 }
 
+// Seed 93 s0024: SHARON and RONALD MURPHY in one fax are two people; the same birth date or
+// member id says a given name was misread.
+TEST(PatientIdentity, OneFamilyNameWithTwoGivenNamesIsTwoPatients) {
+  const PatientKey sharon{"MURPHY", std::nullopt, "SHARON", "81702245"};
+  const PatientKey ronald{"MURPHY", "1958-08-07", "RONALD", std::nullopt};
+  EXPECT_FALSE(SamePatient(sharon, ronald));
+  EXPECT_TRUE(SamePatient(sharon, PatientKey{"MURPHY", "1958-08-07", "SHARCN", std::nullopt}));
+  EXPECT_TRUE(SamePatient(sharon, PatientKey{"MURPHY", std::nullopt, "RONALD", "81702245"}));
+  EXPECT_TRUE(SamePatient(PatientKey{"MURPHY", "1958-08-07", "SHARON", std::nullopt}, ronald));
+}
+
 PageResult PageOf(int number, const std::vector<std::pair<std::string, Box>>& words) {
   PageResult p;
   p.number = number;
