@@ -34,6 +34,7 @@ struct Classifier::Rules {
     std::vector<std::string> titles;   // normalized
     std::vector<Phrase> phrases;
     HeaderLabels header;
+    double compact = 0;  // added on a compact page (PageClass::compact)
   };
   std::vector<TypeRules> types;
 };
@@ -140,7 +141,7 @@ Result<std::unique_ptr<Classifier>> Classifier::FromYaml(const std::string& yaml
       const std::string name = entry.first.as<std::string>();
       auto type = ParseDocType(name);
       if (!type) return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "unknown document type `" + name + "`");
-      Rules::TypeRules tr{*type, {}, {}, {}};
+      Rules::TypeRules tr{*type, {}, {}, {}, 0};
       auto titles = ReadStrings(entry.second["titles"], "types." + name + ".titles");
       if (!titles) return std::unexpected(titles.error());
       tr.titles = std::move(*titles);
@@ -149,6 +150,11 @@ Result<std::unique_ptr<Classifier>> Classifier::FromYaml(const std::string& yaml
           return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "types." + name + ".phrases must map phrase to weight");
         for (const auto& p : phrases)
           tr.phrases.push_back({NormalizeForMatch(p.first.as<std::string>()), p.second.as<double>()});
+      }
+      if (const YAML::Node compact = entry.second["compact"]) {
+        tr.compact = compact.as<double>();
+        if (tr.compact < 0)
+          return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "types." + name + ".compact must not be negative");
       }
       if (const YAML::Node header = entry.second["header_labels"]) {
         const std::string where = "types." + name + ".header_labels";
@@ -235,6 +241,7 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
       }
     }
     if (titled) score += 5.0;
+    if (out.compact) score += tr.compact;
     for (const auto& p : tr.phrases)
       if (ContainsPhrase(body, p.text)) score += p.weight;
     if (!tr.header.labels.empty()) {
