@@ -613,6 +613,23 @@ TEST(ExtractorBoxed, ACellRuleReadAsALetterIsNoPartOfTheValueBesideIt) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "JSLP296065562");
 }
 
+// Seed 94 s0017: a smudge between "Member ID:" and the id read as a one-letter word "i"
+// (16 x 9 px beside 24 px print) with no confidence at all; it had left the id unread.
+TEST(ExtractorLetter, ASmudgeReadAsALetterWithNoConfidenceIsNoWord) {
+  PageResult page = MakePage({
+      {545, Sentence(194, "Member: Kimberly E. Ortiz")},
+      {587, {{194, "Member"}, {318, "ID:"}, {473, "i"}, {678, "H62195272"}}},
+      {626, Sentence(194, "Date of Birth: 1968-12-30")},
+  });
+  Word& smudge = WordWithText(page, "i");
+  smudge.box = Box{473, 605, 16, 9};
+  smudge.confidence = 0.0f;
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "H62195272");
+  // Read with some confidence, a letter that small is still a word.
+  smudge.confidence = 0.6f;
+  EXPECT_NE(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "H62195272");
+}
+
 TEST(ExtractorLetter, AnMbiInRunningTextWithAStrokeReadAsABackslash) {
   // "member ID 5W73GR9GN49" read "member 1D S\\W73GRIGN49.": the backslash is a stroke of
   // the W, the S stands in a digit position. As read, the I becomes 1 by the look-alike
