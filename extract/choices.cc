@@ -356,8 +356,8 @@ bool LetterLookAlike(char printed, char read) {
 
 // How many letters off `prefix` the start of `best` reads: 0, 1 where the engine weighed
 // the prefix's letter closely or, in a prefix of three letters or more, after its first,
-// the letter read is a look-alike of it ("REP9486197" and "REL7244969" for REF, seed 41
-// s0023 and seed 42 s0051), or nullopt.
+// the letter read or one weighed closely is a look-alike of it ("REP9486197" and
+// "REL7244969" for REF, seed 41 s0023 and seed 42 s0051), or nullopt.
 std::optional<int> PrefixLettersOff(const Reading& reading, const std::string& best, const std::string& prefix) {
   if (best.size() < prefix.size()) return std::nullopt;
   size_t at = prefix.size(), differ = 0;
@@ -369,7 +369,14 @@ std::optional<int> PrefixLettersOff(const Reading& reading, const std::string& b
   if (differ == 0) return 0;
   if (differ > 1) return std::nullopt;
   const bool weighed = Weighs(reading[at], prefix[at]);
-  const bool alike = prefix.size() >= 3 && at > 0 && LetterLookAlike(prefix[at], best[at]);
+  // A look-alike read, or weighed closely ("REV7453965" for REF, the engine weighing E
+  // and P for the V, seed 93 s0087).
+  const auto& choices = reading[at].choices;
+  const bool alike = prefix.size() >= 3 && at > 0 &&
+                     (LetterLookAlike(prefix[at], best[at]) ||
+                      std::any_of(choices.begin(), choices.end(), [&](const CharChoice& c) {
+                        return c.confidence >= kClose && LetterLookAlike(prefix[at], c.c);
+                      }));
   if (weighed || alike) return 1;
   return std::nullopt;
 }
@@ -432,6 +439,13 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
   if (letters >= 3 && (best.rfind("LJ", 0) == 0 || best.rfind("IJ", 0) == 0 || best.rfind("TI", 0) == 0)) {
     const std::string as_u = "U" + best.substr(2);
     if (std::find(prefixes.begin(), prefixes.end(), as_u.substr(0, letters - 1)) != prefixes.end()) return as_u;
+  }
+  // A stroke read inside the prefix, an M's first stroke read apart ("UIM81362099" for
+  // UM81362099, seed 93 s0034).
+  for (size_t i = 1; i + 1 < letters && best.size() - letters >= 6; ++i) {
+    if (!IsStroke(best[i])) continue;
+    const std::string without = best.substr(0, i) + best.substr(i + 1, letters - i - 1);
+    if (std::find(prefixes.begin(), prefixes.end(), without) != prefixes.end()) return without + best.substr(letters);
   }
   if (letters <= 6 && best.size() - letters >= 4)
     if (auto fixed = KnownPrefixThenDigits(reading, best, letters, prefixes)) return fixed;

@@ -219,6 +219,16 @@ TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   EXPECT_EQ(Known(Read("REP9486197")).value_or("-"), "REF9486197");
   EXPECT_EQ(Known(Read("REL7244969")).value_or("-"), "REF7244969");
   EXPECT_FALSE(Known(Read("RXF9486197")).has_value());  // X is no look-alike of E
+  // Or read as another letter, the engine weighing look-alikes of it (seed 93 s0087).
+  EXPECT_EQ(Known(Read("REV7453965", {{2, {{'E', 0.58f}, {'P', 0.48f}}}})).value_or("-"), "REF7453965");
+  EXPECT_FALSE(Known(Read("REV7453965")).has_value());
+  EXPECT_FALSE(Known(Read("REV7453965", {{2, {{'E', 0.1f}}}})).has_value());
+  // A stroke read inside a known prefix (seed 93 s0034); not before it, nor in an unknown one.
+  EXPECT_EQ(Known(Read("UIM81362099")).value_or("-"), "UM81362099");
+  EXPECT_EQ(Known(Read("PLA81362099")).value_or("-"), "PA81362099");
+  EXPECT_FALSE(Known(Read("IUM81362099")).has_value());
+  EXPECT_FALSE(Known(Read("UIX81362099")).has_value());
+  EXPECT_FALSE(Known(Read("UIM81362")).has_value());  // six digits at least
   EXPECT_FALSE(Known(Read("NM88107610")).has_value());
   EXPECT_EQ(Known(Read("LJM03626608")).value_or("-"), "UM03626608");
   EXPECT_EQ(Known(Read("TIM67466173")).value_or("-"), "UM67466173");  // seed 89 s0013
