@@ -514,17 +514,57 @@ void CardIdAfterGarbledLabel(DocReader& r) {
 // identifiers (NPI, phones, group and authorization numbers) may share a shape of digits,
 // only a shape opening with its payer's fixed letter, as read ("MEMBER ID" read "ME MiSF
 // He Ha" over "Aetna W068836971 0833368", seed 37 s0091).
+//
+// A form whose payer label OCR garbled too ("INGEH GANG T ME MISE" over "AETNA : W153777346
+// 0051073", seed 93 s0009) gives its payer by a row that opens with a known payer's name as
+// printed (PayerOpeningARow); the payer is then read from there, and the id sought on that
+// row alone.
+struct PayerRow {
+  std::string payer;
+  int page = -1;
+  const LayoutRow* row = nullptr;
+  std::vector<int> words;  // the name's words
+};
+
+std::string StripEdges(std::string s);
+
+std::optional<PayerRow> PayerOpeningARow(const DocReader& r) {
+  std::optional<PayerRow> found;
+  for (int pi = 0; pi < r.page_count(); ++pi) {
+    const PageLayout& page = r.layout(pi);
+    for (const LayoutRow& row : page.rows()) {
+      std::string text;
+      std::optional<PayerRow> longest;
+      for (size_t p = 0; p < row.words.size() && p < 6; ++p) {
+        const int wi = row.words[p];
+        if (p > 0 && page.StartsSegment(wi)) break;  // the name ends its cell
+        text += (p > 0 ? " " : "") + page.word(wi).text;
+        int edits = 1;
+        const auto payer = KnownPayer(StripEdges(text), &edits);
+        if (!payer || edits != 0) continue;
+        longest = PayerRow{*payer, pi, &row, std::vector<int>(row.words.begin(), row.words.begin() + static_cast<long>(p) + 1)};
+      }
+      if (!longest) continue;
+      if (found && found->payer != longest->payer) return std::nullopt;  // two payers: not sure which
+      if (!found) found = std::move(longest);
+    }
+  }
+  return found;
+}
+
 void IdByPayerShape(DocReader& r, bool form) {
-  auto payers = r.candidates().find("insurance.payer");
-  if (payers == r.candidates().end()) return;
   std::optional<std::string> payer;
-  for (const Candidate& c : payers->second)
-    if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
+  if (auto payers = r.candidates().find("insurance.payer"); payers != r.candidates().end())
+    for (const Candidate& c : payers->second)
+      if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
+  std::optional<PayerRow> payer_row;
+  if (!payer && form && !r.Has("insurance.payer") && (payer_row = PayerOpeningARow(r))) payer = payer_row->payer;
   if (!payer || (form && !MemberIdShapeOpensWithLetter(*payer))) return;
   std::optional<Candidate> found;
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
     for (const LayoutRow& row : page.rows()) {
+      if (payer_row && (pi != payer_row->page || &row != payer_row->row)) continue;
       for (size_t p = 0; p < row.words.size(); ++p) {
         const auto [words, text] = IdentifierAt(page, row, p);
         const Checked c = NormalizeIdentifier(text);
@@ -543,7 +583,9 @@ void IdByPayerShape(DocReader& r, bool form) {
       }
     }
   }
-  if (found) r.Add("insurance.member_id", std::move(*found));
+  if (!found) return;
+  r.Add("insurance.member_id", std::move(*found));
+  if (payer_row) r.Add("insurance.payer", r.FromWords(payer_row->page, payer_row->words, payer_row->payer));
 }
 
 // ------------------------------------------------------------------ value helpers

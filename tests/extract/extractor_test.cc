@@ -593,6 +593,27 @@ TEST(ExtractorBoxed, AMemberIdJoinedOntoThePayerCellIsSplitOff) {
   EXPECT_EQ(Str(o, "insurance.member_id"), "H74023105");
 }
 
+// Seed 93 s0009: the INSURANCE / MEMBER ID / GROUP cell labels in small capitals read as
+// garble, so neither the payer nor the id had a label. The row opening with a known payer's
+// name gives the payer, and the id in that payer's shape on that row.
+TEST(ExtractorBoxed, ARowOpeningWithAPayersNameGivesTheIdWhenTheLabelsAreGarbled) {
+  const auto page_with = [](const std::string& payer) {
+    return MakePage({
+        {251, {{131, "INSURANCE"}, {280, "INFORMATION"}}, 18},
+        {505, {{140, "INGEH"}, {230, "GANG"}, {760, "T"}, {790, "ME"}, {840, "MISE"}, {1240, "EZ"}, {1280, "It?"}}, 13},
+        {532, {{145, payer}, {240, ":"}, {760, "W153777346"}, {1240, "0051073"}}, 20},
+        {660, {{147, "Dr."}, {200, "Edward"}, {300, "Peterson,"}, {440, "MD"}, {660, "2577275003"}}, 19},
+    });
+  };
+  const Document d = Extract(DocType::kReferral, {page_with("AETNA")});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "W153777346");
+  EXPECT_EQ(Str(d, "insurance.payer"), "AETNA");
+  // A payer whose ids hold digits only shares its shape with the form's other numbers.
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page_with("UNITEDHEALTHCARE")}), "insurance.member_id"), "<none>");
+  // A name that is no payer's gives nothing.
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page_with("AETNX")}), "insurance.member_id"), "<none>");
+}
+
 // Seed 60 s0015: the rule between the INSURANCE and MEMBER ID cells read as a "J" (14 x 38
 // px beside 22 px print, 0.45) before the Blue Cross prefix, itself read apart.
 TEST(ExtractorBoxed, ACellRuleReadAsALetterIsNoPartOfTheValueBesideIt) {
