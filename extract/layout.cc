@@ -129,19 +129,13 @@ void PageLayout::CollectWords(const PageResult& page) {
     return w.text.size() == 1 && std::string_view("JIl1|[]!").find(w.text[0]) != std::string_view::npos &&
            w.confidence < 0.6 && w.box.h * 2 >= typical_height_ * 3 && w.box.w * 2 <= w.box.h;
   };
-  // Nor is a smudge the engine gave as one letter with no confidence at all, half the
-  // print's height at most ("Member ID: i H62195272", the i 16 x 9 beside 24 px print at
-  // 0, below the line's middle; seed 94 s0017).
-  const auto smudge_read_as_letter = [&](const LayoutWord& w) {
-    return w.text.size() == 1 && IsAsciiAlnum(w.text[0]) && w.confidence < 0.05 && w.box.h * 2 <= typical_height_;
-  };
   std::vector<LayoutWord> kept;
   std::vector<int> kept_lines;
   for (size_t i = 0; i < words_.size(); ++i) {
     const Box& b = words_[i].box;
     const std::string& t = words_[i].text;
     if (b.h <= speck && b.w <= speck && std::any_of(t.begin(), t.end(), IsAsciiAlnum)) continue;
-    if (rule_read_as_letter(words_[i]) || smudge_read_as_letter(words_[i])) continue;
+    if (rule_read_as_letter(words_[i])) continue;
     kept.push_back(std::move(words_[i]));
     kept_lines.push_back(source_line_[i]);
   }

@@ -636,6 +636,7 @@ TEST(ExtractorBoxed, ACellRuleReadAsALetterIsNoPartOfTheValueBesideIt) {
 
 // Seed 94 s0017: a smudge between "Member ID:" and the id read as a one-letter word "i"
 // (16 x 9 px beside 24 px print) with no confidence at all; it had left the id unread.
+// It belongs to the label.
 TEST(ExtractorLetter, ASmudgeReadAsALetterWithNoConfidenceIsNoWord) {
   PageResult page = MakePage({
       {545, Sentence(194, "Member: Kimberly E. Ortiz")},
@@ -646,7 +647,10 @@ TEST(ExtractorLetter, ASmudgeReadAsALetterWithNoConfidenceIsNoWord) {
   smudge.box = Box{473, 605, 16, 9};
   smudge.confidence = 0.0f;
   EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "H62195272");
-  // Read with some confidence, a letter that small is still a word.
+  // Of the print's height too ("Member ID: a 067995298", the a 37 x 27 at 0, seed 93 s0003).
+  smudge.box = Box{473, 590, 37, 27};
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "H62195272");
+  // Read with some confidence, a letter is a word.
   smudge.confidence = 0.6f;
   EXPECT_NE(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "H62195272");
 }
