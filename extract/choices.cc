@@ -202,8 +202,18 @@ std::optional<std::string> MbiFromChoices(const Reading& reading) {
       default: return IsDigit(c) || MbiLetter(c);
     }
   };
+  // A letter no MBI holds, read where a digit may stand, is the digit it looks like before
+  // any letter the engine weighed ("9MR9GO4TUG3": the O is 0, not the H weighed at 0.27;
+  // seed 93 s0005).
+  Reading fixed = reading;
+  for (size_t i = 0; i < fixed.size(); ++i) {
+    auto& choices = fixed[i].choices;
+    if (choices.empty() || !IsAlpha(choices.front().c) || MbiLetter(choices.front().c)) continue;
+    const auto digit = DigitFor(choices.front().c);
+    if (digit && allowed(i, *digit)) choices.insert(choices.begin() + 1, CharChoice{*digit, choices.front().confidence});
+  }
   int forced = 0;
-  auto out = FitByPosition(reading, allowed, 2, &forced);
+  auto out = FitByPosition(fixed, allowed, 2, &forced);
   if (!out || forced == 0) return std::nullopt;
   return out;
 }

@@ -64,6 +64,15 @@ TEST(MbiFromChoices, PositionsTheMbiForbidsTakeTheirAllowedAlternative) {
   EXPECT_EQ(MbiFromChoices(r2).value_or("-"), "4CW6D88JG50");
 }
 
+TEST(MbiFromChoices, AForbiddenLetterWhereADigitMayStandIsItsLookAlikeDigit) {
+  // 9MR9G04TU63 read 9MR9GO4TUG3 (seed 93 s0005): the O is 0, not the H weighed at 0.27;
+  // the G in a digit position takes the 6 weighed for it.
+  const Reading r = Read("9MR9GO4TUG3", {{5, {{'H', 0.27f}, {'U', 0.2f}}}, {9, {{'B', 0.56f}, {'6', 0.47f}}}});
+  EXPECT_EQ(MbiFromChoices(r).value_or("-"), "9MR9G04TU63");
+  // An MBI's letter read there stays a letter.
+  EXPECT_EQ(MbiFromChoices(Read("9MR9GH4TUG3", {{9, {{'6', 0.47f}}}})).value_or("-"), "9MR9GH4TU63");
+}
+
 TEST(MbiFromChoices, LeavesIdsThatAreNoMbi) {
   // Already an MBI: nothing to do.
   EXPECT_FALSE(MbiFromChoices(Read("1EG4TE5MK73")).has_value());
