@@ -203,14 +203,18 @@ std::optional<std::string> MbiFromChoices(const Reading& reading) {
     }
   };
   // A letter no MBI holds, read where a digit may stand, is the digit it looks like before
-  // any letter the engine weighed ("9MR9GO4TUG3": the O is 0, not the H weighed at 0.27;
-  // seed 93 s0005).
+  // a letter the engine weighed under 0.5 ("9MR9GO4TUG3": the O is 0, not the H weighed at
+  // 0.27; seed 93 s0005). A letter weighed more closely stays first ("6D30VI9WQ13" is
+  // 6D30VJ9WQ13, J weighed at 0.71 for the I; seed 90 s0011).
   Reading fixed = reading;
   for (size_t i = 0; i < fixed.size(); ++i) {
     auto& choices = fixed[i].choices;
     if (choices.empty() || !IsAlpha(choices.front().c) || MbiLetter(choices.front().c)) continue;
     const auto digit = DigitFor(choices.front().c);
-    if (digit && allowed(i, *digit)) choices.insert(choices.begin() + 1, CharChoice{*digit, choices.front().confidence});
+    if (!digit || !allowed(i, *digit)) continue;
+    size_t at = 1;
+    while (at < choices.size() && choices[at].confidence >= 0.5f) ++at;
+    choices.insert(choices.begin() + static_cast<long>(at), CharChoice{*digit, choices.front().confidence});
   }
   int forced = 0;
   auto out = FitByPosition(fixed, allowed, 2, &forced);

@@ -71,6 +71,9 @@ TEST(MbiFromChoices, AForbiddenLetterWhereADigitMayStandIsItsLookAlikeDigit) {
   EXPECT_EQ(MbiFromChoices(r).value_or("-"), "9MR9G04TU63");
   // An MBI's letter read there stays a letter.
   EXPECT_EQ(MbiFromChoices(Read("9MR9GH4TUG3", {{9, {{'6', 0.47f}}}})).value_or("-"), "9MR9GH4TU63");
+  // A letter the engine weighed closely comes first: 6D30VJ9WQ13 read 6D30VI9WQ13, J weighed
+  // at 0.71 for the I (seed 90 s0011).
+  EXPECT_EQ(MbiFromChoices(Read("6D30VI9WQ13", {{5, {{'J', 0.71f}}}})).value_or("-"), "6D30VJ9WQ13");
 }
 
 TEST(MbiFromChoices, LeavesIdsThatAreNoMbi) {
