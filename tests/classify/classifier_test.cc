@@ -142,22 +142,26 @@ TEST(Classifier, AWeaklyTypedCardCopyIsADocumentOfItsOwnWhenItsTextIsCompact) {
   EXPECT_EQ(split(spread).size(), 1u);
 }
 
+// A referral form's page, then `card`: the card is typed and split off as a document of its own.
+void ExpectACardOfItsOwnAfterAReferral(const Classifier& c, const std::vector<std::string>& card) {
+  std::vector<PageResult> pages = {
+      MakePage(1, {"REFERRAL FORM", "Reason for Referral: knee", "Referring Provider: J Smith"}), MakePage(2, card)};
+  std::vector<PageClass> classes;
+  for (const auto& p : pages) classes.push_back(c.ClassifyPage(p));
+  EXPECT_EQ(classes[1].type, DocType::kInsuranceCard);
+  const auto docs = c.Split(pages, classes);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[1].type, DocType::kInsuranceCard);
+}
+
 // Seed 69 s0027: a Medicaid card's front read cleanly, its only cues PCP and "Copays:" (the
 // plural); it had scored 1 and continued the referral before it.
 TEST(Classifier, ACardsFrontWithCopaysInThePluralIsACard) {
   auto c = DefaultClassifier();
   ASSERT_TRUE(c);
-  std::vector<PageResult> pages = {
-      MakePage(1, {"REFERRAL FORM", "Reason for Referral: knee", "Referring Provider: J Smith"}),
-      MakePage(2, {"Medicaid", "STAR", "Member: LISA MORALES", "ID: 821343501", "PCP: MICHAEL SANDERS",
-                   "PCP Phone: (512) 555-0189", "Copays: PCP $25 Specialist $50 ER $250"}),
-  };
-  std::vector<PageClass> classes;
-  for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
-  EXPECT_EQ(classes[1].type, DocType::kInsuranceCard);
-  const auto docs = c->Split(pages, classes);
-  ASSERT_EQ(docs.size(), 2u);
-  EXPECT_EQ(docs[1].type, DocType::kInsuranceCard);
+  ExpectACardOfItsOwnAfterAReferral(*c, {"Medicaid", "STAR", "Member: LISA MORALES", "ID: 821343501",
+                                          "PCP: MICHAEL SANDERS", "PCP Phone: (512) 555-0189",
+                                          "Copays: PCP $25 Specialist $50 ER $250"});
 }
 
 // Seed 93 s0043: a Medicaid card's front whose only cue is "PCP:", its copays printed
@@ -168,15 +172,7 @@ TEST(Classifier, ACompactPageWithOneCueOfACardIsACard) {
   ASSERT_TRUE(c);
   const std::vector<std::string> card = {"Medicaid", "STAR", "Name: MEI KOWALSKI", "ID# 347407135",
                                          "PCP: ROSA O'BRIEN", "OV $20 / SPEC $40 / UC $75 / ER $300"};
-  std::vector<PageResult> pages = {
-      MakePage(1, {"REFERRAL FORM", "Reason for Referral: glaucoma", "Referring Provider: R O'Brien"}),
-      MakePage(2, card)};
-  std::vector<PageClass> classes;
-  for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
-  EXPECT_EQ(classes[1].type, DocType::kInsuranceCard);
-  const auto docs = c->Split(pages, classes);
-  ASSERT_EQ(docs.size(), 2u);
-  EXPECT_EQ(docs[1].type, DocType::kInsuranceCard);
+  ExpectACardOfItsOwnAfterAReferral(*c, card);
   PageResult spread = MakePage(2, card);
   for (size_t i = 0; i < spread.text.lines.size(); ++i) spread.text.lines[i].box.y = 100 + static_cast<int>(i) * 300;
   EXPECT_EQ(c->ClassifyPage(spread).type, DocType::kOther);
