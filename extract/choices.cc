@@ -211,7 +211,11 @@ std::optional<std::string> MbiFromChoices(const Reading& reading) {
     auto& choices = fixed[i].choices;
     if (choices.empty() || !IsAlpha(choices.front().c) || MbiLetter(choices.front().c)) continue;
     const auto digit = DigitFor(choices.front().c);
-    if (!digit || !allowed(i, *digit)) continue;
+    // Where the engine ranked digits for it, its ranking decides ("S\W73GRIGN49": the I is
+    // 9, which the engine ranked first among digits).
+    if (!digit || !allowed(i, *digit) ||
+        std::any_of(choices.begin(), choices.end(), [](const CharChoice& c) { return IsDigit(c.c); }))
+      continue;
     size_t at = 1;
     while (at < choices.size() && choices[at].confidence >= 0.5f) ++at;
     choices.insert(choices.begin() + static_cast<long>(at), CharChoice{*digit, choices.front().confidence});
