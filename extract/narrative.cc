@@ -195,13 +195,13 @@ void AddIdentifier(DocReader& r, const std::string& key, const re2::StringPiece&
 
 // "member ID W123456789" in running text or on a line whose label OCR garbled ("member
 // TO 2JK6UE9AE02", "inember ID 72B026016143" with the m read "in", "weniber ID" with the
-// m read "w" and "ni" (seed 83 s0006), "Member TT): W377056119",
+// m read "w" and "ni" (seed 83 s0006), "meinber iD" (seed 96 s0015), "Member TT): W377056119",
 // "member 11) PCR308088750", "member ID) 163422898", "Subscriber t(D: ZHW736357296", "Subsc
 // er ID: 38470988437").
 void ReadMemberIdNarrative(DocReader& r) {
   const std::string& flow = r.flow();
   static const RE2 member(
-      R"((?i)\b(?:(?:m|w|rn|[il]n)e(?:m|ni|rn)ber|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|!]s\s+)?)");
+      R"((?i)\b(?:(?:m|w|rn|[il]n)e(?:m|ni|in|rn)ber|subscriber|policy)\s*[\[({]?(?:ID\b|I\.D\.|[1l|!]{1,2}D\b|#|number\b|no\.|no\b|[A-Z0-9]{1,2}\)?:?\s|[^\s:]?[(\[{][D)]?:\s)[)\]}]?\s*[:#]?\s*(?:is\s+|[1l|!]s\s+)?)");
   // The label's first word broken in two by lost strokes, before an ID read whole
   // ("Subsc er ID: 38470988437").
   static const RE2 broken(R"((?i)\b(?:subsc|memb)[a-z]{0,5}\s+[a-z]{1,5}\s+(?:ID|I\.D\.)\s*[:#]\s*)");
@@ -214,7 +214,7 @@ void ReadMemberIdNarrative(DocReader& r) {
 }
 
 bool MemberIdPrintedUnread(const DocReader& r) {
-  static const RE2 lead(R"((?i)\b((?:m|w|rn|[il]n)e(?:m|ni|rn)ber|subscriber)\s+(?:ID|I\.D\.|\S{1,3})\s*[:#]?\s+(\S+(?:\s+\S+)?))");
+  static const RE2 lead(R"((?i)\b((?:m|w|rn|[il]n)e(?:m|ni|in|rn)ber|subscriber)\s+(?:ID|I\.D\.|\S{1,3})\s*[:#]?\s+(\S+(?:\s+\S+)?))");
   const std::string& flow = r.flow();
   re2::StringPiece in(flow);
   re2::StringPiece word, after;

@@ -1371,6 +1371,13 @@ TEST(ExtractorLetter, AMemberLeadInWhoseMWasReadIn) {
       {280, Sentence(100, "He is covered by Blue Cross Blue Shield of Texas, weniber ID KTG975619396, group B158664.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {weniber}), "insurance.member_id"), "KTG975619396");
+  // Seed 96 s0015: "meinber iD" on a noisy page, its m read "in" after the e.
+  const PageResult meinber = MakePage({
+      {200, Sentence(100, "Dear Dr. Adams,")},
+      {240, Sentence(100, "I am referring my patient Maria Lopez (DOB 03/04/1956) to your clinic.")},
+      {280, Sentence(100, "She is covered by Aetna, meinber iD W256519545, group 0263625. The authorization")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {meinber}), "insurance.member_id"), "W256519545");
 }
 
 TEST(ExtractorLetter, ABlueCrossMemberIdInRunningTextIsNotTurnedIntoAnMbi) {
