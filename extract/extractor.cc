@@ -512,8 +512,9 @@ void CardIdAfterGarbledLabel(DocReader& r) {
 // as read or through the look-alike repairs of RepairMemberId. Several such values, or a
 // payer without a known shape, read nothing. On a referral form (`form`), whose other
 // identifiers (NPI, phones, group and authorization numbers) may share a shape of digits,
-// only a shape opening with its payer's fixed letter, as read ("MEMBER ID" read "ME MiSF
-// He Ha" over "Aetna W068836971 0833368", seed 37 s0091).
+// only a shape opening with letters, as read ("MEMBER ID" read "ME MiSF He Ha" over "Aetna
+// W068836971 0833368", seed 37 s0091; a MEMBER ID cell label never read over Blue Cross's
+// "RMV 757456355", seed 96 s0056).
 //
 // A form whose payer label OCR garbled too ("INGEH GANG T ME MISE" over "AETNA : W153777346
 // 0051073", seed 93 s0009) gives its payer by a row that opens with a known payer's name as
@@ -1755,7 +1756,12 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
                                                           : nullptr;
     if (const std::string* read = std::get_if<std::string>(&f.value); table != nullptr && read != nullptr) {
       int edits = 0;
-      if (auto known = table(*read, &edits)) {
+      auto known = table(*read, &edits);
+      // A label OCR garbled past matching, its colon read, before the name ("TNSTIRANCE:
+      // ALTNA", seed 96 s0030): no name holds a colon; what follows the last one is the name.
+      if (const size_t colon = read->rfind(':'); !known && colon != std::string::npos)
+        known = table(StripEdges(read->substr(colon + 1)), &edits);
+      if (known) {
         f.value = *known;
         f.confidence = std::max(f.confidence, edits == 0 ? 0.9 : 0.75);
       }

@@ -1644,7 +1644,8 @@ bool FitsMemberIdShape(std::string_view id, std::string_view payer) {
 }
 
 bool MemberIdShapeOpensWithLetter(std::string_view payer) {
-  return OpensWithFixedLetter(MemberIdShape(payer));
+  const std::string_view shape = MemberIdShape(payer);
+  return OpensWithFixedLetter(shape) || (!shape.empty() && shape.front() == 'L');
 }
 
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer, std::string_view weighed) {
@@ -1664,6 +1665,9 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
   if (shape.front() == 'W' && read.size() == shape.size() + 1 &&
       (read.rfind("WV", 0) == 0 || read.rfind("VW", 0) == 0 || read.rfind("WW", 0) == 0))
     read = "W" + read.substr(2);
+  // A W whose first stroke was read apart, as a backslash the id's punctuation lost: a V
+  // ("\V328781475" for W328781475, seed 96 s0030).
+  if (shape.front() == 'W' && read.size() == shape.size() && read.front() == 'V') read.front() = 'W';
   // A stroke read as a letter of its own (a box rule or speck before the id, "IJXK201204638";
   // a J read with an I beside it, "JJIX188472952"), a zero read twice, once as a letter
   // ("XKCO082266006", seed 48 s0027), or a digit read twice ("U95545210704" for Cigna's

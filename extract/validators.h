@@ -178,8 +178,9 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
                                           std::string_view weighed = {});
 // True when `payer` (a KnownPayer name) has a known member id shape and `id` fits it as read.
 bool FitsMemberIdShape(std::string_view id, std::string_view payer);
-// True when `payer`'s member ids open with a fixed letter (Humana H, Aetna W, Cigna U): a
-// shape no NPI, phone, group or authorization number on a form also has.
+// True when `payer`'s member ids open with letters: a fixed letter (Humana H, Aetna W, Cigna
+// U) or Blue Cross's three-letter prefix before nine digits. A shape no NPI, phone, group or
+// authorization number on a form also has.
 bool MemberIdShapeOpensWithLetter(std::string_view payer);
 
 // ---------------------------------------------------------------- addresses

@@ -1025,6 +1025,21 @@ TEST(ExtractorBoxed, AMemberIdsLastOneReadAsABarBesideIt) {
 
 // Seed 67 s0002: "covered hy Cigna": the payer read, and with it the shape that makes the
 // "11" before Cigna's digits its U.
+// Seed 96 s0030, a noisy normal-resolution page: "Insurance:" read "tnstirance:", past the
+// label table, so the payer was read with it, and Aetna's W read as a backslash and a V.
+// What follows the colon is the payer; the V in the place of Aetna's W is a W.
+TEST(ExtractorForm, APayerReadWithItsGarbledLabelAndAnAetnaIdWithItsWReadV) {
+  const PageResult page = MakePage({
+      {729, {{183, "Insurance"}}},
+      {775, {{184, "tnstirance:"}, {340, "ALTNA"}}},
+      {806, {{182, "Subscriber"}, {340, "ID;"}, {400, "V328781475"}}},
+      {844, {{183, "Group:"}, {290, "0054982"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.payer"), "AETNA");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "W328781475");
+}
+
 TEST(ExtractorLetter, ThePayerAfterCoveredByReadHy) {
   const PageResult page = MakePage({
       {200, Sentence(100, "Dear Dr. Foster,")},
@@ -1946,6 +1961,11 @@ TEST(ExtractorBoxed, AMemberIdUnderALostLabelInItsPayersLetterShape) {
   };
   EXPECT_EQ(Str(Extract(DocType::kReferral, {form("Aetna", "W068836971")}), "insurance.member_id"), "W068836971");
   EXPECT_EQ(Str(Extract(DocType::kReferral, {form("UnitedHealthcare", "068836971")}), "insurance.member_id"), "<none>");
+  // Blue Cross's three letters before nine digits are no other number's shape either; here
+  // printed as two words (seed 96 s0056, its MEMBER ID cell label never read).
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {form("Blue Cross Blue Shield of Texas", "RMV 757456355")}),
+                "insurance.member_id"),
+            "RMV757456355");
 }
 
 // Seed 50 s0070: the cell label "MEMBER ID" printed with a column's gap between its words;

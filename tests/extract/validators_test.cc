@@ -805,6 +805,8 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("173035327704", "CIGNA"), "U3035327704");  // its right stroke bent
   EXPECT_EQ(RepairMemberId("173035327704", "HUMANA"), std::nullopt);  // an H is never 17
   EXPECT_EQ(RepairMemberId("WV472358645", "AETNA"), "W472358645");    // a W read as W and V
+  EXPECT_EQ(RepairMemberId("V328781475", "AETNA"), "W328781475");     // its first stroke read apart
+  EXPECT_FALSE(RepairMemberId("V328781475", "HUMANA").has_value());
   EXPECT_EQ(RepairMemberId("WV47235864", "AETNA"), std::nullopt);     // then one digit short
   EXPECT_EQ(RepairMemberId("WW888044158", "AETNA"), "W888044158");    // or W twice
   // A Z of a Blue Cross prefix read as 7, its bar and diagonal.
