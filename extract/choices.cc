@@ -445,26 +445,31 @@ std::optional<std::string> KnownPrefixOneLetterOff(const Reading& reading, const
 
 }  // namespace
 
+bool IsKnownPrefix(const std::vector<std::string>& prefixes, std::string_view letters) {
+  return std::find(prefixes.begin(), prefixes.end(), letters) != prefixes.end();
+}
+
 std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std::vector<std::string>& prefixes) {
   const std::string best = BestText(reading);
   const size_t letters = LeadingLetters(best);
   if (letters < 2 || letters == best.size()) return std::nullopt;
   for (size_t i = letters; i < best.size(); ++i)
     if (!IsDigit(best[i])) return std::nullopt;
-  if (std::find(prefixes.begin(), prefixes.end(), best.substr(0, letters)) != prefixes.end()) return std::nullopt;
+  if (IsKnownPrefix(prefixes, best.substr(0, letters))) return std::nullopt;
   // A U read as two strokes, "LJ" or "IJ" ("LJM03626608" for UM03626608, seed 41 s0098), or
   // as "TI" at normal resolution ("TIM67466173", seed 89 s0013 and seed 87 s0067).
   if (letters >= 3 && (best.rfind("LJ", 0) == 0 || best.rfind("IJ", 0) == 0 || best.rfind("TI", 0) == 0)) {
     const std::string as_u = "U" + best.substr(2);
-    if (std::find(prefixes.begin(), prefixes.end(), as_u.substr(0, letters - 1)) != prefixes.end()) return as_u;
+    if (IsKnownPrefix(prefixes, as_u.substr(0, letters - 1))) return as_u;
   }
   // A stroke read inside the prefix, an M's first stroke read apart ("UIM81362099" for
   // UM81362099, seed 93 s0034).
-  for (size_t i = 1; i + 1 < letters && best.size() - letters >= 6; ++i) {
-    if (!IsStroke(best[i])) continue;
-    const std::string without = best.substr(0, i) + best.substr(i + 1, letters - i - 1);
-    if (std::find(prefixes.begin(), prefixes.end(), without) != prefixes.end()) return without + best.substr(letters);
-  }
+  if (best.size() - letters >= 6)
+    for (size_t i = 1; i + 1 < letters; ++i) {
+      if (!IsStroke(best[i])) continue;
+      const std::string without = best.substr(0, i) + best.substr(i + 1, letters - i - 1);
+      if (IsKnownPrefix(prefixes, without)) return without + best.substr(letters);
+    }
   if (letters <= 6 && best.size() - letters >= 4)
     if (auto fixed = KnownPrefixThenDigits(reading, best, letters, prefixes)) return fixed;
   if (letters <= 4 && best.size() - letters >= 6) return KnownPrefixOneLetterOff(reading, best, letters, prefixes);

@@ -116,6 +116,9 @@ std::optional<std::string> AuthPrefixFromChoices(const Reading& reading);
 // followed by digits read as letters takes the digits: an O as 0, another letter where the
 // engine weighed a digit closely ("REFO584670" is REF0584670).
 std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std::vector<std::string>& prefixes);
+// Whether `letters` is one of `prefixes`, the payers' authorization number prefixes the
+// configuration names.
+bool IsKnownPrefix(const std::vector<std::string>& prefixes, std::string_view letters);
 
 // A date read from the engine's alternatives when the words as read hold none (a DOB cell
 // read "TP25/ 1998" for 07/25/1998: the 7 second for the T, the slash second for the P;

@@ -456,9 +456,7 @@ void AuthNumberByKnownPrefix(DocReader& r) {
         const size_t letters = LeadingLetters(c.value);
         const bool digits_after = c.value.size() - letters >= 8 &&
                                   std::all_of(c.value.begin() + static_cast<long>(letters), c.value.end(), IsDigit);
-        if (letters == 0 || !digits_after ||
-            std::find(prefixes.begin(), prefixes.end(), c.value.substr(0, letters)) == prefixes.end())
-          continue;
+        if (letters == 0 || !digits_after || !IsKnownPrefix(prefixes, c.value.substr(0, letters))) continue;
         Candidate cand = r.FromWords(page, words, c.value, &c);
         if (ClaimedByAnother(r, cand, c.value.substr(letters))) continue;
         if (found && std::get<std::string>(found->value) != c.value) return;
@@ -677,9 +675,7 @@ std::string PrefixFromPage(const std::string& page, const std::string& reading,
                            const std::vector<std::string>& prefixes) {
   const size_t n = LeadingLetters(page);
   if (n == 0 || page.size() != reading.size() || LeadingLetters(reading) != n) return reading;
-  const auto known = [&](const std::string& s) {
-    return std::find(prefixes.begin(), prefixes.end(), s.substr(0, n)) != prefixes.end();
-  };
+  const auto known = [&](const std::string& s) { return IsKnownPrefix(prefixes, s.substr(0, n)); };
   return known(page) && !known(reading) ? page.substr(0, n) + reading.substr(n) : reading;
 }
 

@@ -372,6 +372,8 @@ std::optional<Label> LooseLabel(const std::string& text, double* score = nullptr
 
 // Below this confidence a mark standing alone is a speck rather than printed punctuation.
 constexpr double kFaintMark = 0.35;
+// Below this a word of one letter is a smudge: the engine gave it no confidence at all.
+constexpr double kSmudge = 0.05;
 
 // A word of punctuation only that OCR reads around a colon (":", ".", ";", "'", ",").
 bool IsStrayMark(const std::string& text) {
@@ -499,7 +501,7 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
         // A smudge between a label's colon and its value, read as one letter with no
         // confidence at all ("Member ID: i H62195272", "Member ID: a 067995298"; seed 94
         // s0017, seed 93 s0003): it belongs to the label.
-        if (hit.colon && next.size() == 1 && IsAlpha(next[0]) && page.word(next_word).confidence < 0.05 &&
+        if (hit.colon && next.size() == 1 && IsAlpha(next[0]) && page.word(next_word).confidence < kSmudge &&
             hit.last + 2 < n) {
           ++hit.last;
           continue;

@@ -10,6 +10,12 @@ namespace {
 
 PageResult MakePage(int number, const std::vector<std::string>& lines) { return testing::PageOfLines(lines, number); }
 
+// `page`'s lines 300 px apart, down the whole page: the same text, no longer compact.
+PageResult SpreadDownThePage(PageResult page) {
+  for (size_t i = 0; i < page.text.lines.size(); ++i) page.text.lines[i].box.y = 100 + static_cast<int>(i) * 300;
+  return page;
+}
+
 std::unique_ptr<Classifier> DefaultClassifier() {
   auto c = Classifier::FromFile((testing::SourceDir() / "config/doctypes.yaml").string(), ClassifierOptions{});
   EXPECT_TRUE(c.has_value()) << (c ? "" : c.error().message);
@@ -131,14 +137,15 @@ TEST(Classifier, AWeaklyTypedCardCopyIsADocumentOfItsOwnWhenItsTextIsCompact) {
     std::vector<PageClass> classes;
     for (const auto& p : pages) classes.push_back(c->ClassifyPage(p));
     EXPECT_EQ(classes[1].type, DocType::kInsuranceCard);
-    if (!classes[1].compact) EXPECT_LT(classes[1].score, ClassifierOptions{}.min_score * 2.5);  // weak: few cues
+    if (!classes[1].compact) {
+      EXPECT_LT(classes[1].score, ClassifierOptions{}.min_score * 2.5);  // weak: few cues
+    }
     return c->Split(pages, classes);
   };
   const auto compact = split(MakePage(2, card));
   ASSERT_EQ(compact.size(), 2u);
   EXPECT_EQ(compact[1].type, DocType::kInsuranceCard);
-  PageResult spread = MakePage(2, card);
-  for (size_t i = 0; i < spread.text.lines.size(); ++i) spread.text.lines[i].box.y = 100 + static_cast<int>(i) * 300;
+  const PageResult spread = SpreadDownThePage(MakePage(2, card));
   EXPECT_EQ(split(spread).size(), 1u);
 }
 
@@ -173,8 +180,7 @@ TEST(Classifier, ACompactPageWithOneCueOfACardIsACard) {
   const std::vector<std::string> card = {"Medicaid", "STAR", "Name: MEI KOWALSKI", "ID# 347407135",
                                          "PCP: ROSA O'BRIEN", "OV $20 / SPEC $40 / UC $75 / ER $300"};
   ExpectACardOfItsOwnAfterAReferral(*c, card);
-  PageResult spread = MakePage(2, card);
-  for (size_t i = 0; i < spread.text.lines.size(); ++i) spread.text.lines[i].box.y = 100 + static_cast<int>(i) * 300;
+  const PageResult spread = SpreadDownThePage(MakePage(2, card));
   EXPECT_EQ(c->ClassifyPage(spread).type, DocType::kOther);
 }
 
