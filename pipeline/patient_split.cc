@@ -7,11 +7,23 @@
 namespace faxintake {
 namespace {
 
+// Below this a name or birth date is too garbled to start another patient's document: a
+// continuation page's header "Patient: MYERS, THOMAS R" read "Faiieni; MY PRS, THOMAS" at
+// 0.18 (seed 100 s0089) is not another patient.
+constexpr double kSplitConfidence = 0.5;
+
 PatientKey PatientOnPage(const PageResult& page, DocType type, const extract::Extractor& extractor) {
   Document one;
   one.type = type;
   extractor.Extract({&page}, one);
-  return PatientOf(one);
+  PatientKey key = PatientOf(one);
+  auto unsure = [&](const char* field) {
+    auto it = one.fields.find(field);
+    return it != one.fields.end() && it->second.confidence < kSplitConfidence;
+  };
+  if (unsure("patient.family_name")) key.family.reset();
+  if (unsure("patient.birth_date")) key.birth_date.reset();
+  return key;
 }
 
 }  // namespace

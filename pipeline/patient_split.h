@@ -6,6 +6,7 @@
 // Each page of a multi-page document is read on its own for the patient's name and birth
 // date. A page starts a new document when its patient conflicts with the patient read so
 // far in the document and agrees on nothing (OtherPatient, pipeline/patient_identity.h).
+// A name or birth date read below confidence 0.5 is no evidence either way.
 // A page without a patient (history, results) continues the document it follows.
 //
 // Thread-safety: a pure function of its arguments; the extractor is used const.

@@ -83,5 +83,20 @@ TEST(SplitByPatient, AgreeingOnTheBirthDateKeepsPagesTogetherDespiteADifferentNa
   EXPECT_EQ(PagesOf(docs), (std::vector<std::vector<int>>{{1, 2}}));
 }
 
+TEST(SplitByPatient, ANameReadFaintlyIsNoOtherPatient) {
+  auto extractor = MakeExtractor();
+  ASSERT_TRUE(extractor);
+  // A continuation page whose header name was garbled by noise ("MY PRS" for MYERS at 0.18,
+  // seed 100 s0089): the same letter read surely would start another patient's document.
+  std::vector<PageResult> pages = {Letter(1, "Thomas Myers", "03/28/1963"), Letter(2, "Thomas Mypers", "11/23/1971")};
+  auto sure = SplitByPatient({OneDocument(DocType::kReferral, {1, 2})}, pages,
+                             {DocType::kReferral, DocType::kReferral}, *extractor);
+  EXPECT_EQ(PagesOf(sure), (std::vector<std::vector<int>>{{1}, {2}}));
+  for (Word& w : pages[1].text.words) w.confidence = 0.18;
+  auto faint = SplitByPatient({OneDocument(DocType::kReferral, {1, 2})}, pages,
+                              {DocType::kReferral, DocType::kReferral}, *extractor);
+  EXPECT_EQ(PagesOf(faint), (std::vector<std::vector<int>>{{1, 2}}));
+}
+
 }  // namespace
 }  // namespace faxintake
