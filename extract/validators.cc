@@ -1255,6 +1255,14 @@ bool GivenNamesDiffer(std::string_view a, std::string_view b) {
   return BoundedEditDistance(p, q, allowed) > allowed;
 }
 
+bool FullNamesSlipped(std::string_view family_a, std::string_view given_a, std::string_view family_b,
+                      std::string_view given_b) {
+  const std::vector<std::string> x = SplitWords(given_a, "-"), y = SplitWords(given_b, "-");
+  if (x.empty() || y.empty() || x.front().size() < 3 || y.front().size() < 3) return false;
+  if (std::min(family_a.size(), family_b.size()) < 4 || BoundedEditDistance(family_a, family_b, 1) > 1) return false;
+  return !GivenNamesDiffer(given_a, given_b);
+}
+
 // ------------------------------------------------------------------ addresses
 
 std::optional<std::string> NormalizeState(std::string_view printed) {

@@ -155,6 +155,14 @@ bool MemberIdNamesOnePerson(std::string_view id);
 // ("SHARON" and "RONALD"; not "JON" and "JOHN", "RICILARD" and "RICHARD" with its H read as
 // two strokes, "MARIA" and "MARIA L", "M" and "MICHAEL").
 bool GivenNamesDiffer(std::string_view a, std::string_view b);
+// True when two full names are one name read with a slip in each part: family names of four
+// letters or more one edit apart, and given names of three letters or more that do not
+// differ (GivenNamesDiffer). "GREEU, JUAU" on a referral, its N read as U twice, and
+// "GREEN, JUAN" on the card (seed 100 s0071); not a family name beside an initial. Two
+// patients this alike are told apart by their birth dates or member ids, which the callers
+// weigh first.
+bool FullNamesSlipped(std::string_view family_a, std::string_view given_a, std::string_view family_b,
+                      std::string_view given_b);
 
 // The canonical name of a medical specialty when `specialty` (upper case) is one or is one
 // through OCR slips ("GASTROCNICROLOGY", "RHEURNATOLOGY"): letters compared without spaces

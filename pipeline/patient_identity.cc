@@ -74,7 +74,11 @@ bool SamePatient(const PatientKey& a, const PatientKey& b) {
   if (a.given && b.given && extract::GivenNamesDiffer(*a.given, *b.given) && dob != Verdict::kAgree &&
       !MemberIdsWithin(a, b, 0))
     return false;
-  return dob == Verdict::kAgree || name == Verdict::kAgree;
+  // Both parts of the name one slip off ("GREEU, JUAU" and "GREEN, JUAN", seed 100 s0071).
+  const bool other_member = a.member_id && b.member_id && !MemberIdsWithin(a, b, 1);
+  const bool slipped = a.family && b.family && a.given && b.given && !other_member &&
+                       extract::FullNamesSlipped(*a.family, *a.given, *b.family, *b.given);
+  return dob == Verdict::kAgree || name == Verdict::kAgree || slipped;
 }
 
 }  // namespace faxintake

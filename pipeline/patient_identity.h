@@ -39,7 +39,9 @@ Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optio
 bool OtherPatient(const PatientKey& a, const PatientKey& b);
 // The same patient: something agrees and nothing conflicts; or the member id and given
 // name agree, the birth dates do not conflict, and only the family names do; or the member
-// id and birth date agree and only the family names conflict.
+// id and birth date agree and only the family names conflict; or the family and given
+// names are each one slip apart (extract::FullNamesSlipped) and no birth date or member id
+// conflicts.
 bool SamePatient(const PatientKey& a, const PatientKey& b);
 
 // A string field's valid value, or nullopt.

@@ -193,6 +193,30 @@ TEST(Checklist, OneFamilyNameWithTwoGivenNamesIsTwoPatients) {
   EXPECT_TRUE(SamePatient(referral, unsure, false));
 }
 
+TEST(Checklist, BothPartsOfTheNameOneSlipOffAreTheSamePatient) {
+  // Seed 100 s0071: the referral's N read as U in both names; the card has the member id.
+  Document referral = Doc(DocType::kReferral, {2, 3},
+                          {{"patient.family_name", std::string("GREEU")}, {"patient.given_name", std::string("JUAU")},
+                           {"patient.birth_date", std::string("1982-04-27")}});
+  Document card = Doc(DocType::kInsuranceCard, {4},
+                      {{"patient.family_name", std::string("GREEN")}, {"patient.given_name", std::string("JUAN")},
+                       {"insurance.member_id", std::string("132086170")}});
+  EXPECT_TRUE(SamePatient(referral, card, false));
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {referral, card};
+  set->Evaluate(docs);
+  EXPECT_FALSE(Has(docs[0].checklist.missing, "insurance.member_id"));
+  // Only an initial on one, or another birth date: not enough to call them one.
+  Document initial = card;
+  initial.fields["patient.given_name"].value = std::string("J");
+  EXPECT_FALSE(SamePatient(referral, initial, false));
+  Document born_apart = card;
+  born_apart.fields["patient.birth_date"] = referral.fields["patient.birth_date"];
+  born_apart.fields["patient.birth_date"].value = std::string("1960-01-02");
+  EXPECT_FALSE(SamePatient(referral, born_apart, false));
+}
+
 TEST(Checklist, TheSameMemberIdAndGivenNameOutweighAFamilyNameReadTwoSlipsApart) {
   // "HARRIS" read "HARMS" on the referral; the letter carries the birth date it lacks.
   Document referral = Doc(DocType::kReferral, {1},

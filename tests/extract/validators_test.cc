@@ -763,6 +763,16 @@ TEST(Names, GivenNamesThatNameDifferentPeople) {
   EXPECT_FALSE(GivenNamesDiffer("", "MICHAEL"));
 }
 
+TEST(Names, FullNamesReadWithASlipInEachPart) {
+  EXPECT_TRUE(FullNamesSlipped("GREEU", "JUAU", "GREEN", "JUAN"));  // N read as U twice
+  EXPECT_TRUE(FullNamesSlipped("GREEN", "JUAN", "GREEN", "JUAN J"));
+  EXPECT_FALSE(FullNamesSlipped("GREEU", "J", "GREEN", "JUAN"));    // an initial is too little
+  EXPECT_FALSE(FullNamesSlipped("GREEU", "", "GREEN", "JUAN"));
+  EXPECT_FALSE(FullNamesSlipped("GRAY", "JUAN", "GREEN", "JUAN"));  // two edits
+  EXPECT_FALSE(FullNamesSlipped("LEE", "ANNA", "LEI", "ANNA"));     // too short to tell a slip
+  EXPECT_FALSE(FullNamesSlipped("GREEU", "SHARON", "GREEN", "RONALD"));
+}
+
 TEST(Payers, KnownNamesSurviveOcrSlipsAndUnknownOnesAreLeftAlone) {
   int edits = -1;
   EXPECT_EQ(KnownPayer("UNITEDHEALTHEARE", &edits), "UNITEDHEALTHCARE");

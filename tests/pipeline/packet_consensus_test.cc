@@ -193,6 +193,17 @@ TEST(PatientIdentity, OneFamilyNameWithTwoGivenNamesIsTwoPatients) {
   EXPECT_TRUE(SamePatient(PatientKey{"MURPHY", "1958-08-07", "SHARON", std::nullopt}, ronald));
 }
 
+// Seed 100 s0071: the referral read "GREEU, JUAU", its N read as U twice; the card
+// "GREEN, JUAN" with the member id the referral lacks.
+TEST(PatientIdentity, BothPartsOfTheNameOneSlipOffAreTheSamePatient) {
+  const PatientKey referral{"GREEU", "1982-04-27", "JUAU", std::nullopt};
+  const PatientKey card{"GREEN", std::nullopt, "JUAN", "132086170"};
+  EXPECT_TRUE(SamePatient(referral, card));
+  EXPECT_FALSE(SamePatient(PatientKey{"GREEU", "1982-04-27", "J", std::nullopt}, card));
+  EXPECT_FALSE(SamePatient(PatientKey{"GREEU", "1982-04-27", "JUAU", "987654321"}, card));
+  EXPECT_FALSE(SamePatient(referral, PatientKey{"GREEN", "1960-01-02", "JUAN", std::nullopt}));
+}
+
 PageResult PageOf(int number, const std::vector<std::pair<std::string, Box>>& words) {
   PageResult p;
   p.number = number;
