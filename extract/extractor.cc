@@ -558,7 +558,19 @@ void IdByPayerShape(DocReader& r, bool form) {
       if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
   std::optional<PayerRow> payer_row;
   if (!payer && form && !r.Has("insurance.payer") && (payer_row = PayerOpeningARow(r))) payer = payer_row->payer;
-  if (!payer || (form && !MemberIdShapeOpensWithLetter(*payer))) return;
+  if (!payer) return;
+  const bool payer_from_row = payer_row.has_value();
+  if (form && !MemberIdShapeOpensWithLetter(*payer)) {
+    // Eleven digits or more (TRICARE's benefits number) are no other number's shape on a
+    // form either, but a phone read with its leading 1 may be: sought only on the row that
+    // opens with the payer's name ("TRICARE . 57078089208" under an INSURANCE / MEMBER ID
+    // label row read "INSURANCE JME MILI ID", seed 100 s0067). Nine digits (UnitedHealthcare)
+    // may be a group's or a phone's remains there: not sought.
+    const std::string_view shape = MemberIdShape(*payer);
+    if (shape.size() < 11 || shape.find_first_not_of('D') != std::string_view::npos) return;
+    if (!payer_row) payer_row = PayerOpeningARow(r);
+    if (!payer_row || payer_row->payer != *payer) return;
+  }
   std::optional<Candidate> found;
   for (int pi = 0; pi < r.page_count(); ++pi) {
     const PageLayout& page = r.layout(pi);
@@ -584,7 +596,7 @@ void IdByPayerShape(DocReader& r, bool form) {
   }
   if (!found) return;
   r.Add("insurance.member_id", std::move(*found));
-  if (payer_row) r.Add("insurance.payer", r.FromWords(payer_row->page, payer_row->words, payer_row->payer));
+  if (payer_from_row) r.Add("insurance.payer", r.FromWords(payer_row->page, payer_row->words, payer_row->payer));
 }
 
 // ------------------------------------------------------------------ value helpers

@@ -1594,9 +1594,6 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
   return NearestName(kSpecialties, read, [](int n) { return n / 5; }, edits);
 }
 
-namespace {
-
-// A member id shape: 'D' a digit, 'L' a letter, anything else that very character.
 std::string_view MemberIdShape(std::string_view payer) {
   if (payer == "HUMANA") return "HDDDDDDDD";
   if (payer == "AETNA") return "WDDDDDDDDD";
@@ -1604,8 +1601,11 @@ std::string_view MemberIdShape(std::string_view payer) {
   if (payer == "UNITEDHEALTHCARE" || payer == "MEDICAID") return "DDDDDDDDD";
   if (payer == "KAISER PERMANENTE") return "DDDDDDDD";
   if (payer.rfind("BLUE CROSS BLUE SHIELD", 0) == 0) return "LLLDDDDDDDDD";
+  if (payer == "TRICARE") return "DDDDDDDDDDD";  // the DoD benefits number on the card
   return "";
 }
+
+namespace {
 
 // A shape whose first character is one fixed letter (Humana's H, Aetna's W, Cigna's U), not
 // the 'L' or 'D' of any letter or digit.

@@ -173,7 +173,7 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
 // A member id read against the shape its payer prints (`payer`: a KnownPayer name):
 // Humana H + 8 digits, Aetna W + 9 digits, Cigna U + 8 digits + 0 + digit,
 // UnitedHealthcare and Medicaid 9 digits, Kaiser Permanente 8 digits, Blue Cross Blue
-// Shield a three-letter prefix + 9 digits. When `id` (NormalizeIdentifier's form) does not
+// Shield a three-letter prefix + 9 digits, TRICARE 11 digits (the DoD benefits number). When `id` (NormalizeIdentifier's form) does not
 // fit the shape but does after OCR look-alikes in the positions that hold digits or letters
 // (O/0, I/1, S/5, B/8, Z/2, G/6), after an H or U read as two strokes ("11", "I1"), or
 // without one stroke read as a letter of its own ("IJXK201204638"), the repaired id;
@@ -184,6 +184,9 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
 // for the T is XPC189602882, not XPC789602882).
 std::optional<std::string> RepairMemberId(std::string_view id, std::string_view payer,
                                           std::string_view weighed = {});
+// The member id shape `payer` (a KnownPayer name) prints, as listed above RepairMemberId:
+// 'D' a digit, 'L' a letter, any other character itself ("WDDDDDDDDD"); empty when unknown.
+std::string_view MemberIdShape(std::string_view payer);
 // True when `payer` (a KnownPayer name) has a known member id shape and `id` fits it as read.
 bool FitsMemberIdShape(std::string_view id, std::string_view payer);
 // True when `payer`'s member ids open with letters: a fixed letter (Humana H, Aetna W, Cigna

@@ -614,6 +614,25 @@ TEST(ExtractorBoxed, ARowOpeningWithAPayersNameGivesTheIdWhenTheLabelsAreGarbled
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page_with("AETNX")}), "insurance.member_id"), "<none>");
 }
 
+// Seed 100 s0067: TRICARE's eleven-digit benefits number on the row that opens with the
+// payer's name, the INSURANCE / MEMBER ID labels above read "INSURANCE JME MILI ID". Eleven
+// digits elsewhere on the form (a phone with its leading 1) are not taken.
+TEST(ExtractorBoxed, ElevenDigitsOnTheRowOpeningWithTricare) {
+  const auto form = [](const std::string& payer_row_id, const std::string& elsewhere) {
+    return MakePage({
+        {251, {{131, "INSURANCE"}, {280, "INFORMATION"}}, 18},
+        {613, {{127, "INSURANCE"}, {300, "JME"}, {380, "MILI"}, {450, "ID"}, {760, "GROUP"}}, 15},
+        {644, {{131, "TRICARE"}, {300, "."}, {760, payer_row_id}, {1240, "oo"}}, 24},
+        {785, {{132, "Dr."}, {200, "Kimberly"}, {330, "Williams"}, {760, elsewhere}}, 23},
+    });
+  };
+  Document d = Extract(DocType::kReferral, {form("57078089208", "1234567893")});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "57078089208");
+  EXPECT_EQ(Str(d, "insurance.payer"), "TRICARE");
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {form("", "18175550112")}), "insurance.member_id"), "<none>");
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {form("570780892", "1234567893")}), "insurance.member_id"), "<none>");
+}
+
 // Seed 60 s0015: the rule between the INSURANCE and MEMBER ID cells read as a "J" (14 x 38
 // px beside 22 px print, 0.45) before the Blue Cross prefix, itself read apart.
 TEST(ExtractorBoxed, ACellRuleReadAsALetterIsNoPartOfTheValueBesideIt) {

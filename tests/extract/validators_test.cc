@@ -823,6 +823,9 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("72B026016143", "BLUE CROSS BLUE SHIELD OF TEXAS"), "ZZB026016143");
   EXPECT_EQ(RepairMemberId("W12345678O", "AETNA"), "W123456780");
   EXPECT_EQ(RepairMemberId("9163O9IS8", "UNITEDHEALTHCARE"), "916309158");
+  EXPECT_EQ(RepairMemberId("57O78O89208", "TRICARE"), "57078089208");  // the benefits number
+  EXPECT_EQ(MemberIdShape("TRICARE"), "DDDDDDDDDDD");
+  EXPECT_EQ(MemberIdShape("MOLINA HEALTHCARE"), "");  // no one shape known
   EXPECT_EQ(RepairMemberId("U1234567801", "CIGNA"), std::nullopt);  // fits already
   EXPECT_EQ(RepairMemberId("V12345678O1", "CIGNA"), "U1234567801");
   EXPECT_EQ(RepairMemberId("RXG3476O9516", "BLUE CROSS BLUE SHIELD OF TEXAS"), "RXG347609516");
