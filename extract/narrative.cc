@@ -436,8 +436,9 @@ void ReadNpi(DocReader& r) {
   if (r.Has("referring.npi")) return;
   // The signature's "NPI" garbled beyond the label table ("NPE 1392042531", "NP14
   // 2654780495"): a word starting NP and a ten-digit number after it, taken only when the
-  // check digit passes, with less confidence.
-  static const RE2 garbled(R"((?:^|[\s"'(\x{201C}\x{2018}])NP[A-Za-z0-9|!#:.]{0,3}\s+([0-9][0-9 \-]{8,13}[0-9]))");
+  // check digit passes, with less confidence. Its first digits may be read as letters, a word
+  // of their own ("NPE LT 86285894", seed 100 s0059; NormalizeNpi).
+  static const RE2 garbled(R"((?:^|[\s"'(\x{201C}\x{2018}])NP[A-Za-z0-9|!#:.]{0,3}\s+((?:[A-Za-z]{1,2}\s+)?[0-9][0-9 \-]{6,13}[0-9]))");
   re2::StringPiece in(r.flow()), m;
   while (RE2::FindAndConsume(&in, garbled, &m)) {
     const Checked c = NormalizeNpi(std::string(m.data(), m.size()));

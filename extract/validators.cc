@@ -438,6 +438,41 @@ bool NpiIsValid(std::string_view npi) {
   return sum % 10 == 0;
 }
 
+namespace {
+
+// Its first digits read as look-alike letters, a word of their own ("NPE LT 86285894" for
+// 1786285894, seed 100 s0059): a word of one or two such letters joined to the digits after
+// it, taken only when the ten pass the check digit.
+Checked NpiWithLettersBefore(std::string_view printed) {
+  Checked out;
+  const std::vector<std::string> words = SplitWords(printed);
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    const std::string& head = words[i];
+    std::string joined;
+    for (char c : head) {
+      const std::optional<char> d = IsAlpha(c) ? DigitFor(c) : std::nullopt;
+      if (!d) break;
+      joined += *d;
+    }
+    if (joined.empty() || joined.size() != head.size() || head.size() > 2) continue;
+    for (char c : words[i + 1]) {
+      if (c == '-') continue;
+      if (!IsDigit(c)) break;
+      joined += c;
+    }
+    if (joined.size() == 10 && words[i + 1].find_first_not_of("0123456789-") == std::string::npos &&
+        NpiIsValid(joined)) {
+      out.value = joined;
+      out.valid = true;
+      out.repaired = true;
+      return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 Checked NormalizeNpi(std::string_view printed) {
   Checked out;
   // Words that are mostly letters ("NPI", "NPI:") are labels, not digits read as letters.
@@ -481,7 +516,7 @@ Checked NormalizeNpi(std::string_view printed) {
       }
     }
   }
-  if (raw.empty()) return out;
+  if (raw.empty()) return NpiWithLettersBefore(printed);
   // Eleven characters: one was read twice or a speck read as a digit. Accept the unique
   // single deletion that passes the check digit; when several do, keep what was read.
   for (const std::string& r : runs) {

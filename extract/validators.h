@@ -60,7 +60,8 @@ bool NpiIsValid(std::string_view npi);
 // (O->0, I/l/|->1, S->5, B->8, Z->2, ...), and when the check digit still fails tries every
 // single-character confusion substitution, keeping the result only when exactly one
 // candidate passes. `valid` is false (value = the ten characters read) when none does;
-// empty when the text holds no ten-character run.
+// empty when the text holds no ten-character run, unless a word of one or two look-alike
+// letters before the digits completes ten that pass ("LT 86285894" is 1786285894).
 Checked NormalizeNpi(std::string_view printed);
 
 // ---------------------------------------------------------------- ICD-10-CM and CPT

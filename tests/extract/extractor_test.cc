@@ -1870,6 +1870,14 @@ TEST(ExtractorLines, NpiLabelWhoseIWasReadAsEOrT) {
                                              })});
     EXPECT_EQ(Str(d, "referring.npi"), "2136831387") << label;
   }
+  // Seed 100 s0059, a letter's signature: its 1 and 7 read as letters, a word of their own.
+  const Document letter = Extract(DocType::kReferral, {MakePage({
+                                                     {200, Sentence(150, "Dear Colleague,")},
+                                                     {260, Sentence(150, "Thank you for seeing him.")},
+                                                     {330, Sentence(150, "Ahmed Chen, MD")},
+                                                     {365, Sentence(150, "NPE LT 86285894")},
+                                                 })});
+  EXPECT_EQ(Str(letter, "referring.npi"), "1786285894");
   // The label alone does not make a number an NPI: the check digit must hold.
   Document d = Extract(DocType::kReferral, {MakePage({
                                                {200, Sentence(150, "Referral Request"), 36},

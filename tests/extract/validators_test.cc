@@ -45,6 +45,9 @@ TEST(Npi, RepairsSingleOcrConfusions) {
       {"1234 567 893", "1234567893", true, false},
       {"123-456-7893", "1234567893", true, false},
       {"12345", "", false, false},
+      {"NPI LT 86285894", "1786285894", true, true},  // 1 and 7 read as letters, a word apart
+      {"NPI LT 86285895", "", false, false},          // unless the check digit holds
+      {"NPI LTA 86285894", "", false, false},         // two letters at most
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.printed);
