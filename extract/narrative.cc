@@ -45,11 +45,12 @@ Checked BirthDateFromChoices(const DocReader& r, const re2::StringPiece& m, cons
 }
 
 void ReadPatient(DocReader& r) {
-  // "referring" is often misread ("relerring"); "my patient" carries the sentence. The
+  // "referring" is often misread ("relerring"); "my patient" carries the sentence, its word
+  // read with slips too ("palicnt", seed 100 s0071). The
   // DOB mark inside the parentheses may be misread too ("(PGB 1996-07-12)"): the date
   // itself is validated.
   static const RE2 patient(
-      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pa[tl][il1]ent,?\s+((?:[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{1,40}?,\s*)?[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
+      R"((?i)(?:\b\w*rr?ing\s+(?:my\s+|our\s+|this\s+)?|\b(?:my|our)\s+)pa[tl][il1][ec]nt,?\s+((?:[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{1,40}?,\s*)?[A-Za-z][A-Za-z.'\x{2018}\x{2019}\- ]{2,60}?)\s*(?:[(\[{]\s*(?:DOB|D\.O\.B\.?|born|[A-Za-z0-9.]{2,5})\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}]|,?\s+to\s+(?:your|you|the|see|Dr)\b))");
   // A DOB mark in parentheses anywhere in the letter, for a sentence noise broke before
   // it ("my patient Sarah G,. Wilson (DOB 9728/2003)", seed 39 s0068).
   static const RE2 dob_mark(R"((?i)[(\[{]\s*(?:DOB|D\.O\.B\.?)\s*[:.;,]?\s*([^)\]}]{4,25}?)\s*[)\]}])");
@@ -270,7 +271,8 @@ void ReadInsurance(DocReader& r) {
 
 // "authorization number is PA-2026-123456" in running text, also through the slips OCR
 // makes in its words ("atthorization number", "authorization munber is NH42096 347",
-// "authorization uuber REF1452138", a # read as 4 before a colon: "Authorization 4: _
+// "authorization uuber REF1452138", "aulhorizalion muuber GN51377994" with its t's read l,
+// a # read as 4 before a colon: "Authorization 4: _
 // A904068925").
 namespace {
 
@@ -280,7 +282,7 @@ namespace {
 // seed 51 s0026) and a speck after it as a comma ("number, A302517746.", seed 88 s0021).
 const RE2& AuthorizationLeadIn() {
   static const RE2 auth(
-      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|author[a-z]{1,2}[sz]ation|auth|reference|approval)(?:\s|[-_\x{2013}\x{2014}])*(?:[nmuh][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t!]s\s+)?[:#,]?(?:\s|[-_\x{2013}\x{2014}])*)");
+      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|au[a-z]hori[a-z]{4,7}|author[a-z]{1,2}[sz]ation|auth|reference|approval)(?:\s|[-_\x{2013}\x{2014}])*(?:[nmuh][a-z]{1,3}[bh]er|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t!]s\s+)?[:#,]?(?:\s|[-_\x{2013}\x{2014}])*)");
   return auth;
 }
 
@@ -456,7 +458,7 @@ bool LooksLikeLetter(const DocReader& r) {
   // The cues as noise leaves them: "Dea Dr Patel," and "Lani teferring my patient" (seed 36
   // s0045); "referring" is read as the patient sentence reads it (ReadPatient).
   static const RE2 cue(
-      R"((?i)(\bdear?\s+(?:dr|colleague|doctor|mr|mrs|ms|[a-z]+(?:\s+[a-z]+)?\s*,)|\w*rr?ing\s+(?:my|our|this)\s+pa[tl][il1]ent|\bsincerely\b|\bthank\s+you\s+for\s+seeing))");
+      R"((?i)(\bdear?\s+(?:dr|colleague|doctor|mr|mrs|ms|[a-z]+(?:\s+[a-z]+)?\s*,)|\w*rr?ing\s+(?:my|our|this)\s+pa[tl][il1][ec]nt|\bsincerely\b|\bthank\s+you\s+for\s+seeing))");
   if (!RE2::PartialMatch(r.flow(), cue)) return false;
   // A form prints many field labels; a letter almost none.
   std::set<Label> form_labels;

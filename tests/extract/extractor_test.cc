@@ -1098,6 +1098,13 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {320, Sentence(100, "REF1452138.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {uuber}), "authorization.number"), "REF1452138");
+  // Seed 99 s0024: both t's of "authorization" read l, "number" read "muuber".
+  const PageResult ells = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {280, Sentence(100, "He is covered by UnitedHealthcare, member ID 044077404, group 630535. Prior authorization has been obtained,")},
+      {320, Sentence(100, "aulhorizalion muuber GN51377994, This referral is urgent.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {ells}), "authorization.number"), "GN51377994");
   // Seed 49 s0100: "is" read "!s", the number on the next line.
   const PageResult mark = MakePage({
       {200, Sentence(100, "Dear Dr. Allen,")},
@@ -1535,6 +1542,14 @@ TEST(ExtractorLetter, ReadsThroughOcrSlipsInTheNarrative) {
   EXPECT_EQ(Str(d, "referring.name"), "JOHN SMITH");
   EXPECT_EQ(Str(d, "referring.npi"), "1234567893");
   EXPECT_EQ(Str(d, "referred_to.name"), "GREGORY CASTILLO");
+  // Seed 100 s0071: "patient" read "palicnt", its e as c.
+  const PageResult palicnt = MakePage({
+      {480, Sentence(150, "Dear Dr. Taylor,")},
+      {540, Sentence(150, "lam referring my palicnt Scott Flores-Evans (DOB July 30, 1953) to your Ophthalmology clinic")},
+  });
+  const Document e = Extract(DocType::kReferral, {palicnt});
+  EXPECT_EQ(Str(e, "patient.family_name"), "FLORES-EVANS");
+  EXPECT_EQ(Str(e, "patient.given_name"), "SCOTT");
 }
 
 // Seed 34 s0026: a letter naming its patient "LAST, FIRST", in the RE: line and in the
