@@ -790,8 +790,16 @@ std::vector<int> LabelIndex::BelowWords(const LabelHit& hit) const {
 std::vector<int> LabelIndex::ValueWords(const LabelHit& hit) const {
   if (hit.cell) return BelowWords(hit);
   std::vector<int> right = RightWords(hit);
-  if (!right.empty()) return right;
-  return BelowWords(hit);
+  if (right.empty()) return BelowWords(hit);
+  // Faint debris right of a column heading printed without a colon, a box rule's or a
+  // speck's ("PATIENT NAME (LAST, FIRST) an" at 0.21 over "Cruz, William", seed 100
+  // s0086): the value is the one below, when it was read surely.
+  const auto faint = [&](int wi) { return page_->word(wi).confidence < kFaintMark; };
+  if (!hit.colon && std::all_of(right.begin(), right.end(), faint)) {
+    std::vector<int> below = BelowWords(hit);
+    if (!below.empty() && !faint(below.front())) return below;
+  }
+  return right;
 }
 
 std::vector<std::vector<int>> LabelIndex::ContinuationRows(const std::vector<int>& value) const {

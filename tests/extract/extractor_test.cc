@@ -142,6 +142,31 @@ TEST(ExtractorBoxed, ANameCellPrintedWideAfterItsCommaIsOneValue) {
   EXPECT_EQ(Str(d, "insurance.payer"), "<none>");
 }
 
+// Seed 100 s0086: debris read faintly right of column headings printed without colons
+// ("an" at 0.21 after the name heading, "OO" at 0.23 after PHONE, a rule's remains) had
+// been taken for their values; the patient's name and phone are the row below.
+TEST(ExtractorBoxed, FaintDebrisRightOfAColumnHeadingIsNoValue) {
+  const auto page = [](float debris) {
+    PageResult p = MakePage({
+        {172, Sentence(171, "OUTPATIENT REFERRAL"), 28},
+        {260, Sentence(170, "PATIENT INFORMATION"), 20},
+        {292, {{174, "PATIENT"}, {279, "NAME"}, {352, "(LAST,"}, {428, "FIRST)"}, {571, "an"}, {873, "DOB"},
+               {1094, "SEX"}, {1265, "PHONE"}, {1411, "OO"}},
+         22},
+        {337, {{185, "Cruz,"}, {266, "William"}, {814, "07/09/1982"}, {1099, "M"}, {1270, "972-555-0114"}}, 22},
+    });
+    for (Word& w : p.text.words)
+      if (w.text == "an" || w.text == "OO") w.confidence = debris;
+    return p;
+  };
+  const Document d = Extract(DocType::kReferral, {page(0.21f)});
+  EXPECT_EQ(Str(d, "patient.family_name"), "CRUZ");
+  EXPECT_EQ(Str(d, "patient.given_name"), "WILLIAM");
+  EXPECT_EQ(Str(d, "patient.phone"), "+19725550114");
+  // Read surely, a word right of the heading is its value.
+  EXPECT_NE(Str(Extract(DocType::kReferral, {page(0.9f)}), "patient.family_name"), "CRUZ");
+}
+
 TEST(ExtractorBoxed, PayerUnderCellLabelAndStateFromZip) {
   // A boxed form: small capital labels, the value below in each cell. OCR lost the
   // STATE cell; MEDICARE under INSURANCE is the payer, not a "Medicare #" label.
