@@ -41,7 +41,7 @@ bool OtherPatient(const PatientKey& a, const PatientKey& b);
 // name agree, the birth dates do not conflict, and only the family names do; or the member
 // id and birth date agree and only the family names conflict; or the family and given
 // names are each one slip apart (extract::FullNamesSlipped) and no birth date or member id
-// conflicts.
+// conflicts. Birth dates two characters apart do not conflict beside the same full name.
 bool SamePatient(const PatientKey& a, const PatientKey& b);
 
 // A string field's valid value, or nullopt.

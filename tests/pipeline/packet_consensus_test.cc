@@ -204,6 +204,26 @@ TEST(PatientIdentity, BothPartsOfTheNameOneSlipOffAreTheSamePatient) {
   EXPECT_FALSE(SamePatient(referral, PatientKey{"GREEN", "1960-01-02", "JUAN", std::nullopt}));
 }
 
+// Seed 102 s0033: the referral read MARGARET KING's birth date "1922-09-03", her note and
+// lab report 1933-09-03. The same full name makes it one date misread, which consensus mends.
+TEST(PatientIdentity, TheSameFullNameOutweighsBirthDatesTwoCharactersApart) {
+  const PatientKey referral{"KING", "1922-09-03", "MARGARET", std::nullopt};
+  const PatientKey note{"KING", "1933-09-03", "MARGARET", std::nullopt};
+  EXPECT_TRUE(SamePatient(referral, note));
+  EXPECT_FALSE(SamePatient(referral, PatientKey{"KING", "1933-09-03", "MARGARETE", std::nullopt}));
+  EXPECT_FALSE(SamePatient(referral, PatientKey{"KING", "1953-01-23", "MARGARET", std::nullopt}));  // three apart
+  const auto doc = [](DocType type, int page, const std::string& dob, double confidence) {
+    return Doc(type, page,
+               {{"patient.family_name", F("KING", 0.96)}, {"patient.given_name", F("MARGARET", 0.93)},
+                {"patient.birth_date", F(dob, confidence)}});
+  };
+  std::vector<Document> docs = {doc(DocType::kReferral, 2, "1922-09-03", 0.81),
+                                doc(DocType::kClinicalNote, 3, "1933-09-03", 0.67),
+                                doc(DocType::kLabResult, 4, "1933-09-03", 0.96)};
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+  EXPECT_EQ(Value(docs[0], "patient.birth_date"), "1933-09-03");
+}
+
 PageResult PageOf(int number, const std::vector<std::pair<std::string, Box>>& words) {
   PageResult p;
   p.number = number;
