@@ -110,9 +110,14 @@ int Reconcile(std::vector<Document>& docs, const std::vector<size_t>& group, con
                                (!mine.valid || (shape && !mine_shape));
       const bool strokes = HAsStrokes(key, mine.value, other.value);  // two edits, one slip
       if (!strokes && (allowed == 0 || Distance(mine.value, other.value, allowed, look_alikes) > allowed)) continue;
+      // The card is where the payer prints the id; a referral copies it. Read as surely, the
+      // card's reading is the one (a referral's "H54966930" at 0.85 beside the card's
+      // H53966930 at 0.90, seed 102 s0079).
+      const bool card = key == "insurance.member_id" && docs[other.doc].type == DocType::kInsuranceCard &&
+                        docs[mine.doc].type != DocType::kInsuranceCard && other.confidence >= mine.confidence;
       const bool better = theirs > ours || (theirs == ours && (!mine.valid || (shape && !mine_shape) ||
                                                                JoinedInitial(key, mine.value, other.value) ||
-                                                               strokes ||
+                                                               strokes || card ||
                                                                other.confidence > mine.confidence + 0.1));
       if (better && (best == nullptr || other.confidence > best->confidence)) best = &other;
     }

@@ -15,7 +15,8 @@
 // member id) fitting the shape its payer prints (Medicare's: a valid MBI) where this one
 // does not, or (a given name) this one with a middle initial joined on ("LUISE" against
 // "LUIS"), or (a name) this one with an H read as two strokes ("RICILARD" against RICHARD,
-// two edits taken as one slip), or with clearly higher confidence. A member id that fits
+// two edits taken as one slip), or (a member id) read on the insurance card as surely as on
+// this other document, or with clearly higher confidence. A member id that fits
 // its payer's shape is never replaced by one that does not.
 // The field keeps the page and box where it is printed on its own document; its review
 // reasons for that key (invalid:, low_confidence:) are re-judged.

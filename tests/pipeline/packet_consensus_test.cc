@@ -46,6 +46,27 @@ TEST(ReconcilePacket, AMemberIdMisreadOnTheReferralIsCorrectedFromTheCardAndTheL
   EXPECT_FALSE(docs[0].needs_review);
 }
 
+// Seed 102 s0079: the referral read Humana's id "H54966930" at 0.85, the card H53966930 at
+// 0.90. Both fit the shape; the card, where the payer prints the id, is the reading.
+TEST(ReconcilePacket, AMemberIdReadAsSurelyOnTheCardIsTheCards) {
+  const auto docs_with = [](double card_confidence) {
+    return std::vector<Document>{
+        Doc(DocType::kReferral, 2,
+            {{"patient.family_name", F("ROSS", 0.9)}, {"insurance.payer", F("HUMANA", 0.9)},
+             {"insurance.member_id", F("H54966930", 0.85)}}),
+        Doc(DocType::kInsuranceCard, 3,
+            {{"patient.family_name", F("ROSS", 0.9)}, {"insurance.member_id", F("H53966930", card_confidence)}})};
+  };
+  std::vector<Document> docs = docs_with(0.90);
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 1);
+  EXPECT_EQ(Value(docs[0], "insurance.member_id"), "H53966930");
+  EXPECT_EQ(Value(docs[1], "insurance.member_id"), "H53966930");
+  // Read less surely on the card, neither is taken for the other.
+  docs = docs_with(0.80);
+  EXPECT_EQ(ReconcilePacket(docs, 0.6), 0);
+  EXPECT_EQ(Value(docs[0], "insurance.member_id"), "H54966930");
+}
+
 TEST(ReconcilePacket, AFamilyNameTwoSlipsOffIsCorrectedWhenTheMemberIdAndGivenNameTieItToTheOthers) {
   const auto doc = [](DocType type, int page, const std::string& family) {
     return Doc(type, page,
