@@ -1130,6 +1130,13 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {320, Sentence(100, "aulhorizalion muuber GN51377994, This referral is urgent.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {ells}), "authorization.number"), "GN51377994");
+  // Seed 102 s0093: "number" read with an accent, at the start of the next line.
+  const PageResult accent = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {280, Sentence(100, "He is covered by Aetna, member ID W614980775, group 0152246. The authorization")},
+      {320, Sentence(100, "numb\u00e9r is CL67461295. This is a routine referral.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {accent}), "authorization.number"), "CL67461295");
   // Seed 49 s0100: "is" read "!s", the number on the next line.
   const PageResult mark = MakePage({
       {200, Sentence(100, "Dear Dr. Allen,")},
@@ -1138,6 +1145,12 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {320, Sentence(100, "A216383405.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {mark}), "authorization.number"), "A216383405");
+  // Seed 101 s0012: "is" read "fs".
+  const PageResult fs = MakePage({
+      {200, Sentence(100, "Dear Dr. Allen,")},
+      {280, Sentence(100, "She is covered by Humana, member 19 H35535659, group K4266009. The authorization number fs A413339279,")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {fs}), "authorization.number"), "A413339279");
   // Seed 51 s0026: "number" read "humber", the number on the next line.
   const PageResult humber = MakePage({
       {200, Sentence(100, "Dear Or. Hughes,")},
