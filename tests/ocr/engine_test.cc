@@ -238,6 +238,26 @@ TEST(OcrEngine, APageTheOrientationTestTurnedWronglyIsReadAsItCame) {
   EXPECT_TRUE(HasWord(result->text, "REFERRAL"));
 }
 
+// An insurance card fed upside down under the sending machine's header line, stamped the
+// right way up ("DEC 21 2025 ... P.004/005"; samples/generate.py --seed 101, s0015 page 4,
+// rendered from its PDF as the decoder renders it). Read as it came, the header was the
+// only confident text and outweighed the card read the right way up; the card stayed
+// upside down and was typed "other". The header band no longer counts either way.
+TEST(OcrEngine, AnUprightFaxHeaderDoesNotKeepAnUpsideDownPageSo) {
+  const std::string path = (testing::SourceDir() / "tests/ocr/data/card-upside-down-under-upright-header.png").string();
+  PixPtr pix(pixRead(path.c_str()));
+  ASSERT_TRUE(pix) << path;
+  const Raster page = PixToRaster(pix.get(), 204, 204);
+  auto pool = MakePool(1);
+  ASSERT_TRUE(pool);
+  auto lease = pool->Acquire();
+  auto result = lease->Recognize(page);
+  ASSERT_TRUE(result.has_value());
+  EXPECT_EQ(result->rotation, 180);
+  EXPECT_TRUE(HasWord(result->text, "MEDICAID"));
+  EXPECT_TRUE(HasWord(result->text, "527852477"));
+}
+
 // A bilevel page with a signature-like loop, a bold block as big as a title letter and
 // small marks the size of printed letters.
 Raster PageWithScribble() {
