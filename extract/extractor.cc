@@ -551,15 +551,30 @@ std::optional<PayerRow> PayerOpeningARow(const DocReader& r) {
   return found;
 }
 
+// A payer name read at least this surely is the form's payer even when no table knows it.
+constexpr double kSurePayer = 0.5;
+
 void IdByPayerShape(DocReader& r, bool form) {
   std::optional<std::string> payer;
   if (auto payers = r.candidates().find("insurance.payer"); payers != r.candidates().end())
     for (const Candidate& c : payers->second)
       if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
+  // No payer read, or only garble read faintly where its label's value should be
+  // ("INSURANCH : Pvt mat fei)" at 0.32 over "UNITEDHEAL THCARE 474596797", seed 103 s0094,
+  // whose missing authorization number went unflagged for want of the payer that needs it):
+  // the row opening with a known payer's name gives the payer, taken whether or not an id is
+  // found on it.
+  const auto sure = [](const Candidate& c) { return c.confidence >= kSurePayer; };
+  const auto read = r.candidates().find("insurance.payer");
+  const bool payer_read = read != r.candidates().end() && std::any_of(read->second.begin(), read->second.end(), sure);
   std::optional<PayerRow> payer_row;
-  if (!payer && form && !r.Has("insurance.payer") && (payer_row = PayerOpeningARow(r))) payer = payer_row->payer;
+  if (!payer && form && !payer_read && (payer_row = PayerOpeningARow(r))) payer = payer_row->payer;
   if (!payer) return;
   const bool payer_from_row = payer_row.has_value();
+  if (payer_from_row) {
+    r.Drop("insurance.payer");
+    r.Add("insurance.payer", r.FromWords(payer_row->page, payer_row->words, payer_row->payer));
+  }
   if (form && !MemberIdShapeOpensWithLetter(*payer)) {
     // Eleven digits or more (TRICARE's benefits number) are no other number's shape on a
     // form either, but a phone read with its leading 1 may be: sought only on the row that
@@ -596,7 +611,6 @@ void IdByPayerShape(DocReader& r, bool form) {
   }
   if (!found) return;
   r.Add("insurance.member_id", std::move(*found));
-  if (payer_from_row) r.Add("insurance.payer", r.FromWords(payer_row->page, payer_row->words, payer_row->payer));
 }
 
 // ------------------------------------------------------------------ value helpers

@@ -639,6 +639,59 @@ TEST(ExtractorBoxed, ARowOpeningWithAPayersNameGivesTheIdWhenTheLabelsAreGarbled
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page_with("AETNX")}), "insurance.member_id"), "<none>");
 }
 
+// Seed 103 s0094: the INSURANCE cell label read "INSURANCH :" with faint garble after it
+// ("Pvt mat fei)" at 0.47-0.23), taken for the payer; the row below opens with the payer's
+// name. The payer is that name, so the checklist asks for the authorization number
+// UnitedHealthcare requires. Its nine-digit id is still not sought there.
+TEST(ExtractorBoxed, APayerRowOutweighsFaintGarbleReadAsThePayer) {
+  // The words as the engine read them: x, y, width, height, confidence, text.
+  struct Read {
+    int x, y, w, h;
+    float confidence;
+    const char* text;
+  };
+  // The form's rules come as blank words (the rows of cell boxes between the labels).
+  const std::vector<std::vector<Read>> rows = {
+      {{170, 529, 144, 18, 0.90f, "INSURANGE"}, {325, 529, 171, 19, 0.96f, "INFORMATION"}},
+      {{167, 554, 1372, 14, 0.95f, " "}},
+      {{1222, 560, 2, 86, 0.95f, " "}},
+      {{758, 559, 2, 86, 0.95f, " "}},
+      {{1230, 642, 317, 5, 0.95f, " "}},
+      {{246, 639, 846, 11, 0.95f, " "}},
+      {{179, 572, 112, 15, 0.34f, "INSURANCH"}, {620, 559, 3, 2, 0.0f, ":"}, {756, 555, 37, 40, 0.47f, "Pvt"},
+       {806, 555, 29, 40, 0.25f, "mat"}, {846, 559, 45, 27, 0.23f, "fei)"}, {959, 561, 5, 2, 0.0f, "\""},
+       {1086, 559, 60, 4, 0.0f, "~~"}, {1232, 572, 75, 14, 0.86f, "GROUP"}, {1316, 574, 8, 11, 0.03f, "#"},
+       {1477, 561, 2, 2, 0.24f, ";"}},
+      {{179, 602, 197, 45, 0.08f, "UNITEDHEAL"}, {378, 602, 116, 22, 0.45f, "THCARE"},
+       {774, 602, 152, 22, 0.97f, "474596797"}, {1239, 602, 101, 28, 0.97f, "632895"}, {1559, 602, 2, 2, 0.0f, ":"}},
+      {{185, 733, 40, 22, 0.90f, "Dr."}, {240, 733, 90, 22, 0.90f, "Amanda"}, {340, 733, 100, 22, 0.94f, "Thomas,"},
+       {450, 733, 40, 22, 0.94f, "MD"}, {673, 733, 140, 22, 0.88f, "2986139238"}},
+  };
+  const auto page_read = [&]() {
+    PageResult p = MakePage({});
+    for (const std::vector<Read>& row : rows) {
+      Line line;
+      line.first_word = static_cast<int>(p.text.words.size());
+      for (const Read& r : row) {
+        Word w;
+        w.text = r.text;
+        w.box = Box{r.x, r.y, r.w, r.h};
+        w.confidence = r.confidence;
+        w.line = static_cast<int>(p.text.lines.size());
+        line.box = Union(line.box, w.box);
+        line.text += (line.text.empty() ? "" : " ") + w.text;
+        ++line.word_count;
+        p.text.words.push_back(w);
+      }
+      p.text.lines.push_back(line);
+    }
+    return p;
+  };
+  const Document d = Extract(DocType::kReferral, {page_read()});
+  EXPECT_EQ(Str(d, "insurance.payer"), "UNITEDHEALTHCARE");
+  EXPECT_EQ(Str(d, "insurance.member_id"), "<none>");
+}
+
 // Seed 100 s0067: TRICARE's eleven-digit benefits number on the row that opens with the
 // payer's name, the INSURANCE / MEMBER ID labels above read "INSURANCE JME MILI ID". Eleven
 // digits elsewhere on the form (a phone with its leading 1) are not taken.
