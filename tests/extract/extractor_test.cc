@@ -1309,6 +1309,17 @@ TEST(ExtractorLetter, AMemberIdPrintedButUnreadableIsNoMissingItem) {
                                                                  {240, Sentence(100, "Member ID:")},
                                                                  {280, Sentence(100, "Group 0527694")}})});
   EXPECT_FALSE(std::count(empty.review_reasons.begin(), empty.review_reasons.end(), "unreadable:insurance.member_id"));
+  // Seed 105 s0082: a form's row of cell labels, "MEMBER ID" read "MEMBER 10", its cell left
+  // blank; the next cell's label "GROUP." is no value.
+  const Document cells = Extract(DocType::kReferral, {MakePage({
+                                                         {445, Sentence(146, "INSURANCE INFORMATION"), 17},
+                                                         {487, {{158, "INSURANCE"}, {760, "MEMBER"}, {851, "10"},
+                                                                {1235, "GROUP."}, {1312, "1"}}, 14},
+                                                         {515, {{160, "Kaiser"}, {274, "Permanente"}, {1245, "58088"},
+                                                                {1326, "-40"}}, 20},
+                                                     })});
+  EXPECT_EQ(Str(cells, "insurance.member_id"), "<none>");
+  EXPECT_FALSE(std::count(cells.review_reasons.begin(), cells.review_reasons.end(), "unreadable:insurance.member_id"));
 }
 
 TEST(ExtractorLetter, AnAuthorizationNumberPrintedButUnreadableIsNoMissingItem) {
