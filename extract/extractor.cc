@@ -556,17 +556,18 @@ constexpr double kSurePayer = 0.5;
 
 void IdByPayerShape(DocReader& r, bool form) {
   std::optional<std::string> payer;
-  if (auto payers = r.candidates().find("insurance.payer"); payers != r.candidates().end())
-    for (const Candidate& c : payers->second)
-      if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
   // No payer read, or only garble read faintly where its label's value should be
   // ("INSURANCH : Pvt mat fei)" at 0.32 over "UNITEDHEAL THCARE 474596797", seed 103 s0094,
   // whose missing authorization number went unflagged for want of the payer that needs it):
   // the row opening with a known payer's name gives the payer, taken whether or not an id is
   // found on it.
-  const auto sure = [](const Candidate& c) { return c.confidence >= kSurePayer; };
-  const auto read = r.candidates().find("insurance.payer");
-  const bool payer_read = read != r.candidates().end() && std::any_of(read->second.begin(), read->second.end(), sure);
+  bool payer_read = false;
+  if (auto payers = r.candidates().find("insurance.payer"); payers != r.candidates().end()) {
+    for (const Candidate& c : payers->second)
+      if (const std::string* s = std::get_if<std::string>(&c.value); s != nullptr && (payer = KnownPayer(*s))) break;
+    payer_read = std::any_of(payers->second.begin(), payers->second.end(),
+                             [](const Candidate& c) { return c.confidence >= kSurePayer; });
+  }
   std::optional<PayerRow> payer_row;
   if (!payer && form && !payer_read && (payer_row = PayerOpeningARow(r))) payer = payer_row->payer;
   if (!payer) return;

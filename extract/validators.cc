@@ -448,20 +448,17 @@ Checked NpiWithLettersBefore(std::string_view printed) {
   const std::vector<std::string> words = SplitWords(printed);
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     const std::string& head = words[i];
-    std::string joined;
-    for (char c : head) {
-      const std::optional<char> d = IsAlpha(c) ? DigitFor(c) : std::nullopt;
-      if (!d) break;
-      joined += *d;
-    }
-    if (joined.empty() || joined.size() != head.size() || head.size() > 2) continue;
-    for (char c : words[i + 1]) {
-      if (c == '-') continue;
-      if (!IsDigit(c)) break;
-      joined += c;
-    }
-    if (joined.size() == 10 && words[i + 1].find_first_not_of("0123456789-") == std::string::npos &&
-        NpiIsValid(joined)) {
+    const std::string& tail = words[i + 1];
+    if (head.size() > 2 || !std::all_of(head.begin(), head.end(), IsAlpha) ||
+        tail.find_first_not_of("0123456789-") != std::string::npos)
+      continue;
+    bool mapped = false;
+    const std::optional<std::string> lead = AsDigits(head, &mapped);
+    if (!lead) continue;
+    std::string joined = *lead;
+    for (char c : tail)
+      if (c != '-') joined += c;
+    if (joined.size() == 10 && NpiIsValid(joined)) {
       out.value = joined;
       out.valid = true;
       out.repaired = true;

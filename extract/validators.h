@@ -174,10 +174,11 @@ std::optional<std::string> KnownSpecialty(std::string_view specialty, int* edits
 // A member id read against the shape its payer prints (`payer`: a KnownPayer name):
 // Humana H + 8 digits, Aetna W + 9 digits, Cigna U + 8 digits + 0 + digit,
 // UnitedHealthcare and Medicaid 9 digits, Kaiser Permanente 8 digits, Blue Cross Blue
-// Shield a three-letter prefix + 9 digits, TRICARE 11 digits (the DoD benefits number). When `id` (NormalizeIdentifier's form) does not
-// fit the shape but does after OCR look-alikes in the positions that hold digits or letters
-// (O/0, I/1, S/5, B/8, Z/2, G/6), after an H or U read as two strokes ("11", "I1"), or
-// without one stroke read as a letter of its own ("IJXK201204638"), the repaired id;
+// Shield a three-letter prefix + 9 digits, TRICARE 11 digits (the DoD benefits number).
+// When `id` (NormalizeIdentifier's form) does not fit the shape but does after OCR
+// look-alikes in the positions that hold digits or letters (O/0, I/1, S/5, B/8, Z/2, G/6),
+// after an H or U read as two strokes ("11", "I1"), or without one stroke read as a letter
+// of its own ("IJXK201204638"), the repaired id;
 // nullopt when it fits already, the payer has no known shape, or no repair fits.
 // `weighed`, when as long as `id`, holds at each position the digit the engine weighed for
 // the character read there (or a space; choices.h DigitsWeighed): a letter in a digit

@@ -19,6 +19,21 @@ struct Printed {
   int height = 24;
 };
 
+// Appends one line of `words` (text, box and confidence set), left to right, to the page.
+void AppendLine(PageResult& p, std::vector<Word> words) {
+  Line line;
+  line.first_word = static_cast<int>(p.text.words.size());
+  for (Word& w : words) {
+    w.line = static_cast<int>(p.text.lines.size());
+    line.box = Union(line.box, w.box);
+    if (!line.text.empty()) line.text += ' ';
+    line.text += w.text;
+    p.text.words.push_back(std::move(w));
+    ++line.word_count;
+  }
+  p.text.lines.push_back(line);
+}
+
 PageResult MakePage(const std::vector<Printed>& lines, int number = 1) {
   PageResult p;
   p.number = number;
@@ -26,21 +41,15 @@ PageResult MakePage(const std::vector<Printed>& lines, int number = 1) {
   p.height = 2200;
   p.xdpi = p.ydpi = 204;
   for (const Printed& l : lines) {
-    Line line;
-    line.first_word = static_cast<int>(p.text.words.size());
+    std::vector<Word> words;
     for (const auto& [x, text] : l.words) {
       Word w;
       w.text = text;
       w.box = Box{x, l.y, static_cast<int>(text.size()) * 14, l.height};
       w.confidence = 0.9f;
-      w.line = static_cast<int>(p.text.lines.size());
-      line.box = Union(line.box, w.box);
-      if (!line.text.empty()) line.text += ' ';
-      line.text += text;
-      p.text.words.push_back(w);
-      ++line.word_count;
+      words.push_back(std::move(w));
     }
-    p.text.lines.push_back(line);
+    AppendLine(p, std::move(words));
   }
   return p;
 }
@@ -667,27 +676,19 @@ TEST(ExtractorBoxed, APayerRowOutweighsFaintGarbleReadAsThePayer) {
       {{185, 733, 40, 22, 0.90f, "Dr."}, {240, 733, 90, 22, 0.90f, "Amanda"}, {340, 733, 100, 22, 0.94f, "Thomas,"},
        {450, 733, 40, 22, 0.94f, "MD"}, {673, 733, 140, 22, 0.88f, "2986139238"}},
   };
-  const auto page_read = [&]() {
-    PageResult p = MakePage({});
-    for (const std::vector<Read>& row : rows) {
-      Line line;
-      line.first_word = static_cast<int>(p.text.words.size());
-      for (const Read& r : row) {
-        Word w;
-        w.text = r.text;
-        w.box = Box{r.x, r.y, r.w, r.h};
-        w.confidence = r.confidence;
-        w.line = static_cast<int>(p.text.lines.size());
-        line.box = Union(line.box, w.box);
-        line.text += (line.text.empty() ? "" : " ") + w.text;
-        ++line.word_count;
-        p.text.words.push_back(w);
-      }
-      p.text.lines.push_back(line);
+  PageResult page = MakePage({});
+  for (const std::vector<Read>& row : rows) {
+    std::vector<Word> words;
+    for (const Read& r : row) {
+      Word w;
+      w.text = r.text;
+      w.box = Box{r.x, r.y, r.w, r.h};
+      w.confidence = r.confidence;
+      words.push_back(std::move(w));
     }
-    return p;
-  };
-  const Document d = Extract(DocType::kReferral, {page_read()});
+    AppendLine(page, std::move(words));
+  }
+  const Document d = Extract(DocType::kReferral, {page});
   EXPECT_EQ(Str(d, "insurance.payer"), "UNITEDHEALTHCARE");
   EXPECT_EQ(Str(d, "insurance.member_id"), "<none>");
 }
