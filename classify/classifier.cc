@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 namespace faxintake::classify {
 
@@ -93,10 +94,35 @@ std::vector<std::string> HeaderLabelsOn(const PageText& text, int page_height, c
   return found;
 }
 
-bool ContainsPhrase(const std::string& haystack, const std::string& phrase) {
-  // Whole-word match inside a space-normalized haystack.
-  const std::string padded = " " + phrase + " ";
-  return (" " + haystack + " ").find(padded) != std::string::npos;
+// Whether a word as read is `wanted` or one OCR slip from it: a word of six letters or more
+// with one letter read for another ("relerring", "paticnt").
+bool SameWord(std::string_view read, std::string_view wanted) {
+  if (read == wanted) return true;
+  if (wanted.size() < 6 || read.size() != wanted.size()) return false;
+  int slips = 0;
+  for (size_t i = 0; i < read.size() && slips < 2; ++i) slips += read[i] != wanted[i] ? 1 : 0;
+  return slips == 1;
+}
+
+// Whether the page's words (`body`, space-normalized, and the same split into `words`)
+// hold `phrase` as whole words, each word as printed or one slip from it (SameWord): a
+// noisy letter's "referring my paticnt" is a referral's cue (seed 108 s0100, typed a prior
+// authorization on "authorization number" alone).
+bool ContainsPhrase(const std::string& body, const std::vector<std::string>& words, const std::string& phrase) {
+  if ((" " + body + " ").find(" " + phrase + " ") != std::string::npos) return true;
+  std::vector<std::string_view> wanted;
+  for (size_t start = 0; start < phrase.size();) {
+    const size_t end = std::min(phrase.find(' ', start), phrase.size());
+    wanted.push_back(std::string_view(phrase).substr(start, end - start));
+    start = end + 1;
+  }
+  if (std::none_of(wanted.begin(), wanted.end(), [](std::string_view w) { return w.size() >= 6; })) return false;
+  for (size_t i = 0; i + wanted.size() <= words.size(); ++i) {
+    size_t k = 0;
+    while (k < wanted.size() && SameWord(words[i + k], wanted[k])) ++k;
+    if (k == wanted.size()) return true;
+  }
+  return false;
 }
 
 Result<std::vector<std::string>> ReadStrings(const YAML::Node& node, const std::string& where) {
@@ -225,6 +251,11 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
   }
   out.continued = continued;
   out.compact = words > 0 && words <= kCompactWords && extent.h * 2 <= height;
+  std::vector<std::string> body_words;
+  {
+    std::istringstream split(body);
+    for (std::string w; split >> w;) body_words.push_back(w);
+  }
 
   double best = 0, second = 0;
   RuleScores rule_scores;  // per type, for the model blend
@@ -243,7 +274,7 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     if (titled) score += 5.0;
     if (out.compact) score += tr.compact;
     for (const auto& p : tr.phrases)
-      if (ContainsPhrase(body, p.text)) score += p.weight;
+      if (ContainsPhrase(body, body_words, p.text)) score += p.weight;
     if (!tr.header.labels.empty()) {
       const std::vector<std::string> found = HeaderLabelsOn(page.text, height, tr.header.labels);
       const bool required = tr.header.required.empty() ||

@@ -53,6 +53,25 @@ TEST(Classifier, TypesPagesByTitlesAndPhrases) {
   }
 }
 
+// Seed 108 s0100: a referral letter read from a noisy fax, its cues each one letter off
+// ("relerring my paticnt", "lor evaluation"), beside the payer's "authorization number" it
+// quotes. Read as printed only, the prior authorization's phrases won.
+TEST(Classifier, PhrasesReadOneLetterOffStillCount) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  const std::vector<std::string> letter = {
+      "Tear Tr. Adams,",
+      "Tam relerring my paticnt PEREZ MORALES, JENNIFER to your Nephrology clinic lor evaluation and treatment of",
+      "She is covered hy Medicare, member IT) GAXSJGG6CT9S. Prior authorization has been obtained, authorization",
+      "number 69A 42429284905, This is a routine referral.",
+      "Si cerely,"};
+  EXPECT_EQ(DocTypeName(c->ClassifyPage(MakePage(1, letter)).type), std::string("referral"));
+  // A short word one letter off is another word ("my" is no "by"), and two slips in one
+  // word are no slip.
+  const std::vector<std::string> other = {"Tam relerrimg by paticnt PEREZ MORALES", "Prior authorization has been obtained"};
+  EXPECT_NE(DocTypeName(c->ClassifyPage(MakePage(1, other)).type), std::string("referral"));
+}
+
 TEST(Classifier, IgnoresTheSendingMachineHeaderLine) {
   auto c = DefaultClassifier();
   ASSERT_TRUE(c);
