@@ -1113,6 +1113,20 @@ char MbiForbiddenLetterDigit(char c) {
 
 Checked NormalizeAuthorizationNumber(std::string_view printed) {
   Checked out = NormalizeIdentifier(printed);
+  // "Al11124441": a lower-case l where capitals meet the digits. Identifiers print in
+  // capitals; the engine reads the stroke of a 1 as l (seed 108 s0076, the 1 weighed
+  // second), never the foot of an L.
+  {
+    std::string alnum;
+    for (char c : printed)
+      if (IsAlpha(c) || IsDigit(c)) alnum += c;
+    static const RE2 l_for_1(R"(^([A-Z]{1,4})l([0-9]{5,})$)");
+    std::string prefix, digits;
+    if (RE2::FullMatch(alnum, l_for_1, &prefix, &digits) && out.value == prefix + "L" + digits) {
+      out.value = prefix + "1" + digits;
+      out.repaired = true;
+    }
+  }
   // "UMS0515661": a 5 read as S where the letter prefix meets the digits. Prefixes of
   // authorization numbers (UM, PA, REF, payer codes) are words or initials, and an S
   // ending three or more letters right before five or more digits is taken for a 5.

@@ -693,6 +693,17 @@ TEST(Names, ThreeCommaPartsAreADoubleSurname) {
   EXPECT_EQ(n->given, "AHMED");
 }
 
+TEST(Identifiers, AuthorizationNumberLowerCaseLBeforeTheDigitsIsOne) {
+  // Seed 108 s0076: A111124441 read "Al11124441".
+  const Checked c = NormalizeAuthorizationNumber("Al11124441");
+  EXPECT_EQ(c.value, "A111124441");
+  EXPECT_TRUE(c.repaired);
+  // A capital L is the letter printed.
+  EXPECT_EQ(NormalizeAuthorizationNumber("AL11124441").value, "AL11124441");
+  // Too few digits after it to be an identifier's run.
+  EXPECT_EQ(NormalizeAuthorizationNumber("Al1234").value, "AL1234");
+}
+
 TEST(Identifiers, AuthorizationNumberSBeforeTheDigitsIsFive) {
   const Checked c = NormalizeAuthorizationNumber("UMS0515661");
   EXPECT_EQ(c.value, "UM50515661");
