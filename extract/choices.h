@@ -31,8 +31,9 @@ using Reading = std::vector<ReadChar>;
 // The digit a mark stands for inside an identifier, where `word`'s glyph `i` is a mark
 // read for a digit: a closing bracket or bar between letters and digits ("59A05303888)32",
 // 1 weighed at 0.68), the same closing a run of digits ("293756871}"), a slash between a
-// letter and a digit with a digit weighed for it ("HB/1566462", 7 at 0.35). The word must
-// hold no other mark, so dates, ranges and bracketed codes keep theirs. nullopt otherwise.
+// letter and a digit with a digit weighed for it ("HB/1566462", 7 at 0.35), a question
+// mark with a digit weighed for it ("46H98758?", 2 at 0.68). The word must hold no other
+// mark, so dates, ranges and bracketed codes keep theirs. nullopt otherwise.
 std::optional<char> DigitForMark(const Word& word, size_t i);
 // `word`'s text with each mark DigitForMark reads as a digit replaced by it; the text as
 // read when its glyphs do not spell it.
@@ -66,6 +67,10 @@ std::optional<std::string> MbiFromChoices(const Reading& reading);
 // seed 56 s0065), then positions fixed as for MbiFromChoices. nullopt unless exactly one
 // MBI results.
 std::optional<std::string> MbiFromDoubledChoices(const Reading& reading);
+
+// Whether `s` has the shape of a Medicare unique tracking number as the payers print it:
+// two digits, A or H, eleven digits.
+bool IsUtn(std::string_view s);
 
 // The MBI among `readings` (the id's word read again alone, by two models: Word::readings)
 // that needs fewer look-alike repairs than `read`, the id as the page reading gave it, and

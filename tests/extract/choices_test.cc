@@ -343,6 +343,11 @@ TEST(DigitForMark, MarksReadForDigitsInsideIdentifiers) {
   EXPECT_EQ(TextWithMarksRead(bracket), "59A05303888132");
   // A brace closing a run of digits is a 1 by its shape.
   EXPECT_EQ(TextWithMarksRead(MarkedWord("293756871}", {{9, {{')', 0.7f}, {'3', 0.39f}}}})), "2937568711");
+  // A question mark among the digits: the digit weighed for it (seed 108 s0040's Medicare
+  // tracking number, "46H98758?" then "72742"); none weighed, it stays a mark.
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("46H98758?", {{8, {{'2', 0.68f}, {'3', 0.01f}}}})), "46H987582");
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("46H98758?")), "46H98758?");
+  EXPECT_EQ(TextWithMarksRead(MarkedWord("Is it 2?", {{7, {{'2', 0.5f}}}})), "Is it 2?");
   Reading r;
   AppendReading(&bracket, bracket.text, r);
   EXPECT_EQ(BestText(r), "59A05303888132");
