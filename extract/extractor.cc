@@ -120,6 +120,13 @@ void DocReader::Add(const std::string& key, Candidate candidate) {
 
 bool DocReader::Has(const std::string& key) const { return candidates_.count(key) > 0; }
 
+void DocReader::DropWhere(const std::function<bool(const Candidate&)>& which) {
+  for (auto it = candidates_.begin(); it != candidates_.end();) {
+    std::erase_if(it->second, which);
+    it = it->second.empty() ? candidates_.erase(it) : std::next(it);
+  }
+}
+
 bool DocReader::HasValid(const std::string& key) const {
   auto it = candidates_.find(key);
   if (it == candidates_.end()) return false;
@@ -378,29 +385,40 @@ bool Overlap(const Candidate& a, const Candidate& b) {
          b.box.y < a.box.bottom();
 }
 
-// Whether `other`'s value holds the run of digits `digits` (a phone printed without
-// separators, an id): another field's value was read from the words. A name whose cell ran
-// over them, or a state read from an authorization number's "PA-", only covers them.
-bool HoldsDigits(const Candidate& other, const std::string& digits) {
-  std::string held;
-  auto add = [&held](const std::string& text) {
+// Whether `other`'s value holds the digits of `value` (a phone printed without separators,
+// an id) in a run: another field's value was read from the words. A name whose cell ran over
+// them, or a state read from an authorization number's "PA-", only covers them.
+bool HoldsDigits(const Candidate& other, const std::string& value) {
+  std::string held, digits;
+  auto add = [](std::string& to, const std::string& text) {
     for (char c : text)
-      if (IsDigit(c)) held += c;
+      if (IsDigit(c)) to += c;
   };
-  if (const auto* text = std::get_if<std::string>(&other.value)) add(*text);
+  add(digits, value);
+  if (const auto* text = std::get_if<std::string>(&other.value)) add(held, *text);
   if (const auto* list = std::get_if<std::vector<std::string>>(&other.value))
-    for (const std::string& t : *list) add(t);
-  if (const auto* n = std::get_if<int64_t>(&other.value)) add(std::to_string(*n));
+    for (const std::string& t : *list) add(held, t);
+  if (const auto* n = std::get_if<int64_t>(&other.value)) add(held, std::to_string(*n));
   return held.find(digits) != std::string::npos;
 }
 
-// Whether another field's candidate was read from `cand`'s words and holds `digits`: an
-// unlabeled number found there is that field's value, not a new one.
-bool ClaimedByAnother(const DocReader& r, const Candidate& cand, const std::string& digits) {
+// Whether another field's valid candidate was read from `cand`'s words and holds the digits
+// of `value`: an unlabeled number found there is that field's value, not a new one. An
+// invalid one claims nothing: "1486771631" under a garbled NPI label, taken for a phone
+// number whose area code cannot begin with 1 (seed 107 s0021), is the NPI.
+bool ClaimedByAnother(const DocReader& r, const Candidate& cand, const std::string& value) {
   for (const auto& [key, cands] : r.candidates())
     for (const Candidate& other : cands)
-      if (Overlap(cand, other) && HoldsDigits(other, digits)) return true;
+      if (other.valid && Overlap(cand, other) && HoldsDigits(other, value)) return true;
   return false;
+}
+
+// Drops the invalid candidates of other fields read from `taken`'s words and holding the
+// digits of `value`: the words were `taken`'s value.
+void DropInvalidClaims(DocReader& r, const Candidate& taken, const std::string& value) {
+  r.DropWhere([&](const Candidate& other) {
+    return !other.valid && Overlap(taken, other) && HoldsDigits(other, value);
+  });
 }
 
 // A referral whose NPI label OCR garbled beyond the label table ("TNP!" over the cell): the
@@ -430,15 +448,17 @@ void NpiByCheckDigit(DocReader& r) {
   }
   if (!found) return;
   found->confidence *= 0.8;
+  DropInvalidClaims(r, *found, std::get<std::string>(found->value));
   r.Add("referring.npi", *found);
 }
 
 // A referral whose authorization number's label OCR garbled beyond the label table
 // ("Authorization #:" read as two lines of specks, "Aneh ae" and "AMLA Fe", seed 84
-// s0006): the one number on the document that reads as a payer's known prefix and eight
-// digits or more ("PA-0295- 329515", a word ending in a dash taking the next), on no other
-// field's value. Two such numbers: none is taken.
-void AuthNumberByKnownPrefix(DocReader& r) {
+// s0006; "AUTHORIZATION Fs", seed 107 s0064): the one number on the document that reads
+// as a payer's known prefix and eight digits or more ("PA-0295- 329515", a word ending in
+// a dash taking the next), or as a Medicare tracking number ("71H01668070265"), on no
+// other field's value. Two such numbers: none is taken.
+void AuthNumberByKnownShape(DocReader& r) {
   const std::vector<std::string>& prefixes = r.auth_prefixes();
   std::optional<Candidate> found;
   for (int page = 0; page < r.page_count(); ++page) {
@@ -456,9 +476,10 @@ void AuthNumberByKnownPrefix(DocReader& r) {
         const size_t letters = LeadingLetters(c.value);
         const bool digits_after = c.value.size() - letters >= 8 &&
                                   std::all_of(c.value.begin() + static_cast<long>(letters), c.value.end(), IsDigit);
-        if (letters == 0 || !digits_after || !IsKnownPrefix(prefixes, c.value.substr(0, letters))) continue;
+        const bool prefixed = letters > 0 && digits_after && IsKnownPrefix(prefixes, c.value.substr(0, letters));
+        if (!prefixed && !IsUtn(c.value)) continue;
         Candidate cand = r.FromWords(page, words, c.value, &c);
-        if (ClaimedByAnother(r, cand, c.value.substr(letters))) continue;
+        if (ClaimedByAnother(r, cand, c.value)) continue;
         if (found && std::get<std::string>(found->value) != c.value) return;
         found = cand;
       }
@@ -467,6 +488,7 @@ void AuthNumberByKnownPrefix(DocReader& r) {
   if (!found) return;
   // No label and no check digit: a person confirms it.
   found->confidence = std::min(found->confidence, kUnsureConfidence);
+  DropInvalidClaims(r, *found, std::get<std::string>(found->value));
   r.Add("authorization.number", *found);
 }
 
@@ -976,11 +998,32 @@ class Rules {
     ForEachValue(labels, [&](int page, const LabelHit& hit, const Words& v) {
       if (NoDigitsBelowLine(page, hit, v)) return;
       const std::string text = Text(page, v);
+      // A loosely matched label is borne out by a value holding a digit, as identifiers do:
+      // the payer cell's label "INS URANC TL" is nearer "insurance id" than "insurance", and
+      // its value "Humana" is no member id (seed 107 s0021).
+      if (hit.loose && std::none_of(text.begin(), text.end(), IsDigit)) return;
       Checked c = mbi_aware ? NormalizeMemberId(text) : NormalizeIdentifier(text);
       if (c.empty()) return;
       Candidate cand = r_.FromWords(page, v, c.value, &c);
       if (Specks(cand) || (key == "insurance.member_id" && ShortAllLetters(c.value))) return;
       r_.Add(key, std::move(cand));
+    });
+  }
+
+  // The value of a Medicare number's label, as the member id, when it is a valid MBI; a
+  // label that reads as the payer's name alone ("MEDICARE") is the payer too.
+  void MedicareNumber() {
+    ForEachValue({Label::kMedicareNumber}, [&](int page, const LabelHit& hit, const Words& v) {
+      const Checked c = NormalizeMbi(Text(page, v));
+      if (!c.valid) return;
+      r_.Add("insurance.member_id", r_.FromWords(page, v, c.value, &c));
+      const PageLayout& layout = r_.layout(page);
+      const std::string label = layout.Join(hit.row, hit.first, hit.last + 1);
+      const auto payer = KnownPayer(StripEdges(label));
+      if (!payer || r_.Has("insurance.payer")) return;
+      Words words;
+      for (int q = hit.first; q <= hit.last; ++q) words.push_back(layout.WordAt(hit.row, q));
+      r_.Add("insurance.payer", r_.FromWords(page, words, *payer));
     });
   }
 
@@ -1456,6 +1499,10 @@ void ReadReferralForm(DocReader& r) {
   rules.Payer();
   rules.Identifier("insurance.member_id", {Label::kMemberId}, true);
   rules.MemberIdJoinedToPayer();
+  // A Medicare number's label: printed so, or the payer cell's "MEDICARE" matched loosely
+  // for it when the member id's label beside it was garbled ("MIE METAR Ey", seed 108
+  // s0059). Its value is the member id when it is a valid MBI.
+  if (!r.HasValid("insurance.member_id")) rules.MedicareNumber();
   rules.Identifier("insurance.group_number", {Label::kGroup});
   rules.AuthNumber();
   rules.Date("referral.date", {Label::kDate}, DateKind::kRecent);
@@ -1731,7 +1778,7 @@ void Extractor::Extract(const std::vector<const PageResult*>& pages, Document& d
       if (doc.type == DocType::kReferral && !r.Has("insurance.member_id")) IdByPayerShape(r, true);
       if (doc.type == DocType::kReferral && !r.Has("referring.npi")) NpiByCheckDigit(r);
       if (doc.type != DocType::kInsuranceCard && !r.HasValid("authorization.number")) ReadAuthorizationNumberNarrative(r);
-      if (doc.type == DocType::kReferral && !r.Has("authorization.number")) AuthNumberByKnownPrefix(r);
+      if (doc.type == DocType::kReferral && !r.Has("authorization.number")) AuthNumberByKnownShape(r);
       break;
     default:
       break;

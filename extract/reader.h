@@ -86,6 +86,8 @@ class DocReader {
   bool HasValid(const std::string& key) const;
   const std::map<std::string, std::vector<Candidate>>& candidates() const { return candidates_; }
   void Drop(const std::string& key) { candidates_.erase(key); }
+  // Drops every candidate, of any field, that `which` selects.
+  void DropWhere(const std::function<bool(const Candidate&)>& which);
 
   // The document's rows as one text (rows joined by spaces), for narrative patterns, with
   // the words behind every character range.

@@ -589,6 +589,92 @@ TEST(ExtractorBoxed, AnNpiUnderALabelOcrGarbledIsTheOneNumberPassingTheCheckDigi
   EXPECT_EQ(Str(a, "referring.npi"), "<none>");
 }
 
+// Seed 107 s0021: the NPI cell's label read "NEL", matched loosely as PHONE. Its value, as a
+// phone number, has an area code beginning with 1 and is none; as an NPI it passes the
+// check digit, and it is the NPI, not the phone too.
+TEST(ExtractorBoxed, ANumberTakenForAnInvalidPhoneIsTheNpiItPasses) {
+  const PageResult page = MakePage({
+      {200, {{100, "REFERRING"}, {260, "PROVIDER"}, {560, "PHONE"}, {900, "PRACTICE"}}},
+      {240, {{100, "Dr:"}, {150, "John"}, {230, "Ward"}, {560, "1486771631"}, {900, "Bluebonnet"}}},
+  });
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referring.npi"), "1486771631");
+  EXPECT_EQ(Str(d, "referring.phone"), "<none>");
+  EXPECT_FALSE(HasReason(d, "missing:referring.npi"));
+  EXPECT_FALSE(HasReason(d, "invalid:referring.phone"));
+}
+
+// Seed 107 s0021: the payer cell's label "INSURANCE" read "INS URANC TL", nearer "insurance
+// id" than "insurance"; its value "Humana" is no member id. The id in the next cell, whose
+// label was garbled too, is the payer's shape on the payer's row.
+TEST(ExtractorBoxed, ALooseMemberIdLabelOverAValueWithoutDigitsGivesNoMemberId) {
+  PageResult page = MakePage({{454, {{154, "INSURANCE"}, {330, "INFORMATION"}}}});
+  // The words as read: the cell labels in small print, faint.
+  AppendLine(page, {{"INS", {163, 500, 24, 14}, 0.33f}, {"URANC", {196, 501, 63, 14}, 0.0f},
+                    {"TL", {269, 501, 6, 14}, 0.27f}, {"ME", {780, 501, 21, 14}, 0.19f},
+                    {"MBL", {812, 500, 33, 14}, 0.19f}, {"He", {857, 501, 12, 13}, 0.28f},
+                    {"UDe", {878, 501, 18, 13}, 0.0f}, {"GROUP", {1265, 500, 90, 13}, 0.59f},
+                    {"&", {1347, 495, 12, 26}, 0.69f}});
+  AppendLine(page, {{"Humana", {170, 530, 125, 24}, 0.96f}, {"H57054728", {786, 530, 177, 25}, 0.91f},
+                    {"K7409339", {1272, 530, 154, 35}, 0.93f}});
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "H57054728");
+  EXPECT_FALSE(HasReason(d, "invalid:insurance.member_id"));
+}
+
+// Seed 108 s0059: the insurance cells' labels garbled ("MIE METAR Ey" for MEMBER ID), and
+// the payer cell's "MEDICARE" matched loosely as a Medicare number's label. Its value beside
+// it, a valid MBI, is the member id, and the label the payer.
+TEST(ExtractorBoxed, AnMbiBesideMedicareIsTheMemberIdWhenItsLabelWasGarbled) {
+  PageResult page;
+  page.width = 1728;
+  page.height = 2200;
+  AppendLine(page, {{"INSURANCE", {87, 445, 144, 18}, 0.96f}, {"INFORMATION", {242, 435, 171, 28}, 0.96f}});
+  AppendLine(page, {{"INS", {95, 491, 23, 13}, 0.22f}, {"LHRANC", {129, 491, 63, 13}, 0.0f},
+                    {"E", {205, 490, 3, 14}, 0.27f}, {"MIE", {743, 490, 20, 13}, 0.45f},
+                    {"METAR", {775, 491, 33, 13}, 0.37f}, {"Ey", {820, 491, 39, 13}, 0.0f},
+                    {"CRQOUIDY", {1251, 491, 92, 12}, 0.0f}, {"ce", {1334, 485, 12, 27}, 0.61f}});
+  AppendLine(page, {{"MEDICARE", {101, 522, 159, 21}, 0.96f}, {"3GN2T62FT44", {749, 521, 203, 31}, 0.9f}});
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "insurance.member_id"), "3GN2T62FT44");
+  EXPECT_EQ(Str(d, "insurance.payer"), "MEDICARE");
+  EXPECT_FALSE(HasReason(d, "unreadable:insurance.member_id"));
+
+  // No MBI beside it: no member id from it.
+  page.text.words.back().text = "3GN2T62FT4";
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "insurance.member_id"), "<none>");
+}
+
+// Seed 108 s0018: the engine read the end of the authorization number twice, "115" over the
+// last digits of "PA-9096-925115"; the echo is no part of the value.
+TEST(ExtractorBoxed, TheEngineReadingTheEndOfAWordTwiceIsNoPartOfTheValue) {
+  PageResult page = MakePage({{1037, {{135, "PRIORITY"}, {1038, "AUTHORIZATION"}, {1239, "#"}}, 17}});
+  AppendLine(page, {{"Routine", {172, 1069, 82, 19}, 0.89f},
+                    {"PA-9096-925115", {1044, 1069, 182, 18}, 0.88f},
+                    {"115", {1189, 1065, 41, 32}, 0.32f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "PA9096925115");
+  // A word beside it, not over it, is read.
+  page.text.words.back().box.x = 1240;
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "PA9096925115115");
+}
+
+// Seed 107 s0064: the authorization cell's label read "AUTHORIZATION Fs", no label; the
+// one Medicare tracking number on the page is the authorization number, for a person to
+// confirm.
+TEST(ExtractorBoxed, TheOneTrackingNumberOnTheFormIsTheAuthorizationNumberWhenItsLabelWasGarbled) {
+  PageResult page = MakePage({{1144, {{177, "PRIORITY"}, {1030, "AUTHORIZATION"}}, 17}});
+  AppendLine(page, {{"Fs", {1230, 1144, 20, 17}, 0.0f}});
+  AppendLine(page, {{"Routine", {210, 1175, 100, 30}, 0.96f}, {"71H01668070265", {1040, 1175, 230, 24}, 0.58f}});
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "authorization.number"), "71H01668070265");
+  EXPECT_LE(d.fields.at("authorization.number").confidence, 0.5);
+  EXPECT_FALSE(HasReason(d, "missing:authorization.number"));
+
+  // Two of them: neither.
+  AppendLine(page, {{"71H01668070266", {1040, 1400, 230, 24}, 0.9f}});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "<none>");
+}
+
 // Seed 70 s0084: the NPI left blank; the sending machine's header line printed the sender's
 // fax number without separators, and it passes the NPI check digit.
 TEST(ExtractorBoxed, TheSendersFaxNumberInTheHeaderLineIsNoNpi) {
