@@ -1209,7 +1209,9 @@ Checked NormalizeMbi(std::string_view printed) {
   // Repairs by position: digit positions (1, 4, 7, 10, 11) take the digit a letter stands
   // for; letter-or-digit positions (3, 6) turn the letters MBIs never use (S, L, O, I, B,
   // Z) into the digits they resemble; letter positions (2, 5, 8, 9) turn a digit into the
-  // one allowed letter it resembles (6 -> G, 4 -> A), never guessing among several.
+  // one allowed letter it resembles (6 -> G, 4 -> A), and an I, which MBIs never use, into
+  // the J that loses its hook at normal resolution ("6Q43TNBING7" for 6Q43TN8JN67, seed 110
+  // s0009), never guessing among several.
   auto fix_digits = [&](std::string c, bool* repaired) {
     for (size_t i : {0, 3, 6, 9, 10}) {
       if (!IsDigit(c[i])) {
@@ -1227,8 +1229,8 @@ Checked NormalizeMbi(std::string_view printed) {
       }
     }
     for (size_t i : {1, 4, 7, 8}) {
-      if (c[i] == '6' || c[i] == '4') {
-        c[i] = c[i] == '6' ? 'G' : 'A';
+      if (c[i] == '6' || c[i] == '4' || c[i] == 'I') {
+        c[i] = c[i] == '6' ? 'G' : c[i] == '4' ? 'A' : 'J';
         *repaired = true;
       }
     }

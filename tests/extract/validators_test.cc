@@ -468,6 +468,11 @@ TEST(Identifiers, ReadsMedicareNumbers) {
   EXPECT_TRUE(repaired.valid);
   EXPECT_TRUE(repaired.repaired);
   EXPECT_FALSE(NormalizeMbi("1EG4-TE5-MK7").valid);
+  // An I where a letter stands is the J that lost its hook (seeds 110 s0009 and 108 s0090);
+  // where a digit may stand it is the 1.
+  EXPECT_EQ(NormalizeMbi("6Q43TNBING7").value, "6Q43TN8JN67");
+  EXPECT_TRUE(NormalizeMbi("6Q43TNBING7").valid);
+  EXPECT_EQ(NormalizeMbi("2RVGIUIUF03").value, "2RV6JU1UF03");
   // A J read as a bracket inside the id.
   const Checked bracket = NormalizeMbi("5GA4)44TG84");
   EXPECT_EQ(bracket.value, "5GA4J44TG84");
