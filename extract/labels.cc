@@ -228,7 +228,10 @@ struct Match {
 
 bool EndsWithColon(const std::string& text) {
   if (text.empty()) return false;
-  const char c = text.back();
+  char c = text.back();
+  // A speck read as a period after the colon ("NPI:.", seed 109 s0038).
+  if ((c == '.' || c == ',') && text.size() >= 2 && (text[text.size() - 2] == ':' || text[text.size() - 2] == ';'))
+    c = text[text.size() - 2];
   return c == ':' || c == ';' || c == '#';
 }
 

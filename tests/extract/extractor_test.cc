@@ -1586,6 +1586,34 @@ TEST(ExtractorLines, TheSexFromTheClinicalSummaryWhenItsCellIsUnreadable) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {labeled}), "patient.sex"), "male");  // the cell rules
 }
 
+// Seed 109 s0038: a speck after the NPI label's colon read as a period ("NPI:."); the label
+// still takes the value right of it, across a column's gap.
+TEST(ExtractorLetter, ASpeckReadAsAPeriodAfterALabelsColon) {
+  PageResult page = MakePage({
+      {922, {{300, "Requesting"}, {450, "Provider:"}, {590, "Margaret"}, {720, "Cooper,"}, {830, "DO"}}},
+      {971, {{203, "NPI:."}, {603, "\"1685125795"}}},
+      {1050, Sentence(200, "This letter confirms that your request for psychiatric diagnostic evaluation has been approved.")},
+  });
+  // The number read faintly, at 0.16.
+  for (Word& w : page.text.words)
+    if (w.text == "\"1685125795") w.confidence = 0.16f;
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "referring.npi"), "1685125795");
+}
+
+// Seed 110 s0018: a stroke of the MBI read as a slash of its own after a letter; a slash
+// between digits stays a date's.
+TEST(ExtractorLetter, AMemberIdWithAStrokeReadAsASlash) {
+  const auto letter = [](const std::string& id) {
+    return MakePage({
+        {200, Sentence(100, "Dear Dr. Adams,")},
+        {240, Sentence(100, "I am referring my patient Samuel Bennett (DOB 07/01/1942) to your clinic.")},
+        {280, Sentence(100, "He is covered by Medicare, member 1D " + id + " This is a routine referral.")},
+    });
+  };
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {letter("3Q67AF3PY/71.")}), "insurance.member_id"), "3Q67AF3PY71");
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {letter("03/04/2020.")}), "insurance.member_id"), "<none>");
+}
+
 // Seed 38 s0085: "member" read "inember" (its m as "in"), the Blue Cross prefix ZZB as "72B".
 TEST(ExtractorLetter, AMemberLeadInWhoseMWasReadIn) {
   const PageResult page = MakePage({
