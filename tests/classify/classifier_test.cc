@@ -203,6 +203,22 @@ TEST(Classifier, ACompactPageWithOneCueOfACardIsACard) {
   EXPECT_EQ(c->ClassifyPage(spread).type, DocType::kOther);
 }
 
+// Seed 112 s0010: the same card fed upside down; the engine turned the page, and the sending
+// machine's header, turned with it, reads as garble at the foot. It is no part of the card's
+// text block: the page is compact still, a card of its own.
+TEST(Classifier, AHeaderReadUpsideDownAtThePagesFootLeavesACardCompact) {
+  auto c = DefaultClassifier();
+  ASSERT_TRUE(c);
+  PageResult card = MakePage(2, {"Medicaid", "STAR+PLUS", "Name: YESENIA JAMES", "Member ID: 279985699",
+                                 "OV $20 / SPEC $40 / UC $75 / ER $300",
+                                 "900/£00'd ZOTOSSSOT? HLIVSH ATIWVS GOOMAIGVW 'WONA WdSS:SO 9zoc Ee NVC"});
+  card.text.lines.back().box = Box{582, 2170, 1000, 19};
+  EXPECT_TRUE(c->ClassifyPage(card).compact);
+  // The same garble three quarters down the page is page text.
+  card.text.lines.back().box.y = 1600;
+  EXPECT_FALSE(c->ClassifyPage(card).compact);
+}
+
 TEST(Classifier, RejectsANegativeCompactWeight) {
   EXPECT_FALSE(Classifier::FromYaml("types:\n  insurance_card:\n    titles: [insurance card]\n    compact: -1\n",
                                     ClassifierOptions{}).has_value());
