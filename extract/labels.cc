@@ -736,8 +736,18 @@ std::vector<int> LabelIndex::RightWords(const LabelHit& hit) const {
       continue;
     if (InLabel(wi)) break;
     const int gap = w.box.x - prev_right;
+    // A speck read as a faint letter or two before the value ("Member ID: ae 997267398", the
+    // id at its aligned column, seed 111 s0022) is debris too, when a word stands at the
+    // column after it.
+    const bool debris_before = !out.empty() && std::all_of(out.begin(), out.end(), [&](int k) {
+      const LayoutWord& d = page_->word(k);
+      return d.confidence < kFaintMark && d.text.size() <= 2;
+    });
+    if (debris_before && gap > h * 3 && w.box.x - hit.box.right() <= page_->width() * 0.45 &&
+        w.confidence >= kFaintMark)
+      out.clear();
     // The first value word may sit at an aligned column; later ones follow closely.
-    if (out.empty() ? gap > page_->width() * 0.45 : gap > h * 3) break;
+    if (out.empty() ? w.box.x - hit.box.right() > page_->width() * 0.45 : gap > h * 3) break;
     out.push_back(wi);
     prev_right = w.box.right();
   }

@@ -1586,6 +1586,22 @@ TEST(ExtractorLines, TheSexFromTheClinicalSummaryWhenItsCellIsUnreadable) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {labeled}), "patient.sex"), "male");  // the cell rules
 }
 
+// Seed 111 s0022: a speck read as a faint "ae" between "Member ID:" and the id standing at
+// the letter's value column; the id is the value, not the speck.
+TEST(ExtractorLetter, AFaintSpeckBeforeAValueAtItsColumnIsNoValue) {
+  PageResult page = MakePage({
+      {523, {{147, "Member:"}, {606, "Andrew"}, {706, "Cook"}}},
+      {563, {{148, "Member"}, {259, "ID:"}, {425, "ae"}, {606, "997267398"}}},
+      {598, {{148, "Date"}, {210, "of"}, {250, "Birth:"}, {606, "1992-03-06"}}},
+  });
+  for (Word& w : page.text.words)
+    if (w.text == "ae") w.confidence = 0.28f;
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "997267398");
+  // Read surely, the word is the value (and no member id).
+  for (Word& w : page.text.words) w.confidence = 0.9f;
+  EXPECT_EQ(Str(Extract(DocType::kPriorAuthorization, {page}), "insurance.member_id"), "<none>");
+}
+
 // Seed 109 s0038: a speck after the NPI label's colon read as a period ("NPI:."); the label
 // still takes the value right of it, across a column's gap.
 TEST(ExtractorLetter, ASpeckReadAsAPeriodAfterALabelsColon) {
