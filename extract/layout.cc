@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "extract/choices.h"
+#include "extract/validators.h"
 
 namespace faxintake::extract {
 namespace {
@@ -61,14 +62,6 @@ std::string HashColonRead(const Word& w) {
   return first == ':' || first == ';' ? "#:" : w.text;
 }
 
-// The letters and digits of `text`, upper case.
-std::string AlnumOf(const std::string& text) {
-  std::string out;
-  for (char c : text)
-    if (IsAsciiAlnum(c)) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Whether `echo` is the engine reading the end of `word`'s ink a second time: two letters
 // or digits or more that end `word`'s own, read less surely, in a box standing mostly
 // (half its width or more) over the end of `word`'s and level with it ("PA-9096-925115"
@@ -78,7 +71,7 @@ bool EchoOf(const LayoutWord& echo, const LayoutWord& word) {
   const int across = std::min(echo.box.right(), word.box.right()) - echo.box.x;
   const int down = std::min(echo.box.bottom(), word.box.bottom()) - std::max(echo.box.y, word.box.y);
   if (across * 2 < echo.box.w || down * 2 < std::min(echo.box.h, word.box.h)) return false;
-  const std::string tail = AlnumOf(echo.text), whole = AlnumOf(word.text);
+  const std::string tail = AlnumUpper(echo.text), whole = AlnumUpper(word.text);
   return tail.size() >= 2 && whole.size() > tail.size() && whole.ends_with(tail);
 }
 
