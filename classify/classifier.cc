@@ -18,7 +18,8 @@ namespace faxintake::classify {
 
 struct Classifier::Rules {
   struct Phrase {
-    std::string text;   // normalized
+    std::string text;                // normalized
+    std::vector<std::string> words;  // `text` split at its spaces
     double weight = 1;
   };
   // Labels that head a page's lines or columns ("To:", "From:", "Fax #:", "# Pages:"): a
@@ -104,19 +105,23 @@ bool SameWord(std::string_view read, std::string_view wanted) {
   return slips == 1;
 }
 
+// The words of a space-normalized text.
+std::vector<std::string> SplitAtSpaces(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream split(text);
+  for (std::string w; split >> w;) out.push_back(w);
+  return out;
+}
+
 // Whether the page's words (`body`, space-normalized, and the same split into `words`)
-// hold `phrase` as whole words, each word as printed or one slip from it (SameWord): a
-// noisy letter's "referring my paticnt" is a referral's cue (seed 108 s0100, typed a prior
-// authorization on "authorization number" alone).
-bool ContainsPhrase(const std::string& body, const std::vector<std::string>& words, const std::string& phrase) {
+// hold `phrase` (split into `wanted` when the rules were read) as whole words, each word as
+// printed or one slip from it (SameWord): a noisy letter's "referring my paticnt" is a
+// referral's cue (seed 108 s0100, typed a prior authorization on "authorization number"
+// alone).
+bool ContainsPhrase(const std::string& body, const std::vector<std::string>& words, const std::string& phrase,
+                    const std::vector<std::string>& wanted) {
   if ((" " + body + " ").find(" " + phrase + " ") != std::string::npos) return true;
-  std::vector<std::string_view> wanted;
-  for (size_t start = 0; start < phrase.size();) {
-    const size_t end = std::min(phrase.find(' ', start), phrase.size());
-    wanted.push_back(std::string_view(phrase).substr(start, end - start));
-    start = end + 1;
-  }
-  if (std::none_of(wanted.begin(), wanted.end(), [](std::string_view w) { return w.size() >= 6; })) return false;
+  if (std::none_of(wanted.begin(), wanted.end(), [](const std::string& w) { return w.size() >= 6; })) return false;
   for (size_t i = 0; i + wanted.size() <= words.size(); ++i) {
     size_t k = 0;
     while (k < wanted.size() && SameWord(words[i + k], wanted[k])) ++k;
@@ -174,8 +179,10 @@ Result<std::unique_ptr<Classifier>> Classifier::FromYaml(const std::string& yaml
       if (const YAML::Node phrases = entry.second["phrases"]) {
         if (!phrases.IsMap())
           return MakeError(ErrorCode::kInvalidArgument, "bad_classifier_rules", "types." + name + ".phrases must map phrase to weight");
-        for (const auto& p : phrases)
-          tr.phrases.push_back({NormalizeForMatch(p.first.as<std::string>()), p.second.as<double>()});
+        for (const auto& p : phrases) {
+          const std::string text = NormalizeForMatch(p.first.as<std::string>());
+          tr.phrases.push_back({text, SplitAtSpaces(text), p.second.as<double>()});
+        }
       }
       if (const YAML::Node compact = entry.second["compact"]) {
         tr.compact = compact.as<double>();
@@ -256,11 +263,7 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
   }
   out.continued = continued;
   out.compact = words > 0 && words <= kCompactWords && extent.h * 2 <= height;
-  std::vector<std::string> body_words;
-  {
-    std::istringstream split(body);
-    for (std::string w; split >> w;) body_words.push_back(w);
-  }
+  const std::vector<std::string> body_words = SplitAtSpaces(body);
 
   double best = 0, second = 0;
   RuleScores rule_scores;  // per type, for the model blend
@@ -279,7 +282,7 @@ PageClass Classifier::ClassifyPage(const PageResult& page) const {
     if (titled) score += 5.0;
     if (out.compact) score += tr.compact;
     for (const auto& p : tr.phrases)
-      if (ContainsPhrase(body, body_words, p.text)) score += p.weight;
+      if (ContainsPhrase(body, body_words, p.text, p.words)) score += p.weight;
     if (!tr.header.labels.empty()) {
       const std::vector<std::string> found = HeaderLabelsOn(page.text, height, tr.header.labels);
       const bool required = tr.header.required.empty() ||
