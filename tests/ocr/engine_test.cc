@@ -55,13 +55,17 @@ std::unique_ptr<EnginePool> MakePool(int size) {
   return pool ? std::move(*pool) : nullptr;
 }
 
-TEST(OcrEngine, ReadsARealScannedPage) {
+// `page` read by an engine of a pool of one (an error when the pool could not be made).
+Result<OcrPage> ReadByOneEngine(const Raster& page) {
   auto pool = MakePool(1);
-  ASSERT_TRUE(pool);
+  if (!pool) return MakeError(ErrorCode::kFailedPrecondition, "no_engine", "no OCR engine");
+  return pool->Acquire()->Recognize(page);
+}
+
+TEST(OcrEngine, ReadsARealScannedPage) {
   Raster page = LoadImage("ocr-groundtruth/phototest.tif");
   ASSERT_FALSE(page.empty());
-  auto lease = pool->Acquire();
-  auto result = lease->Recognize(page);
+  auto result = ReadByOneEngine(page);
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->rotation, 0);
   EXPECT_GE(WordRecall(result->text, testing::ReadFile(testing::SharedData("ocr-groundtruth/phototest.txt"))), 0.95);
@@ -79,13 +83,10 @@ TEST(OcrEngine, ReadsARealScannedPage) {
 // Words holding digits carry the LSTM's ranked readings of each character; the first
 // reading of each glyph is the character read, and the glyphs spell the word.
 TEST(OcrEngine, WordsWithDigitsCarryTheirCharactersAlternatives) {
-  auto pool = MakePool(1);
-  ASSERT_TRUE(pool);
   const std::string path = (testing::SourceDir() / "samples/set/s0009.tif").string();
   PixPtr pix(pixReadTiff(path.c_str(), 1));
   ASSERT_TRUE(pix) << path;
-  auto lease = pool->Acquire();
-  auto result = lease->Recognize(PixToRaster(pix.get(), 204, 196));
+  auto result = ReadByOneEngine(PixToRaster(pix.get(), 204, 196));
   ASSERT_TRUE(result.has_value());
   int with_digits = 0, with_glyphs = 0, with_alternatives = 0;
   for (const Word& w : result->text.words) {
@@ -142,9 +143,7 @@ bool HasWord(const PageText& text, const std::string& word) {
 TEST(OcrEngine, AnUnsureIdentifierIsReadAgainAloneAndItsLineFollows) {
   const Raster page = SecondPageOf("samples/set/s0019.tif");
   ASSERT_FALSE(page.empty());
-  auto pool = MakePool(1);
-  ASSERT_TRUE(pool);
-  auto read = pool->Acquire()->Recognize(page);
+  auto read = ReadByOneEngine(page);
   ASSERT_TRUE(read.has_value());
   EXPECT_GT(read->reread_words, 0);
   EXPECT_TRUE(HasWord(read->text, "555-0157"));
@@ -165,12 +164,9 @@ TEST(OcrEngine, AnUnsureIdentifierIsReadAgainAloneAndItsLineFollows) {
 }
 
 TEST(OcrEngine, TurnsAnUpsideDownPageUpright) {
-  auto pool = MakePool(1);
-  ASSERT_TRUE(pool);
   Raster page = LoadImage("ocr-groundtruth/phototest-rotated-180.png");
   ASSERT_FALSE(page.empty());
-  auto lease = pool->Acquire();
-  auto result = lease->Recognize(page);
+  auto result = ReadByOneEngine(page);
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->rotation, 180);
   EXPECT_GE(WordRecall(result->text, testing::ReadFile(testing::SharedData("ocr-groundtruth/phototest.txt"))), 0.9);
@@ -234,10 +230,7 @@ TEST(OcrEngine, APageTheOrientationTestTurnedWronglyIsReadAsItCame) {
   const Raster page = TestImage("form-leptonica-turns.png", 204, 196);
   ASSERT_FALSE(page.empty());
   ASSERT_NE(PreparePage(page, CleanupOptions{}).rotation, 0);  // the test's mistake, as measured
-  auto pool = MakePool(1);
-  ASSERT_TRUE(pool);
-  auto lease = pool->Acquire();
-  auto result = lease->Recognize(page);
+  auto result = ReadByOneEngine(page);
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->rotation, 0);
   EXPECT_GT(result->text.MeanConfidence(), 0.8);
@@ -252,10 +245,7 @@ TEST(OcrEngine, APageTheOrientationTestTurnedWronglyIsReadAsItCame) {
 TEST(OcrEngine, AnUprightFaxHeaderDoesNotKeepAnUpsideDownPageSo) {
   const Raster page = TestImage("card-upside-down-under-upright-header.png", 204, 204);
   ASSERT_FALSE(page.empty());
-  auto pool = MakePool(1);
-  ASSERT_TRUE(pool);
-  auto lease = pool->Acquire();
-  auto result = lease->Recognize(page);
+  auto result = ReadByOneEngine(page);
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->rotation, 180);
   EXPECT_TRUE(HasWord(result->text, "MEDICAID"));
@@ -307,11 +297,8 @@ TEST(PageCleanup, ErasesASignatureAndKeepsPrint) {
 }
 
 TEST(OcrEngine, BlankPageGivesNoWords) {
-  auto pool = MakePool(1);
-  ASSERT_TRUE(pool);
   Raster blank{1728, 2200, 204, 196, true, std::vector<uint8_t>(1728 * 2200, 255)};
-  auto lease = pool->Acquire();
-  auto result = lease->Recognize(blank);
+  auto result = ReadByOneEngine(blank);
   ASSERT_TRUE(result.has_value());
   EXPECT_TRUE(result->text.words.empty());
   EXPECT_EQ(result->text.MeanConfidence(), 0);
