@@ -387,6 +387,24 @@ TEST(ExtractorLines, AnMbiReadAloneWithFewerLookAlikesReplacesThePagesReading) {
   EXPECT_TRUE(d.fields.at("referring.npi").valid);
 }
 
+// Seed 115 s0048: the NPI 2967628738 read "29676207360" on the page. Dropping its 9 passes
+// the check digit, but read again alone it came out as printed, passing as read.
+TEST(ExtractorLines, AnNpiReadAloneAsPrintedBeatsOneRepairedByADroppedDigit) {
+  PageResult page = MakePage({
+      {200, {{100, "Referring"}, {240, "Provider:"}, {380, "Dr."}, {430, "Ann"}, {490, "King"}}},
+      {240, {{100, "NPI:"}, {180, "29676207360"}}},
+  });
+  GiveGlyphs(WordWithText(page, "29676207360"), 0, {});
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referring.npi"), "2676207360");
+  WordWithText(page, "29676207360").readings = {{"2967628738"}, {"29067628738"}};
+  const Document d = Extract(DocType::kReferral, {page});
+  EXPECT_EQ(Str(d, "referring.npi"), "2967628738");
+  EXPECT_TRUE(d.fields.at("referring.npi").valid);
+  // Two readings passing: no way to choose, the repair stands.
+  WordWithText(page, "29676207360").readings = {{"2967628738"}, {"1234567893"}};
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "referring.npi"), "2676207360");
+}
+
 // Seed 60 s0086: Blue Cross's HTV386340794 read "IITV386340794", the H as two strokes,
 // T (0.54), H (0.46) and J weighed for the first.
 TEST(ExtractorLines, AnHReadAsTwoStrokesWhereTheEngineWeighedIt) {
