@@ -289,10 +289,11 @@ namespace {
 // dashes and misread a letter ("authortzation—mmber-28A03446721894_", seed 45 s0015), read
 // the i of "is" as a mark or an f ("!s", seed 49 s0100; "fs", seed 101 s0012), the n of
 // "number" as an h ("humber", seed 51 s0026), its e with an accent ("numbér", seed 102
-// s0093) and a speck after it as a comma ("number, A302517746.", seed 88 s0021).
+// s0093) and a speck after it as a comma ("number, A302517746.", seed 88 s0021) or after
+// "is" as a closing quote (U+2019, the number on the next line, seed 115 s0065).
 const RE2& AuthorizationLeadIn() {
   static const RE2 auth(
-      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|au[a-z]hori[a-z]{4,7}|author[a-z]{1,2}[sz]ation|auth|reference|approval)(?:\s|[-_\x{2013}\x{2014}])*(?:[nmuh][a-z]{1,3}[bh][e\x{00E9}\x{00E8}]r|#|no\.?|[4H]\s*:)\s*(?:is\s+|was\s+|[1l|t!f]s\s+)?[:#,]?(?:\s|[-_\x{2013}\x{2014}])*)");
+      R"((?i)\b(?:[a-z]{1,3}thori[sz]ation|authori[a-z]{3,6}|au[a-z]hori[a-z]{4,7}|author[a-z]{1,2}[sz]ation|auth|reference|approval)(?:\s|[-_\x{2013}\x{2014}])*(?:[nmuh][a-z]{1,3}[bh][e\x{00E9}\x{00E8}]r|#|no\.?|[4H]\s*:)\s*(?:(?:is|was|[1l|t!f]s)[\x{2018}\x{2019}'`.,]?\s+)?[:#,]?(?:\s|[-_\x{2013}\x{2014}])*)");
   return auth;
 }
 

@@ -1309,6 +1309,13 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {280, Sentence(100, "She is covered by Humana, member 19 H35535659, group K4266009. The authorization number fs A413339279,")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {fs}), "authorization.number"), "A413339279");
+  // Seed 115 s0065: a speck after "is" read as a closing quote, the number on the next line.
+  const PageResult quote = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {280, Sentence(100, "He is covered by Medicare, member ID 6TT1YE4YD82. The authorization number is\u2019")},
+      {320, Sentence(100, "LM92446228. This is a routine referral.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {quote}), "authorization.number"), "LM92446228");
   // Seed 51 s0026: "number" read "humber", the number on the next line.
   const PageResult humber = MakePage({
       {200, Sentence(100, "Dear Or. Hughes,")},
