@@ -1709,11 +1709,12 @@ std::optional<std::string> RepairMemberId(std::string_view id, std::string_view 
   if (shape.empty() || FitsShape(id, shape)) return std::nullopt;
   std::string read(id);
   // An H or a U read as two strokes; a U also as "17", its right stroke bent (seed 39
-  // s0085: "1730353277 04" for U3035327704).
+  // s0085: "1730353277 04" for U3035327704), or as "01", its bowl closed (seed 115 s0042:
+  // "0179404123 03" for U7940412303).
   if ((shape.front() == 'H' || shape.front() == 'U') && read.size() == shape.size() + 1) {
     const std::string head = read.substr(0, 2);
     if (head == "11" || head == "I1" || head == "1I" || head == "II" || head == "LI" || head == "IL" ||
-        (shape.front() == 'U' && head == "17"))
+        (shape.front() == 'U' && (head == "17" || head == "01" || head == "O1" || head == "0I" || head == "OI")))
       read = std::string(1, shape.front()) + read.substr(2);
   }
   // A W read as two letters, W and V or W twice (seed 39 s0068: "\WV472358645" for

@@ -833,6 +833,8 @@ TEST(MemberIds, ReadAgainstThePayersShape) {
   EXPECT_EQ(RepairMemberId("110885431102", "CIGNA"), "U0885431102");  // Cigna's U as two strokes
   EXPECT_EQ(RepairMemberId("173035327704", "CIGNA"), "U3035327704");  // its right stroke bent
   EXPECT_EQ(RepairMemberId("173035327704", "HUMANA"), std::nullopt);  // an H is never 17
+  EXPECT_EQ(RepairMemberId("017940412303", "CIGNA"), "U7940412303");  // its bowl closed
+  EXPECT_EQ(RepairMemberId("017940412303", "HUMANA"), std::nullopt);  // nor 01
   EXPECT_EQ(RepairMemberId("WV472358645", "AETNA"), "W472358645");    // a W read as W and V
   EXPECT_EQ(RepairMemberId("V328781475", "AETNA"), "W328781475");     // its first stroke read apart
   EXPECT_FALSE(RepairMemberId("V328781475", "HUMANA").has_value());
