@@ -1574,15 +1574,29 @@ void ReadNote(DocReader& r, DocType type) {
 
 // Whether the word with box `b` on row `ri` of page `pi` is the value of a label naming
 // another day than the birth date ("Date:", "Effective:"): the label nearest before it on
-// its row, printed with its colon. Not a cell label above it: noise turns "DATE OF BIRTH"
-// into "LATE Ooh" over a birth date.
+// its row, printed with its colon, or a label above it matched as printed and alone in
+// its column ("DATE" beside "PROVIDER SIGNATURE" over a referral date whose year noise
+// turned old, "29 Dec 2025" read "20 pec 2008", seed 116 s0003). Not a label with more
+// words after it in its column: noise turns "DATE OF BIRTH" into "DATE Ooh" or "LATE Ooh"
+// over a birth date.
 bool OtherDateValue(const DocReader& r, int pi, int ri, const Box& b) {
+  const auto other_day = [](Label l) {
+    return l == Label::kDate || l == Label::kApprovedFrom || l == Label::kThrough || l == Label::kEffective;
+  };
+  const LabelIndex& labels = r.labels(pi);
+  const PageLayout& page = r.layout(pi);
   const LabelHit* before = nullptr;
-  for (const LabelHit& h : r.labels(pi).hits())
+  for (const LabelHit& h : labels.hits()) {
     if (!h.cell && h.row == ri && h.box.x + h.box.w <= b.x + 2) before = &h;
-  if (before == nullptr || !before->colon) return false;
-  const Label l = before->label;
-  return l == Label::kDate || l == Label::kApprovedFrom || l == Label::kThrough || l == Label::kEffective;
+    if (h.loose || h.row >= ri || !other_day(h.label)) continue;
+    const std::vector<int>& row = page.row(h.row).words;
+    const size_t next = static_cast<size_t>(h.last) + 1;
+    const bool alone = next >= row.size() || page.StartsSegment(row[next]) || labels.HitStartingAt(row[next]) >= 0;
+    if (!alone) continue;
+    for (int w : labels.ValueWords(h))
+      if (page.word(w).box == b) return true;
+  }
+  return before != nullptr && before->colon && other_day(before->label);
 }
 
 // A birth date whose label OCR lost: on these documents every other date is recent (the

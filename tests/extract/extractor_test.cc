@@ -220,6 +220,25 @@ TEST(ExtractorBoxed, ABirthDateReadAsTwoWordsAHairApart) {
   EXPECT_EQ(dob(14), "<none>");  // a space apart: two words
 }
 
+// Seed 116 s0003: a referral form printing no birth date; its DATE cell's "29 Dec 2025" read
+// "20 pec 2008", a day old enough to be taken for a birth date whose label was lost.
+TEST(ExtractorBoxed, AnOldDayUnderADateCellLabelIsNoBirthDate) {
+  const auto dob = [](const std::string& second_label) {
+    const PageResult page = MakePage({
+        {200, {{500, "REFERRAL"}, {680, "FORM"}}, 40},
+        {300, {{105, "PATIENT"}, {213, "NAME"}, {1075, "SEX"}}, 18},
+        {330, {{110, "Edwards,"}, {223, "Samuel"}, {1081, "M"}}},
+        {1219, {{101, "DATE"}, {549, second_label}, {681, "SIGNATURE"}}, 18},
+        {1255, {{106, "20"}, {152, "pec"}, {217, "2008"}}},
+    });
+    return Str(Extract(DocType::kReferral, {page}), "patient.birth_date");
+  };
+  EXPECT_EQ(dob("PROVIDER"), "<none>");
+  // A word after DATE in its cell that starts no label: the label may be a garbled
+  // "DATE OF BIRTH", and the day is the birth date as before.
+  EXPECT_EQ(dob("Ooh"), "2008-12-20");
+}
+
 TEST(ExtractorBoxed, ACellReadApartJoinsTheRowAnotherLineSpansOverIt) {
   // Tesseract read DATE OF BIRTH and PHONE as one line over the SEX cell, and the values
   // row likewise; the SEX cell came from a second reading as lines of its own
