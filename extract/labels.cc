@@ -486,7 +486,8 @@ LabelIndex::LabelIndex(const PageLayout& page) : page_(&page), in_label_(page.wo
       // ("Patient Name: : LOPEZ", "Gender: . Male"): they belong to the label.
       while (hit.last + 1 < n) {
         const std::string& next = page.word(row.words[static_cast<size_t>(hit.last + 1)]).text;
-        if (next == "#:" || next == "#" ||
+        // A '#' with a speck after it read as a mark ("Aushovization #;", seed 116 s0037).
+        if (next == "#" || (next.size() == 2 && next.front() == '#' && IsStrayMark(next.substr(1))) ||
             (!hit.colon && HashReadAsLetter(page, last_word, row.words[static_cast<size_t>(hit.last + 1)], hit.label))) {
           hit.colon = true;
           ++hit.last;

@@ -470,6 +470,23 @@ TEST(ExtractorLines, SpecksAfterABlankAuthorizationLabelAreNoNumber) {
   EXPECT_EQ(Str(Extract(DocType::kReferral, {page}), "authorization.number"), "A1234567");
 }
 
+// Seed 116 s0037: a letter's "Authorization #:" read "Aushovization #;", two letters off
+// and its colon a semicolon; the label holds only with the mark after it.
+TEST(ExtractorLines, AnAuthorizationLabelTwoLettersOffWithItsMarkAfterIt) {
+  const auto auth = [](const std::string& mark) {
+    const PageResult page = MakePage({
+        {549, {{205, "Member:"}, {682, "Foster,"}, {774, "Rebecca"}}},
+        {631, {{205, "Date"}, {274, "of"}, {308, "Birth:"}, {681, "09/01/1950"}}},
+        {671, {{204, "Aushovization"}, {397, mark}, {682, "PA-3545-314315"}}},
+        {709, {{205, "Status:"}, {681, "PENDING"}}},
+    });
+    return Str(Extract(DocType::kPriorAuthorization, {page}), "authorization.number");
+  };
+  EXPECT_EQ(auth("#;"), "PA3545314315");
+  EXPECT_EQ(auth("#:"), "PA3545314315");
+  EXPECT_EQ(auth("w;"), "<none>");
+}
+
 // Seed 74 s0059: "NPI# 1402716306" read "NPH# 14027 10306", the label's I as an H, the
 // number split in two words and its 6 read as 0 with 6 weighed at 0.80.
 TEST(ExtractorLines, AnNpiLabelReadNphAndItsNumberSplitInTwoWords) {
