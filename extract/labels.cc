@@ -346,28 +346,44 @@ std::optional<Label> LooseLabel(const std::string& text, double* score = nullptr
   std::optional<Label> best;
   double best_score = 0.4;
   const bool marked = text.find('#') != std::string::npos;
+  const std::string faded_text = Faded(text);
+  std::optional<Label> best_faded;
+  double best_faded_score = 0.25;
   for (const Phrase& ph : Phrases()) {
     if (ph.label == Label::kIgnore) continue;
     const size_t length = std::max(text.size(), ph.joined.size());
     const int limit = static_cast<int>(length);
     // A label's '#' that was not read is one edit, never a letter read for it: "[erty"
     // (CITY) is no "cert #" (seed 37 s0091).
-    auto distance = [&](const std::string& target) {
-      if (marked || target.find('#') == std::string::npos) return BoundedEditDistance(text, target, limit);
+    auto distance = [&](const std::string& read, const std::string& target) {
+      if (marked || target.find('#') == std::string::npos) return BoundedEditDistance(read, target, limit);
       std::string bare = target;
       bare.erase(std::remove(bare.begin(), bare.end(), '#'), bare.end());
-      return BoundedEditDistance(text, bare, limit) + 1;
+      return BoundedEditDistance(read, bare, limit) + 1;
     };
     // "MRN" read "MRA" is one edit from the label as spelled, two from its canonical "mm".
     // An E that lost its bottom bar reads F ("MFMRPFR ITD" for MEMBER ID, seed 77 s0006).
     std::string e_as_f = ph.joined;
     std::replace(e_as_f.begin(), e_as_f.end(), 'e', 'f');
-    const int d = std::min({distance(ph.joined), distance(ph.spelled), distance(e_as_f)});
+    const int d = std::min({distance(text, ph.joined), distance(text, ph.spelled), distance(text, e_as_f)});
     const double score = d / static_cast<double>(length);
     if (score <= best_score && (!best || score < best_score)) {
       best = ph.label;
       best_score = score;
     }
+    // Faded small print (Faded: E and T as L), only where nothing matched as read, and held
+    // to a quarter of the letters: "MLMLLR IL?" is MEMBER ID two letters off (seed 114
+    // s0044), where a name like "MILLER" is as near to MEMBER faded but a third of its
+    // letters off. As read first: "ciITy" is CITY, though faded it is as near to "cell".
+    const double faded = distance(faded_text, ph.faded) / static_cast<double>(length);
+    if (faded <= best_faded_score && (!best_faded || faded < best_faded_score)) {
+      best_faded = ph.label;
+      best_faded_score = faded;
+    }
+  }
+  if (!best && best_faded) {
+    best = best_faded;
+    best_score = best_faded_score;
   }
   if (best && score != nullptr) *score = best_score;
   return best;

@@ -2282,6 +2282,31 @@ TEST(ExtractorBoxed, ACellLabelWhoseEsReadF) {
   EXPECT_EQ(Str(d, "insurance.group_number"), "125419");
 }
 
+// Seed 114 s0044, normal resolution: the "MEMBER ID" cell label read "MLMLLR IL?", its E's
+// and its D's bars lost (E as L), too far from MEMBER ID as printed for a loose match.
+TEST(ExtractorBoxed, ACellLabelWhoseEsReadL) {
+  const auto member_id = [](const std::string& label) {
+    const PageResult form = MakePage({
+        {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+        {492, {{163, "INSURANCE"}, {306, "INFORMATION"}}, 16},
+        {530, {{160, "INSURANGL"}, {769, label}, {867, "IL?"}, {1247, "GROUP"}, {1328, "&"}}, 14},
+        {558, {{168, "UnitedHealthcare"}, {774, "813450321"}, {1250, "125419"}}, 18},
+    });
+    return Str(Extract(DocType::kReferral, {form}), "insurance.member_id");
+  };
+  EXPECT_EQ(member_id("MLMLLR"), "813450321");
+  // A name in capitals is no faded label: "MILLER" is two letters from it as faded too.
+  EXPECT_EQ(member_id("MILLER"), "<none>");
+  // A label near as read is read so: "ciITy" (seed 115 s0084) is CITY, though faded it is
+  // as near to CELL.
+  const PageResult address = MakePage({
+      {100, Sentence(1061, "OUTPATIENT REFERRAL"), 32},
+      {438, {{129, "ADDRESS"}, {816, "ciITy"}, {1175, "STATE"}, {1353, "ZIP"}}, 16},
+      {470, {{137, "1247"}, {228, "Bellaire"}, {357, "Circle"}, {823, "Phoenix"}, {1178, "AZ"}, {1359, "85037-7325"}}},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {address}), "patient.address.city"), "PHOENIX");
+}
+
 // Seed 37 s0091: a second referral's "MEMBER ID" cell label read "ME MiSF He Ha": the one
 // identifier on the form in its payer's shape opening with a fixed letter is the member id;
 // a payer whose ids are digits alone reads nothing so.
