@@ -122,6 +122,23 @@ bool HasIdentity(const Document& d) {
   return false;
 }
 
+// Neither document reads an identity item (family name, birth date, member id) the other
+// reads too: they can be neither the same patient nor two by what they read.
+bool NothingToCompare(const Document& a, const Document& b) {
+  for (const char* key : {"patient.family_name", "patient.birth_date", "insurance.member_id"})
+    if (StringField(a, key) != nullptr && StringField(b, key) != nullptr) return false;
+  return true;
+}
+
+// Whether `other` lies after `referral` in the fax and before the next referral after it.
+bool FollowsBeforeNextReferral(const std::vector<Document>& docs, const Document& referral, const Document& other) {
+  if (referral.pages.empty() || other.pages.empty() || other.pages.front() <= referral.pages.back()) return false;
+  return std::none_of(docs.begin(), docs.end(), [&](const Document& d) {
+    return d.type == DocType::kReferral && !d.pages.empty() && d.pages.front() > referral.pages.back() &&
+           d.pages.front() < other.pages.front();
+  });
+}
+
 bool Matches(const std::vector<std::string>& allowed, const std::string& value) {
   return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
 }
@@ -314,10 +331,15 @@ void ChecklistSet::Evaluate(std::vector<Document>& docs) const {
     // referral is a referral of its own, and its items count for it alone: a fax of two
     // referrals, one whose patient's name noise took, is no one-patient fax (seed 48 s0059,
     // where the second referral's member id had hidden the first's missing one).
+    // A document with nothing to compare is the patient's when it follows the referral
+    // before the next one (seed 113 s0081: a card whose name was not read, after the second
+    // referral of a two-patient fax, gave that referral's member id).
     std::vector<const Document*> same;
     for (const Document& other : docs)
       if (&other != &doc && other.type != DocType::kFaxCover && other.type != DocType::kOther &&
-          other.type != DocType::kReferral && SamePatient(doc, other, single_patient))
+          other.type != DocType::kReferral &&
+          (SamePatient(doc, other, single_patient) ||
+           (NothingToCompare(doc, other) && FollowsBeforeNextReferral(docs, doc, other))))
         same.push_back(&other);
     const ChecklistRule* rule = Select(doc, same);
     doc.checklist = Checklist{};

@@ -5,7 +5,10 @@
 // required documents (contract document types such as `clinical_note`). An item counts as
 // present when any document of the same patient in the fax carries it: the referral
 // itself, or that patient's insurance card, authorization letter or clinical note. A
-// document of another patient (a two-patient fax) supplies nothing. Each missing item
+// document of another patient (a two-patient fax) supplies nothing. A document that shares
+// no identity item with the referral to compare (a card whose name noise took, only its
+// member id read) is the patient's when it follows the referral before the next one: a
+// packet is sent patient by patient. Each missing item
 // goes to Document::checklist.missing and becomes the review reason `missing:<item>`
 // (documents as `missing:document.<type>`).
 //

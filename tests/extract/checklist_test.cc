@@ -340,6 +340,36 @@ TEST(Checklist, AnotherReferralOfTheFaxSuppliesNothing) {
   EXPECT_TRUE(docs[0].checklist.missing.empty());
 }
 
+// Seed 113 s0081: a two-patient fax whose second referral's card came through with its
+// member id alone (the name not read): nothing to compare, it backs the referral it follows.
+TEST(Checklist, ACardWithNothingToCompareBacksTheReferralItFollows) {
+  const auto referral = [](int page, const std::string& family, const std::string& dob) {
+    return Doc(DocType::kReferral, {page},
+               {{"patient.family_name", family},
+                {"patient.birth_date", dob},
+                {"insurance.payer", std::string("MEDICAID")},
+                {"referring.npi", std::string("1268609454")},
+                {"referral.diagnosis_codes", std::vector<std::string>{"M54.16"}}});
+  };
+  const Document card = Doc(DocType::kInsuranceCard, {4}, {{"insurance.member_id", std::string("830762333")}});
+  auto set = ChecklistSet::LoadYaml(kYaml);
+  ASSERT_TRUE(set.has_value());
+  std::vector<Document> docs = {referral(2, "SCHMIDT", "1934-06-18"), referral(3, "WOOP", "1955-04-17"), card};
+  set->Evaluate(docs);
+  EXPECT_EQ(docs[0].checklist.missing, std::vector<std::string>{"insurance.member_id"});  // not its card
+  EXPECT_TRUE(docs[1].checklist.missing.empty());
+  // Before the next referral: the card after the first referral is the first's.
+  docs = {referral(2, "SCHMIDT", "1934-06-18"), card, referral(5, "WOOP", "1955-04-17")};
+  docs[1].pages = {3};
+  set->Evaluate(docs);
+  EXPECT_TRUE(docs[0].checklist.missing.empty());
+  EXPECT_EQ(docs[2].checklist.missing, std::vector<std::string>{"insurance.member_id"});
+  // A card naming another patient backs neither, wherever it lies.
+  docs[1].fields["patient.family_name"] = Field{std::string("NGUYEN"), 0.9, 3, Box{}, true};
+  set->Evaluate(docs);
+  EXPECT_EQ(docs[0].checklist.missing, std::vector<std::string>{"insurance.member_id"});
+}
+
 TEST(Checklist, AGarbledLowConfidenceIdIsNoEvidenceOfAnotherPatient) {
   // The referral's name was not read and its member id came out garbled at 0.05; the
   // authorization letter of the same one-patient fax carries the diagnosis code.
