@@ -15,6 +15,9 @@ namespace {
 constexpr float kClose = 0.2f;
 // A character outside ASCII stands for a letter or digit the engine weighed this closely.
 constexpr float kCloseChoice = 0.4f;
+// An alternative the engine ranked above the character read: this sure, this much surer.
+constexpr float kRankedFirst = 0.8f;
+constexpr float kRankedAbove = 0.3f;
 
 // Whether the engine weighed `c` closely for this character.
 bool Weighs(const ReadChar& rc, char c) {
@@ -142,7 +145,16 @@ void AppendReading(const Word* source, const std::string& text, Reading& out) {
         continue;
       }
       ReadChar rc;
-      rc.choices.push_back({Upper(g.text[0]), g.choices.empty() ? 1.0f : g.choices.front().confidence});
+      // The character read, at the confidence the engine gave it among its choices: the
+      // LSTM may rank another first ("4440229740" with A at 0.91 and 4 at 0.29 for its first
+      // glyph, seed 117 s0013).
+      float own = g.choices.empty() ? 1.0f : g.choices.front().confidence;
+      for (const CharChoice& c : g.choices)
+        if (c.c == g.text[0]) {
+          own = c.confidence;
+          break;
+        }
+      rc.choices.push_back({Upper(g.text[0]), own});
       for (const CharChoice& c : g.choices) {
         const char u = Upper(c.c);
         if (!IsAlnum(u)) continue;
@@ -347,6 +359,13 @@ std::optional<std::string> UtnFromChoices(const Reading& reading) {
 
 std::optional<std::string> AuthPrefixFromChoices(const Reading& reading) {
   const std::string best = BestText(reading);
+  // Digits only, the first a letter the engine ranked first and far above it.
+  if (best.size() >= 8 && std::all_of(best.begin(), best.end(), IsDigit) && !reading.front().choices.empty()) {
+    const float read = reading.front().choices.front().confidence;
+    for (const CharChoice& c : reading.front().choices)
+      if (IsAlpha(c.c) && c.confidence >= kRankedFirst && c.confidence >= read + kRankedAbove)
+        return c.c + best.substr(1);
+  }
   size_t letters = 0;
   while (1 + letters < best.size() && IsAlpha(best[1 + letters])) ++letters;
   const size_t digits = best.size() - 1 - letters;
@@ -475,6 +494,43 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
     if (auto fixed = KnownPrefixThenDigits(reading, best, letters, prefixes)) return fixed;
   if (letters <= 4 && best.size() - letters >= 6) return KnownPrefixOneLetterOff(reading, best, letters, prefixes);
   return std::nullopt;
+}
+
+std::optional<std::string> AuthPrefixFromReadings(const std::string& value, const Reading& reading,
+                                                  const std::vector<std::string>& readings,
+                                                  const std::vector<std::string>& prefixes) {
+  const size_t letters = LeadingLetters(value);
+  if (letters < 2 || letters == value.size() || reading.size() != value.size()) return std::nullopt;
+  for (size_t i = letters; i < value.size(); ++i)
+    if (!IsDigit(value[i])) return std::nullopt;
+  // A prefix no payer prints, a reading alone with one that a payer does before the same
+  // digits ("IIM87790467" and "UM87790467" alone, seed 118 s0073).
+  if (!IsKnownPrefix(prefixes, value.substr(0, letters))) {
+    std::set<std::string> known;
+    for (const std::string& r : readings) {
+      const std::string s = AlnumUpper(r);
+      const size_t n = LeadingLetters(s);
+      if (n > 0 && n < s.size() && s.substr(n) == value.substr(letters) && IsKnownPrefix(prefixes, s.substr(0, n)))
+        known.insert(s);
+    }
+    if (known.size() == 1) return *known.begin();
+  }
+  std::set<std::string> fixes;
+  // The prefix's last letter, a look-alike of a digit the engine weighed closely for it.
+  const size_t last = letters - 1;
+  if (const auto digit = DigitFor(value[last]); digit && Weighs(reading[last], *digit)) {
+    std::string changed = value;
+    changed[last] = *digit;
+    fixes.insert(std::move(changed));
+  }
+  // A stroke inside the prefix, after its first letter (a letter's stroke read apart).
+  for (size_t i = 1; i < letters && letters >= 3; ++i)
+    if (IsStroke(value[i])) fixes.insert(value.substr(0, i) + value.substr(i + 1));
+  std::set<std::string> found;
+  for (const std::string& r : readings)
+    if (const std::string s = AlnumUpper(r); fixes.count(s)) found.insert(s);
+  if (found.size() != 1) return std::nullopt;
+  return *found.begin();
 }
 
 std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,

@@ -111,6 +111,22 @@ std::optional<std::string> UtnFromChoices(const Reading& reading);
 // replaces it. Prefixes are letters by convention (UM, PA, REF, payer initials); a Medicare
 // tracking number starts with two digits and is not touched.
 std::optional<std::string> AuthPrefixFromChoices(const Reading& reading);
+// Also digits only, eight or more, whose first the engine ranked a letter above, at 0.8 or
+// more and 0.3 above the digit read ("4440229740" with A at 0.91 and 4 at 0.29 for the
+// first, seed 117 s0013): the letter replaces it.
+
+// An authorization number of two letters or more, then digits, that a reading alone
+// (Word::readings) spells one slip apart in its prefix: the prefix's last letter as the
+// digit it looks like, which the engine weighed closely (0.2 or more) for it ("MLG7852506"
+// and "ML67852506" alone, the G weighing 6 at 0.62, seed 115 s0042; "AG05004712" and
+// "A605004712", seed 117 s0056), or, in a prefix of three letters or more, without a stroke
+// inside it after its first letter ("HIN84110405" and "HN84110405" alone, seed 117 s0062).
+// First, where the prefix read is none of `prefixes`, a reading alone with one of them
+// before the same digits ("IIM87790467" and "UM87790467" alone, seed 118 s0073). The one
+// such reading; nullopt when none or two.
+std::optional<std::string> AuthPrefixFromReadings(const std::string& value, const Reading& reading,
+                                                  const std::vector<std::string>& readings,
+                                                  const std::vector<std::string>& prefixes);
 
 // An authorization number whose letter prefix (two to four letters, then six or more
 // digits) is no known prefix but one letter off exactly one of `prefixes` (the payers'

@@ -104,6 +104,7 @@ void ReadAgainFromChoices(const std::string& key, const std::vector<std::string>
     if (!fixed && !NormalizeMbi(*value).valid) fixed = MbiFromDoubledChoices(c.reading);
   } else if (key == "authorization.number") {
     fixed = UtnFromReadings(*value, c.readings);
+    if (!fixed) fixed = AuthPrefixFromReadings(*value, c.reading, c.readings, auth_prefixes);
     if (!fixed && c.reading.size() == value->size()) {
       fixed = UtnFromChoices(c.reading);
       if (!fixed) fixed = AuthPrefixFromChoices(c.reading);

@@ -196,6 +196,49 @@ TEST(AuthPrefixFromChoices, ADigitReadForTheFirstLetterOfThePrefix) {
   EXPECT_FALSE(AuthPrefixFromChoices(Read("43H90289729584", {{0, {{'A', 0.6f}}}})).has_value());
   EXPECT_FALSE(AuthPrefixFromChoices(Read("UM61172523", {{0, {{'V', 0.6f}}}})).has_value());
   EXPECT_FALSE(AuthPrefixFromChoices(Read("1M61172", {{0, {{'U', 0.6f}}}})).has_value());  // five digits
+  // Digits only, the first a letter the engine ranked far above it (seed 117 s0013: A at 0.91,
+  // 4 at 0.29). Not when it ranked the letter close: ten digits are a number's shape too.
+  Reading ranked = Read("4440229740", {{0, {{'A', 0.91f}}}});
+  ranked[0].choices[0].confidence = 0.29f;
+  EXPECT_EQ(AuthPrefixFromChoices(ranked).value_or("-"), "A440229740");
+  ranked[0].choices[0].confidence = 0.7f;
+  EXPECT_FALSE(AuthPrefixFromChoices(ranked).has_value());
+  EXPECT_FALSE(AuthPrefixFromChoices(Read("4440229740", {{0, {{'A', 0.6f}}}})).has_value());
+}
+
+// AuthPrefixFromReadings with the payers' prefixes a default configuration holds.
+std::optional<std::string> Alone(const std::string& value, const Reading& reading,
+                                 const std::vector<std::string>& readings) {
+  return AuthPrefixFromReadings(value, reading, readings, ExtractorOptions{}.authorization_prefixes);
+}
+
+// A reading alone one slip apart in the prefix (Word::readings).
+TEST(AuthPrefixFromReadings, TheBoundaryLetterAsItsDigitOrAStrokeLeftOut) {
+  // Seed 115 s0042: ML67852506 read "MLG7852506", 6 weighed at 0.62 for the G.
+  const Reading mlg = Read("MLG7852506", {{2, {{'6', 0.62f}}}});
+  EXPECT_EQ(Alone("MLG7852506", mlg, {"MLG67852506", "ML67852506"}).value_or("-"), "ML67852506");
+  // Without the engine weighing the digit, or without such a reading alone: as read.
+  EXPECT_FALSE(Alone("MLG7852506", Read("MLG7852506"), {"ML67852506"}).has_value());
+  EXPECT_FALSE(Alone("MLG7852506", mlg, {"MLG67852506"}).has_value());
+  // Seed 117 s0056: AG05004712 and " A605004712" alone.
+  EXPECT_EQ(Alone("AG05004712", Read("AG05004712", {{1, {{'6', 0.76f}}}}), {" A605004712"})
+                .value_or("-"),
+            "A605004712");
+  // Seed 117 s0062: HN84110405 read "HIN84110405", alone "HN84110405"; not the first
+  // letter, and not a two-letter prefix (one letter would be left).
+  EXPECT_EQ(Alone("HIN84110405", Read("HIN84110405"), {"FIN84110405", "HN84110405"}).value_or("-"),
+            "HN84110405");
+  EXPECT_FALSE(Alone("IHN84110405", Read("IHN84110405"), {"HN84110405"}).has_value());
+  EXPECT_FALSE(Alone("HI84110405", Read("HI84110405"), {"H84110405"}).has_value());
+  // A prefix no payer prints, read alone as one that does before the same digits (seed 118
+  // s0073); not with other digits, nor over a known prefix.
+  EXPECT_EQ(Alone("IIM87790467", Read("IIM87790467"), {"1M87790467", "UM87790467"}).value_or("-"), "UM87790467");
+  EXPECT_FALSE(Alone("IIM87790467", Read("IIM87790467"), {"UM87790461"}).has_value());
+  EXPECT_FALSE(Alone("PA87790467", Read("PA87790467"), {"UM87790467"}).has_value());
+  // Two readings giving two fixes: none.
+  EXPECT_FALSE(
+      Alone("MIG7852506", Read("MIG7852506", {{2, {{'6', 0.62f}}}}), {"MI67852506", "MG7852506"})
+          .has_value());
 }
 
 // The repair with the payers' prefixes a default configuration holds.
@@ -279,6 +322,17 @@ TEST(AppendReading, GlyphsGiveTheAlternativesAndOnlyLettersAndDigitsCount) {
   EXPECT_EQ(r[0].choices[1].c, 'I');
   ASSERT_EQ(r[2].choices.size(), 2u);  // 'A' is the same letter as the 'a' read
   EXPECT_EQ(r[2].choices[1].c, 'O');
+  // The character read keeps the confidence the engine gave it, though it ranked another
+  // first (seed 117 s0013: "4440229740", A at 0.91 and 4 at 0.29 for the first glyph).
+  Word ranked;
+  ranked.text = "44";
+  ranked.glyphs = {{"4", {{'A', 0.91f}, {'4', 0.29f}}}, {"4", {{'4', 0.92f}}}};
+  Reading rr;
+  AppendReading(&ranked, ranked.text, rr);
+  ASSERT_EQ(rr[0].choices.size(), 2u);
+  EXPECT_EQ(rr[0].choices[0].c, '4');
+  EXPECT_FLOAT_EQ(rr[0].choices[0].confidence, 0.29f);
+  EXPECT_EQ(rr[0].choices[1].c, 'A');
   // Without glyphs (text-layer words, pages read back from the store): the text alone.
   Reading plain;
   AppendReading(nullptr, "NPI 19-7", plain);

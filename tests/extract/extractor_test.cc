@@ -546,6 +546,9 @@ TEST(ExtractorLines, AnAuthorizationNumberReadUnsureTakesTheReadingAloneAModelWa
   EXPECT_EQ(read({"PX-4150-337568"}, 0.14f, {{"FA-4150-337968", 0.398f}}), "FA4150337968");
   // The reading alone read a known prefix's U as "TI" (seed 87 s0067): read as UM.
   EXPECT_EQ(read({"TM98775936"}, 0.32f, {{"TIM98775536", 0.576f}}), "UM98775536");
+  // Read surely enough to stand, a reading alone one slip apart in the prefix still corrects
+  // it: a stroke left out (seed 117 s0062).
+  EXPECT_EQ(read({"HIN84110405"}, 0.56f, {{"FIN84110405", 0.36f}, {"HN84110405", 0.68f}}), "HN84110405");
 }
 
 // Seed 67 s0022: Cigna's U7678302404 read "U76783024 64," in a letter, 0 weighed at 0.74
