@@ -383,7 +383,7 @@ namespace {
 // bowl or lost its top into an L.
 bool LetterLookAlike(char printed, char read) {
   switch (printed) {
-    case 'F': return read == 'P' || read == 'E' || read == 'L';
+    case 'F': return read == 'P' || read == 'E' || read == 'L' || read == 'T';
     case 'E': return read == 'F' || read == 'L';
     case 'P': return read == 'F';
     case 'U': return read == 'V';
@@ -478,7 +478,8 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
   if (IsKnownPrefix(prefixes, best.substr(0, letters))) return std::nullopt;
   // A U read as two strokes, "LJ" or "IJ" ("LJM03626608" for UM03626608, seed 41 s0098), or
   // as "TI" at normal resolution ("TIM67466173", seed 89 s0013 and seed 87 s0067).
-  if (letters >= 3 && (best.rfind("LJ", 0) == 0 || best.rfind("IJ", 0) == 0 || best.rfind("TI", 0) == 0)) {
+  if (letters >= 3 && (best.rfind("LJ", 0) == 0 || best.rfind("IJ", 0) == 0 || best.rfind("TI", 0) == 0 ||
+                       best.rfind("II", 0) == 0)) {
     const std::string as_u = "U" + best.substr(2);
     if (IsKnownPrefix(prefixes, as_u.substr(0, letters - 1))) return as_u;
   }

@@ -133,8 +133,10 @@ std::optional<re2::StringPiece> IdentifierAfter(const std::string& flow, size_t 
       // An S read as a dollar sign opening an id before its letters ("$JJ906078754", seed
       // 86 s0063); the id's normalizer reads it back as S.
       else if (c == '$' && j == i && j + 1 < flow.size() && flow[j + 1] >= 'A' && flow[j + 1] <= 'Z') {}
-      // A speck read as a dot between two characters of an id ("1.J1804385465").
-      else if (c == '.' && j > i && j + 1 < flow.size() && std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
+      // A speck read as a dot between two characters of an id ("1.J1804385465"), or as an
+      // apostrophe (REF0546975 read "RET'0546975.", the F's bar lost, seed 117 s0022).
+      else if ((c == '.' || c == '\'') && j > i && j + 1 < flow.size() &&
+               std::isalnum(static_cast<unsigned char>(flow[j + 1]))) {}
       // A stroke read as a slash after a letter ("3Q67AF3PY/71.", seed 110 s0018); between
       // digits a slash is a date's.
       else if (c == '/' && j > i && flow[j - 1] >= 'A' && flow[j - 1] <= 'Z' && j + 1 < flow.size() &&

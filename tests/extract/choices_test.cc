@@ -287,6 +287,10 @@ TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   EXPECT_FALSE(Known(Read("NM88107610")).has_value());
   EXPECT_EQ(Known(Read("LJM03626608")).value_or("-"), "UM03626608");
   EXPECT_EQ(Known(Read("TIM67466173")).value_or("-"), "UM67466173");  // seed 89 s0013
+  EXPECT_EQ(Known(Read("IIM87790467")).value_or("-"), "UM87790467");  // seed 118 s0073
+  EXPECT_FALSE(Known(Read("IIX87790467")).has_value());
+  // An F whose middle bar was lost reads T ("RET'0546975", seed 117 s0022).
+  EXPECT_EQ(Known(Read("RET0546975")).value_or("-"), "REF0546975");
   EXPECT_FALSE(Known(Read("TIX67466173")).has_value());
   EXPECT_FALSE(Known(Read("LJX03626608")).has_value());
   // Both at once: a look-alike in the prefix and the first digit read as a letter the

@@ -1355,6 +1355,12 @@ TEST(ExtractorLetter, AnAuthorizationNumberAfterGarbledWordsOrOnTheNextLine) {
       {320, Sentence(100, "LM92446228. This is a routine referral.")},
   });
   EXPECT_EQ(Str(Extract(DocType::kReferral, {quote}), "authorization.number"), "LM92446228");
+  // Seed 117 s0022: an apostrophe inside the number, its F read T ("RET'0546975.").
+  const PageResult apostrophe = MakePage({
+      {200, Sentence(100, "Dear Colleague,")},
+      {280, Sentence(100, "She is covered by Medicaid. The authorization number is RET'0546975. This is urgent.")},
+  });
+  EXPECT_EQ(Str(Extract(DocType::kReferral, {apostrophe}), "authorization.number"), "REF0546975");
   // Seed 51 s0026: "number" read "humber", the number on the next line.
   const PageResult humber = MakePage({
       {200, Sentence(100, "Dear Or. Hughes,")},
