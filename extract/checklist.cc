@@ -67,13 +67,6 @@ const std::string* StringField(const Document& d, const std::string& key) {
 // (a member id read as "HS9031375" at 0.05 beside "949032353" on the authorization letter).
 constexpr double kConflictConfidence = 0.5;
 
-// True when every word of `part` (split at spaces and hyphens) is a word of `whole`.
-bool WordsWithin(const std::string& part, const std::string& whole) {
-  const std::vector<std::string> p = SplitWords(part, "-"), w = SplitWords(whole, "-");
-  if (p.empty() || p.size() >= w.size()) return false;
-  return std::all_of(p.begin(), p.end(), [&](const std::string& t) { return std::find(w.begin(), w.end(), t) != w.end(); });
-}
-
 // Two family names read apart by OCR slips, one per six letters ("GONZALE RIVERA" and
 // "GONZALEZ RIVERA").
 bool FamilyNameSlipped(const std::string& x, const std::string& y) {
@@ -93,7 +86,7 @@ int Compare(const Document& a, const Document& b, const std::string& key) {
   if (key == "patient.family_name") {
     if (FamilyNameSlipped(*x, *y)) return 1;
     // A compound surname read in part on one document ("DEL TORO", "TORO"): no conflict.
-    if (WordsWithin(*x, *y) || WordsWithin(*y, *x)) return 0;
+    if (SurnamePartOf(*x, *y) || SurnamePartOf(*y, *x)) return 0;
   }
   if (a.fields.at(key).confidence < kConflictConfidence || b.fields.at(key).confidence < kConflictConfidence) return 0;
   return -1;
@@ -319,7 +312,7 @@ void ChecklistSet::Evaluate(std::vector<Document>& docs) const {
     const std::string* f = StringField(d, "patient.family_name");
     if (f == nullptr || f->empty()) continue;
     const bool known = std::any_of(families.begin(), families.end(), [&](const std::string& g) {
-      return g == *f || FamilyNameSlipped(g, *f) || WordsWithin(g, *f) || WordsWithin(*f, g);
+      return g == *f || FamilyNameSlipped(g, *f) || SurnamePartOf(g, *f) || SurnamePartOf(*f, g);
     });
     if (!known) families.push_back(*f);
   }

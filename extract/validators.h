@@ -164,6 +164,10 @@ bool GivenNamesDiffer(std::string_view a, std::string_view b);
 // weigh first.
 bool FullNamesSlipped(std::string_view family_a, std::string_view given_a, std::string_view family_b,
                       std::string_view given_b);
+// True when `part` is a compound surname read in part: each of its words (split at spaces
+// and hyphens) a word of `whole`, which has more ("CRUZ" of "DE LA CRUZ", "TORO" of "DEL
+// TORO").
+bool SurnamePartOf(std::string_view part, std::string_view whole);
 
 // The canonical name of a medical specialty when `specialty` (upper case) is one or is one
 // through OCR slips ("GASTROCNICROLOGY", "RHEURNATOLOGY"): letters compared without spaces

@@ -36,6 +36,9 @@ Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optio
   const int allowed = SlipEdits(*a, *b);
   const int d = extract::BoundedEditDistance(*a, *b, allowed + 1);
   if (d == 0) return Verdict::kAgree;
+  // A compound surname read in part ("Eric De La Cruz" in a continuation page's header read
+  // CRUZ beside the form's DE LA CRUZ, seed 118 s0098): no conflict.
+  if (extract::SurnamePartOf(*a, *b) || extract::SurnamePartOf(*b, *a)) return Verdict::kUnknown;
   return d > allowed ? Verdict::kConflict : Verdict::kUnknown;
 }
 

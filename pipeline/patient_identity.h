@@ -30,7 +30,8 @@ int SlipEdits(const std::string& a, const std::string& b);
 enum class Verdict { kUnknown, kAgree, kConflict };
 // Birth dates conflict when both are read and differ by two characters or more (one OCR
 // slip is not another patient); family names when they differ by more than a quarter of
-// their letters (at least two edits).
+// their letters (at least two edits), unless one is a compound surname the other holds in
+// part ("CRUZ" of "DE LA CRUZ": unknown).
 Verdict CompareBirthDates(const std::optional<std::string>& a, const std::optional<std::string>& b);
 Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optional<std::string>& b);
 

@@ -83,6 +83,22 @@ TEST(SplitByPatient, AgreeingOnTheBirthDateKeepsPagesTogetherDespiteADifferentNa
   EXPECT_EQ(PagesOf(docs), (std::vector<std::vector<int>>{{1, 2}}));
 }
 
+TEST(SplitByPatient, ACompoundSurnameReadInPartIsNoOtherPatient) {
+  auto extractor = MakeExtractor();
+  ASSERT_TRUE(extractor);
+  // Seed 118 s0098: a referral's second page, its header naming the patient by the last word
+  // of his surname; the first page reads DE LA CRUZ.
+  const auto continued = [&](const std::string& name) {
+    const std::vector<PageResult> pages = {
+        testing::PageOfLines({"Patient Name: DE LA CRUZ, ERIC", "DOB: 03/28/1968", "Reason for referral: chest pain"}, 1),
+        testing::PageOfLines({"Patient Name: " + name, "Pertinent History", "57-year-old male with chest pain."}, 2)};
+    return PagesOf(SplitByPatient({OneDocument(DocType::kReferral, {1, 2})}, pages,
+                                  {DocType::kReferral, DocType::kReferral}, *extractor));
+  };
+  EXPECT_EQ(continued("CRUZ, ERIC"), (std::vector<std::vector<int>>{{1, 2}}));
+  EXPECT_EQ(continued("PEREZ, ERIC"), (std::vector<std::vector<int>>{{1}, {2}}));
+}
+
 TEST(SplitByPatient, ANameReadFaintlyIsNoOtherPatient) {
   auto extractor = MakeExtractor();
   ASSERT_TRUE(extractor);
