@@ -428,13 +428,15 @@ void DropInvalidClaims(DocReader& r, const Candidate& taken, const std::string& 
 }
 
 // A referral whose NPI label OCR garbled beyond the label table ("TNP!" over the cell): the
-// one ten-digit number on the document, printed as one word without separators, that
-// passes the NPI check digit and is no other field's value (read from the same words).
+// one ten-digit number on the document, printed as one word without separators (or read
+// as two words of digits a narrow gap apart: "10537 15243" under "Ni'", seed 120 s0082),
+// that passes the NPI check digit and is no other field's value (read from the same words).
 // Two such numbers: none is taken. Phone and fax numbers print with separators; one that
 // does not starts with 2-9 (a 2 passes the check digit one time in ten, hence "no other
 // field's value").
 void NpiByCheckDigit(DocReader& r) {
   static const RE2 ten(R"(^([12][0-9]{9})[.,;:]?$)");
+  static const RE2 digits(R"(^[0-9]{2,8}$)");
   std::optional<Candidate> found;
   for (int page = 0; page < r.page_count(); ++page) {
     const PageLayout& layout = r.layout(page);
@@ -442,11 +444,22 @@ void NpiByCheckDigit(DocReader& r) {
       // Not in the sending machine's header line (its row is -1): the sender's fax number
       // printed there without separators may pass the check digit ("FROM: PRAIRIE VIEW FAMILY
       // HEALTH 2105550190", seed 70 s0084, hid a missing NPI).
+      const LayoutWord& word = layout.word(wi);
+      if (word.row < 0) continue;
+      std::vector<int> words = {wi};
+      std::string text = word.text;
+      const std::vector<int>& row = layout.row(word.row).words;
+      if (RE2::FullMatch(text, digits) && static_cast<size_t>(word.pos) + 1 < row.size()) {
+        const int next = row[static_cast<size_t>(word.pos) + 1];
+        if (RE2::FullMatch(layout.word(next).text, digits) && layout.GapBefore(next) * 2 <= word.box.h) {
+          words.push_back(next);
+          text += layout.word(next).text;
+        }
+      }
       std::string npi;
-      if (layout.word(wi).row < 0) continue;
-      if (!RE2::FullMatch(layout.word(wi).text, ten, &npi) || !NpiIsValid(npi)) continue;
+      if (!RE2::FullMatch(text, ten, &npi) || !NpiIsValid(npi)) continue;
       const Checked c{npi, true, false};
-      Candidate cand = r.FromWords(page, {wi}, npi, &c);
+      Candidate cand = r.FromWords(page, words, npi, &c);
       if (ClaimedByAnother(r, cand, npi)) continue;
       if (found && std::get<std::string>(found->value) != npi) return;
       found = cand;

@@ -644,6 +644,18 @@ TEST(ExtractorBoxed, AnNpiUnderALabelOcrGarbledIsTheOneNumberPassingTheCheckDigi
   const Document a = Extract(DocType::kReferral, {auth});
   EXPECT_EQ(Str(a, "authorization.number"), "1115073557");
   EXPECT_EQ(Str(a, "referring.npi"), "<none>");
+
+  // Seed 120 s0082: the number read as two words a narrow gap apart ("Ni'" over "10537
+  // 15243"); a space a word gap wide keeps them two numbers.
+  const auto split = [](int gap) {
+    const PageResult page = MakePage({
+        {200, {{100, "REFERRING"}, {260, "PROVIDER"}, {560, "Ni'"}, {900, "PRACTICE"}}},
+        {240, {{100, "Dr."}, {150, "Janet"}, {250, "Martin"}, {560, "10537"}, {630 + gap, "15243"}, {900, "Westlake"}}},
+    });
+    return Str(Extract(DocType::kReferral, {page}), "referring.npi");
+  };
+  EXPECT_EQ(split(9), "1053715243");
+  EXPECT_EQ(split(20), "<none>");
 }
 
 // Seed 107 s0021: the NPI cell's label read "NEL", matched loosely as PHONE. Its value, as a
