@@ -52,9 +52,10 @@ const RE2& PageOfPattern() {
   return re;
 }
 // "Page 2" without a total (running headers and footers of continuation pages). Both
-// patterns take a g read as q ("Referral Request - paqe 2", seed 57 s0090).
+// patterns take a g read as q ("Referral Request - paqe 2", seed 57 s0090); this one, in
+// the page's header or footer band, also as p ("Referral Request - pape 2", seed 119 s0064).
 const RE2& PageNumberPattern() {
-  static const RE2 re(R"((?i)\bpa[gq]e\s*[:#]?\s*(\d{1,2})\b)");
+  static const RE2 re(R"((?i)\bpa[gqp]e\s*[:#]?\s*(\d{1,2})\b)");
   return re;
 }
 // The sending machine's header line (TTI): "P.002/005" style page counter.

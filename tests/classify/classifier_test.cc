@@ -107,7 +107,8 @@ TEST(Classifier, SplitsAPacketIntoDocuments) {
 TEST(Classifier, ARunningHeaderWhosePageWasReadPaqeContinuesTheDocument) {
   auto c = DefaultClassifier();
   ASSERT_TRUE(c);
-  for (const char* header : {"Referral Request - paqe 2 ; . Patient: Reyes, Sarah K", "Referral Request - page 2"}) {
+  for (const char* header : {"Referral Request - paqe 2 ; . Patient: Reyes, Sarah K", "Referral Request - page 2",
+                             "Referral Request - pape 2 Patient: YESENIA DIAZ"}) {  // seed 119 s0064
     SCOPED_TRACE(header);
     std::vector<PageResult> pages = {
         MakePage(1, {"Referral Request", "Reason for Referral: palpitations", "Referring Provider: J Smith"}),
