@@ -484,10 +484,10 @@ std::optional<std::string> AuthPrefixFromKnown(const Reading& reading, const std
     if (IsKnownPrefix(prefixes, as_u.substr(0, letters - 1))) return as_u;
   }
   // A stroke read inside the prefix, an M's first stroke read apart ("UIM81362099" for
-  // UM81362099, seed 93 s0034).
+  // UM81362099, seed 93 s0034), also as a J ("UJM11542448", seed 120 s0065).
   if (best.size() - letters >= 6)
     for (size_t i = 1; i + 1 < letters; ++i) {
-      if (!IsStroke(best[i])) continue;
+      if (!IsStroke(best[i]) && best[i] != 'J') continue;
       const std::string without = best.substr(0, i) + best.substr(i + 1, letters - i - 1);
       if (IsKnownPrefix(prefixes, without)) return without + best.substr(letters);
     }

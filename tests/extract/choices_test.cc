@@ -280,6 +280,8 @@ TEST(AuthPrefixFromKnown, APrefixOneLetterOffAKnownOneWhereTheEngineWeighedIt) {
   EXPECT_FALSE(Known(Read("REV7453965", {{2, {{'E', 0.1f}}}})).has_value());
   // A stroke read inside a known prefix (seed 93 s0034); not before it, nor in an unknown one.
   EXPECT_EQ(Known(Read("UIM81362099")).value_or("-"), "UM81362099");
+  EXPECT_EQ(Known(Read("UJM11542448")).value_or("-"), "UM11542448");  // seed 120 s0065
+  EXPECT_FALSE(Known(Read("UJX11542448")).has_value());
   EXPECT_EQ(Known(Read("PLA81362099")).value_or("-"), "PA81362099");
   EXPECT_FALSE(Known(Read("IUM81362099")).has_value());
   EXPECT_FALSE(Known(Read("UIX81362099")).has_value());
