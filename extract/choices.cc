@@ -507,14 +507,11 @@ std::optional<std::string> AuthPrefixFromReadings(const std::string& value, cons
   // A prefix no payer prints, a reading alone with one that a payer does before the same
   // digits ("IIM87790467" and "UM87790467" alone, seed 118 s0073).
   if (!IsKnownPrefix(prefixes, value.substr(0, letters))) {
-    std::set<std::string> known;
-    for (const std::string& r : readings) {
-      const std::string s = AlnumUpper(r);
+    const auto known = TheOneReading(readings, [&](const std::string& s) {
       const size_t n = LeadingLetters(s);
-      if (n > 0 && n < s.size() && s.substr(n) == value.substr(letters) && IsKnownPrefix(prefixes, s.substr(0, n)))
-        known.insert(s);
-    }
-    if (known.size() == 1) return *known.begin();
+      return n > 0 && n < s.size() && s.substr(n) == value.substr(letters) && IsKnownPrefix(prefixes, s.substr(0, n));
+    });
+    if (known) return known;
   }
   std::set<std::string> fixes;
   // The prefix's last letter, a look-alike of a digit the engine weighed closely for it.
@@ -527,11 +524,7 @@ std::optional<std::string> AuthPrefixFromReadings(const std::string& value, cons
   // A stroke inside the prefix, after its first letter (a letter's stroke read apart).
   for (size_t i = 1; i < letters && letters >= 3; ++i)
     if (IsStroke(value[i])) fixes.insert(value.substr(0, i) + value.substr(i + 1));
-  std::set<std::string> found;
-  for (const std::string& r : readings)
-    if (const std::string s = AlnumUpper(r); fixes.count(s)) found.insert(s);
-  if (found.size() != 1) return std::nullopt;
-  return *found.begin();
+  return TheOneReading(readings, [&](const std::string& s) { return fixes.count(s) > 0; });
 }
 
 std::optional<std::string> DateFromChoices(const std::vector<const Word*>& words,

@@ -109,11 +109,11 @@ std::optional<std::string> UtnFromChoices(const Reading& reading);
 // for UM61172523, "1F42360658" for TF42360658): one digit, one to three letters, six or more
 // digits, and the engine weighed a letter closely (0.2 or more) for the digit. The letter
 // replaces it. Prefixes are letters by convention (UM, PA, REF, payer initials); a Medicare
-// tracking number starts with two digits and is not touched.
+// tracking number starts with two digits and is not touched. Also digits only, eight or
+// more, whose first the engine ranked a letter above, at 0.8 or more and 0.3 above the
+// digit read ("4440229740" with A at 0.91 and 4 at 0.29 for the first, seed 117 s0013):
+// the letter replaces it.
 std::optional<std::string> AuthPrefixFromChoices(const Reading& reading);
-// Also digits only, eight or more, whose first the engine ranked a letter above, at 0.8 or
-// more and 0.3 above the digit read ("4440229740" with A at 0.91 and 4 at 0.29 for the
-// first, seed 117 s0013): the letter replaces it.
 
 // An authorization number of two letters or more, then digits, that a reading alone
 // (Word::readings) spells one slip apart in its prefix: the prefix's last letter as the
