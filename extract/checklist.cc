@@ -86,7 +86,7 @@ int Compare(const Document& a, const Document& b, const std::string& key) {
   if (key == "patient.family_name") {
     if (FamilyNameSlipped(*x, *y)) return 1;
     // A compound surname read in part on one document ("DEL TORO", "TORO"): no conflict.
-    if (SurnamePartOf(*x, *y) || SurnamePartOf(*y, *x)) return 0;
+    if (SurnameReadInPart(*x, *y)) return 0;
   }
   if (a.fields.at(key).confidence < kConflictConfidence || b.fields.at(key).confidence < kConflictConfidence) return 0;
   return -1;
@@ -312,7 +312,7 @@ void ChecklistSet::Evaluate(std::vector<Document>& docs) const {
     const std::string* f = StringField(d, "patient.family_name");
     if (f == nullptr || f->empty()) continue;
     const bool known = std::any_of(families.begin(), families.end(), [&](const std::string& g) {
-      return g == *f || FamilyNameSlipped(g, *f) || SurnamePartOf(g, *f) || SurnamePartOf(*f, g);
+      return g == *f || FamilyNameSlipped(g, *f) || SurnameReadInPart(g, *f);
     });
     if (!known) families.push_back(*f);
   }

@@ -1293,10 +1293,12 @@ Checked NormalizeMemberId(std::string_view printed) {
 
 bool MemberIdNamesOnePerson(std::string_view id) { return id.size() >= 8; }
 
-bool SurnamePartOf(std::string_view part, std::string_view whole) {
-  const std::vector<std::string> p = SplitWords(part, "-"), w = SplitWords(whole, "-");
-  if (p.empty() || p.size() >= w.size()) return false;
-  return std::all_of(p.begin(), p.end(), [&](const std::string& t) { return std::find(w.begin(), w.end(), t) != w.end(); });
+bool SurnameReadInPart(std::string_view a, std::string_view b) {
+  std::vector<std::string> part = SplitWords(a, "-"), whole = SplitWords(b, "-");
+  if (part.size() > whole.size()) std::swap(part, whole);
+  if (part.empty() || part.size() == whole.size()) return false;
+  return std::all_of(part.begin(), part.end(),
+                     [&](const std::string& t) { return std::find(whole.begin(), whole.end(), t) != whole.end(); });
 }
 
 bool GivenNamesDiffer(std::string_view a, std::string_view b) {

@@ -164,10 +164,10 @@ bool GivenNamesDiffer(std::string_view a, std::string_view b);
 // weigh first.
 bool FullNamesSlipped(std::string_view family_a, std::string_view given_a, std::string_view family_b,
                       std::string_view given_b);
-// True when `part` is a compound surname read in part: each of its words (split at spaces
-// and hyphens) a word of `whole`, which has more ("CRUZ" of "DE LA CRUZ", "TORO" of "DEL
-// TORO").
-bool SurnamePartOf(std::string_view part, std::string_view whole);
+// True when one of two family names is the other, a compound surname, read in part: each
+// of its words (split at spaces and hyphens) a word of the other, which has more ("CRUZ"
+// and "DE LA CRUZ", "DEL TORO" and "TORO"), whichever comes first.
+bool SurnameReadInPart(std::string_view a, std::string_view b);
 
 // The canonical name of a medical specialty when `specialty` (upper case) is one or is one
 // through OCR slips ("GASTROCNICROLOGY", "RHEURNATOLOGY"): letters compared without spaces

@@ -38,7 +38,7 @@ Verdict CompareFamilyNames(const std::optional<std::string>& a, const std::optio
   if (d == 0) return Verdict::kAgree;
   // A compound surname read in part ("Eric De La Cruz" in a continuation page's header read
   // CRUZ beside the form's DE LA CRUZ, seed 118 s0098): no conflict.
-  if (extract::SurnamePartOf(*a, *b) || extract::SurnamePartOf(*b, *a)) return Verdict::kUnknown;
+  if (extract::SurnameReadInPart(*a, *b)) return Verdict::kUnknown;
   return d > allowed ? Verdict::kConflict : Verdict::kUnknown;
 }
 
